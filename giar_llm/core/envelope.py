@@ -1,0 +1,97 @@
+"""The result envelope (spec section 4) and the gold file (spec section 5)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from giar_llm.core.findings import HeuristicWarning, Violation
+from giar_llm.core.schema import Report2019, Report2021
+
+Status = Literal["verified", "source_inconsistent", "unverified", "failed"]
+STATUSES: tuple[str, ...] = ("verified", "source_inconsistent", "unverified", "failed")
+AnyReport = Annotated[Report2019 | Report2021, Field(discriminator="format")]
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    sha256: str
+    encoding: str | None = None
+    kind: str | None = Field(default=None, description="text | html | pdf | docx")
+
+
+class Tokens(BaseModel):
+    prompt: int = 0
+    completion: int = 0
+
+
+class RunInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    backend: str = "rules"
+    model: str | None = None
+    prompt_version: str | None = None
+    calls: int = 0
+    cache_hits: int = 0
+    tokens: Tokens = Field(default_factory=Tokens)
+    seconds: float = 0.0
+    rounds: int = 0
+
+    def add(self, other: RunInfo) -> None:
+        self.calls += other.calls
+        self.cache_hits += other.cache_hits
+        self.tokens.prompt += other.tokens.prompt
+        self.tokens.completion += other.tokens.completion
+        self.seconds += other.seconds
+        self.rounds += other.rounds
+
+
+class Envelope(BaseModel):
+    """What ``giar-llm extract`` writes for one input file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Source
+    status: Status
+    report: AnyReport | None = None
+    violations: list[Violation] = Field(default_factory=list)
+    warnings: list[HeuristicWarning] = Field(default_factory=list)
+    evidence: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    unsure: dict[str, str] = Field(
+        default_factory=dict, description="cells the extraction is not sure of, with the reason"
+    )
+    run: RunInfo = Field(default_factory=RunInfo)
+    error: str | None = None
+
+    @field_serializer("evidence")
+    def _spans(self, evidence: dict[str, tuple[int, int]]) -> dict[str, list[int]]:
+        return {k: [a, b] for k, (a, b) in evidence.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.model_dump(mode="json")
+        return data
+
+
+class ExpectedViolation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    check: str
+    cell: str | None = None
+    row: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.check, self.cell or self.row or "")
+
+
+class GoldFile(BaseModel):
+    """A hand-checked report plus the strict checks that genuinely fail in its source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    report: AnyReport
+    expected_violations: list[ExpectedViolation] = Field(default_factory=list)
+    notes: str = ""

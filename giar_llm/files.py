@@ -1,0 +1,109 @@
+"""Reading and writing giar-llm's own JSON files: reports, envelopes, gold files, schema files.
+
+Every JSON this package writes is UTF-8 with ``ensure_ascii=False``; writes are atomic
+(a temporary file in the same folder, then a rename), so a killed process never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from giar_llm.core.envelope import Envelope, GoldFile
+from giar_llm.core.schema import Report2019, Report2021, json_schemas, parse_report
+from giar_llm.errors import InputError, ReportFormatError
+
+
+def dumps(data: Any, indent: int | None = 2) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text_atomic(path, dumps(data) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportFormatError(f"{path}: not a JSON file ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """A report from a JSON file that holds a bare report, a result envelope or a gold file."""
+
+    report: Report2019 | Report2021
+    kind: str  # "report" | "envelope" | "gold"
+    envelope: Envelope | None = None
+    gold: GoldFile | None = None
+
+
+def load_report_file(path: Path) -> LoadedReport:
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise ReportFormatError(f"{path}: expected a JSON object")
+    try:
+        if "expected_violations" in data:
+            gold = GoldFile.model_validate(data)
+            return LoadedReport(gold.report, "gold", gold=gold)
+        if "status" in data and "source" in data:
+            envelope = Envelope.model_validate(data)
+            if envelope.report is None:
+                raise ReportFormatError(f"{path}: the envelope holds no report ({envelope.error})")
+            return LoadedReport(envelope.report, "envelope", envelope=envelope)
+        return LoadedReport(parse_report(data), "report")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ReportFormatError(f"{path}: not a valid report: {where}: {first['msg']}") from exc
+
+
+def load_gold(path: Path) -> GoldFile:
+    try:
+        return GoldFile.model_validate(read_json(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ReportFormatError(f"{path}: not a valid gold file: {where}: {first['msg']}") from exc
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    written = []
+    for stem, schema in json_schemas().items():
+        path = folder / f"{stem}.schema.json"
+        write_json(path, schema)
+        written.append(path)
+    return written
+
+
+def schema_drift(folder: Path) -> list[str]:
+    """Names of the schema files in ``folder`` that differ from the models (or are missing)."""
+    drifted = []
+    for stem, schema in json_schemas().items():
+        path = folder / f"{stem}.schema.json"
+        if not path.exists() or json.loads(path.read_text(encoding="utf-8")) != schema:
+            drifted.append(path.name)
+    return drifted
