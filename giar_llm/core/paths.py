@@ -62,9 +62,11 @@ def flatten_json(data: dict[str, Any], prefix: str = "") -> dict[str, Value]:
     return out
 
 
-def labels(path: str) -> list[str]:
-    """The Chinese labels along a path, from the field descriptions of either format's models."""
-    for cls in (Report2021, Report2019):
+def labels(path: str, fmt: str | None = None) -> list[str]:
+    """The Chinese labels along a path, from the field descriptions of the format's models
+    (``fmt`` "2019" or "2021"; without it, whichever format has the path, 2021 first)."""
+    order = (Report2019, Report2021) if fmt == "2019" else (Report2021, Report2019)
+    for cls in order:
         found = _labels_in(cls, path.split("."))
         if found is not None:
             return found

@@ -1,0 +1,1 @@
+"""The model path: provider rows, the response cache, the client, and section-scoped extraction."""

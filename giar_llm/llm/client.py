@@ -1,0 +1,240 @@
+"""The model client: one structured call = instructor builds the request, we send, retry, cache, parse.
+
+instructor turns a pydantic model into the request for the endpoint's mode (json_schema, json, tools)
+and parses the answer; the HTTP call itself is ours so that raw responses can be cached, transient
+faults retried with tenacity (the SDK's own retries are off), and every attempt's tokens counted.
+
+openai exceptions are mapped to giar-llm's in one table, ``ERROR_TABLE``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import instructor
+import openai
+from instructor.core import InstructorError
+from instructor.processing.response import handle_response_model, process_response
+from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
+from pydantic import BaseModel, ValidationError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from giar_llm.core.envelope import RunInfo, Tokens
+from giar_llm.errors import (
+    MalformedOutputError,
+    ModelError,
+    TransientModelError,
+    TruncatedOutputError,
+)
+from giar_llm.llm.cache import ResponseCache, cache_key
+from giar_llm.llm.providers import Endpoint
+from giar_llm.settings import Settings
+
+T = TypeVar("T", bound=BaseModel)
+
+# openai exception -> (our exception, transient?); most specific first.
+ERROR_TABLE: tuple[tuple[type[Exception], type[ModelError]], ...] = (
+    (openai.RateLimitError, TransientModelError),
+    (openai.APITimeoutError, TransientModelError),
+    (openai.APIConnectionError, TransientModelError),
+    (openai.InternalServerError, TransientModelError),
+    (openai.LengthFinishReasonError, TruncatedOutputError),
+    (openai.APIResponseValidationError, MalformedOutputError),
+    (openai.APIStatusError, ModelError),
+    (openai.OpenAIError, ModelError),
+)
+
+
+def map_error(exc: Exception) -> ModelError:
+    """The giar-llm error for an openai exception, keeping the original as ``__cause__``."""
+    for source, target in ERROR_TABLE:
+        if isinstance(exc, source):
+            status = getattr(exc, "status_code", None)
+            text = f"{type(exc).__name__}{f' {status}' if status else ''}: {exc}"
+            error = (
+                TransientModelError(text, retry_after=_retry_after(exc))
+                if target is TransientModelError
+                else target(text)
+            )
+            error.__cause__ = exc
+            return error
+    error = ModelError(f"{type(exc).__name__}: {exc}")
+    error.__cause__ = exc
+    return error
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    raw = headers.get("retry-after")
+    try:
+        return min(float(raw), 120.0) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _wait(state: Any) -> float:
+    exc = state.outcome.exception() if state.outcome else None
+    if isinstance(exc, TransientModelError) and exc.retry_after is not None:
+        return exc.retry_after
+    return float(min(0.5 * 2 ** (state.attempt_number - 1), 8.0))
+
+
+@dataclass
+class Answer:
+    """A parsed answer with the raw text it came from."""
+
+    value: BaseModel
+    content: str
+    cached: bool
+
+
+@dataclass
+class Accounting:
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    def to_run(self, backend: str, model: str | None, prompt_version: str | None) -> RunInfo:
+        return RunInfo(
+            backend=backend,
+            model=model,
+            prompt_version=prompt_version,
+            calls=self.calls,
+            cache_hits=self.cache_hits,
+            tokens=Tokens(prompt=self.prompt_tokens, completion=self.completion_tokens),
+            seconds=round(self.seconds, 3),
+        )
+
+
+class ModelClient:
+    """Structured calls to one endpoint, with cache, retries and accounting."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        settings: Settings,
+        prompt_version: str,
+        cache: ResponseCache | None = None,
+        sdk: openai.OpenAI | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.endpoint = endpoint
+        self.settings = settings
+        self.prompt_version = prompt_version
+        self.cache = cache
+        self.mode = instructor.Mode(endpoint.mode)
+        self.sdk = sdk or openai.OpenAI(
+            api_key=endpoint.api_key, base_url=endpoint.base_url, max_retries=0, timeout=settings.timeout
+        )
+        self.sleep = sleep
+        self.accounting = Accounting()
+
+    def request_for(self, messages: list[dict[str, Any]], response_model: type[BaseModel]) -> dict[str, Any]:
+        _, kwargs = handle_response_model(response_model, mode=self.mode, messages=messages)
+        return {
+            "model": self.endpoint.model,
+            "temperature": self.settings.temperature,
+            "max_tokens": self.settings.max_tokens,
+            **dict(self.endpoint.provider.extra),
+            **kwargs,
+        }
+
+    def structured(self, messages: list[dict[str, Any]], response_model: type[T]) -> Answer:
+        """One answer of ``response_model``'s shape; a malformed answer is re-asked once, then raised."""
+        conversation = list(messages)
+        last_error: MalformedOutputError | None = None
+        for _ in range(2):
+            try:
+                return self._structured_once(conversation, response_model)
+            except MalformedOutputError as exc:
+                last_error = exc
+                content = getattr(exc, "content", "")
+                conversation = [
+                    *messages,
+                    {"role": "assistant", "content": content},
+                    {
+                        "role": "user",
+                        "content": f"上面的输出不是符合 JSON Schema 的 JSON（{exc}）。请只输出正确的 JSON。",
+                    },
+                ]
+        assert last_error is not None
+        raise last_error
+
+    def _structured_once(self, messages: list[dict[str, Any]], response_model: type[T]) -> Answer:
+        request = self.request_for(messages, response_model)
+        key = cache_key(self.endpoint.base_url, self.endpoint.model, request, self.prompt_version)
+        raw = self.cache.get(key) if (self.cache is not None and self.settings.use_cache) else None
+        cached = raw is not None
+        if raw is None:
+            raw = self._send(request)
+        else:
+            self.accounting.cache_hits += 1
+        completion = ChatCompletion.model_validate(raw)
+        choice = completion.choices[0] if completion.choices else None
+        content = _content_of(completion)
+        if choice is not None and choice.finish_reason == "length":
+            self.accounting.failures.append("truncated")
+            raise TruncatedOutputError(
+                f"the answer was cut off at max_tokens={self.settings.max_tokens} ({len(content)} characters)"
+            )
+        try:
+            value = process_response(completion, response_model=response_model, stream=False, mode=self.mode)
+        except (ValidationError, json.JSONDecodeError, ValueError, InstructorError) as exc:
+            self.accounting.failures.append("malformed")
+            error = MalformedOutputError(f"not JSON of the schema: {str(exc).splitlines()[0][:200]}")
+            error.content = content  # type: ignore[attr-defined]
+            raise error from exc
+        if not isinstance(value, response_model):
+            raise MalformedOutputError(f"expected {response_model.__name__}, got {type(value).__name__}")
+        if not cached and self.cache is not None and self.settings.use_cache:
+            self.cache.set(key, raw)
+        return Answer(value=value, content=content, cached=cached)
+
+    def _send(self, request: dict[str, Any]) -> dict[str, Any]:
+        retrying = Retrying(
+            retry=retry_if_exception_type(TransientModelError),
+            stop=stop_after_attempt(max(1, self.settings.max_retries + 1)),
+            wait=_wait,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        result: dict[str, Any] = retrying(self._send_once, request)
+        return result
+
+    def _send_once(self, request: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        self.accounting.calls += 1
+        try:
+            completion = self.sdk.chat.completions.create(**request)
+        except openai.OpenAIError as exc:
+            self.accounting.failures.append(type(exc).__name__)
+            raise map_error(exc) from exc
+        finally:
+            self.accounting.seconds += time.perf_counter() - started
+        if completion.usage is not None:
+            self.accounting.prompt_tokens += completion.usage.prompt_tokens or 0
+            self.accounting.completion_tokens += completion.usage.completion_tokens or 0
+        data: dict[str, Any] = completion.model_dump(mode="json", exclude_unset=True)
+        return data
+
+
+def _content_of(completion: ChatCompletion) -> str:
+    if not completion.choices:
+        return ""
+    message = completion.choices[0].message
+    if message.content:
+        return message.content
+    if message.tool_calls:
+        calls = [c for c in message.tool_calls if isinstance(c, ChatCompletionMessageFunctionToolCall)]
+        return "".join(call.function.arguments or "" for call in calls)
+    return ""

@@ -1,0 +1,345 @@
+"""Section-scoped extraction with check-driven repair, grounding and arbitration.
+
+For each table the model is asked with only that table's text and schema. After each answer the
+checker runs; a strict violation in the table gets a short repair prompt naming the failing cells
+(Chinese labels and numbers) and quoting the source lines, for at most ``max_rounds`` rounds.
+
+Faithfulness rules:
+- every number the model returns must be found in the table's source text (grounding); a number that
+  isn't there is an extraction error: the cell becomes null and unsure, never a published value;
+- a violation whose cells are all grounded and kept unchanged by a repair round is confirmed in the
+  source (the report itself doesn't add up); otherwise its cells stay unsure;
+- nothing is ever changed to make a sum work.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from giar_llm.core.checker import check
+from giar_llm.core.document import Document
+from giar_llm.core.findings import HeuristicWarning, Violation
+from giar_llm.core.paths import flatten, labels, short_label
+from giar_llm.core.schema import (
+    Applications,
+    Proactive2019,
+    Proactive2021,
+    Report2019,
+    Report2021,
+    ReviewLitigation,
+)
+from giar_llm.core.verdict import involved_cells
+from giar_llm.errors import ModelError
+from giar_llm.llm.client import Answer
+from giar_llm.llm.sections import (
+    SECTION_KEYS,
+    SECTION_TITLES,
+    SectionText,
+    guide,
+    response_model,
+    section_text,
+)
+from giar_llm.prompts import render
+
+Report = Report2019 | Report2021
+Value = Any
+
+
+class Extractor(Protocol):
+    """Anything that answers a conversation with an instance of the response model."""
+
+    def structured(self, messages: list[dict[str, Any]], response_model: type[Any]) -> Answer: ...
+
+
+@dataclass
+class SectionResult:
+    section: str
+    values: dict[str, Value] = field(default_factory=dict)  # dotted path -> value, this table only
+    evidence: dict[str, tuple[int, int]] = field(default_factory=dict)  # spans in Document.text
+    unsure: dict[str, str] = field(default_factory=dict)
+    warnings: list[HeuristicWarning] = field(default_factory=list)
+    rounds: int = 0
+    first_values: dict[str, Value] = field(default_factory=dict)  # before any repair (for measuring)
+    error: str | None = None
+
+
+# --------------------------------------------------------------------------- grounding
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_ZERO_MARKS = re.compile(r"(?<![\d.])0(?![\d.])|[/／\-—–无]")
+
+
+@dataclass(frozen=True)
+class Grounding:
+    text: str  # the section text, full-width digits folded (same length as the original)
+    start: int
+    numbers: list[tuple[str, int, int]]  # (token, start, end) in ``text``
+
+    @classmethod
+    def of(cls, section: SectionText) -> Grounding:
+        text = section.text.translate(_FULLWIDTH)
+        return cls(text, section.start, [(m.group(), m.start(), m.end()) for m in _NUMBER.finditer(text)])
+
+    def find(self, value: Value, after: int = 0) -> tuple[int, int] | None:
+        """The span of ``value`` in the source (as a whole number token, else inside a digit run)."""
+        if value is None:
+            return None
+        if value == 0:
+            zero = _ZERO_MARKS.search(self.text, after) or _ZERO_MARKS.search(self.text)
+            return (zero.start() + self.start, zero.end() + self.start) if zero else None
+        wanted = _canonical(value)
+        best: tuple[int, int] | None = None
+        for token, start, end in self.numbers:
+            if _canonical_token(token) == wanted:
+                if start >= after:
+                    return (start + self.start, end + self.start)
+                best = best or (start + self.start, end + self.start)
+        if best:
+            return best
+        for token, start, _ in self.numbers:  # cells run together without separators
+            if "." not in token and len(token) > len(wanted) and wanted in token:
+                at = start + token.index(wanted)
+                return (at + self.start, at + len(wanted) + self.start)
+        return None
+
+    def label_position(self, path: str) -> int:
+        """Where the row's label stands in the section text (0 if it can't be found)."""
+        label = short_label(labels(path.rpartition(".")[0])[-1])
+        core = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]?", "", label)[:6]
+        at = self.text.find(core) if core else -1
+        return max(at, 0)
+
+
+def _canonical(value: Value) -> str:
+    number = float(value)
+    return str(int(number)) if number == int(number) else repr(number)
+
+
+def _canonical_token(token: str) -> str:
+    number = float(token)
+    return str(int(number)) if number == int(number) else repr(number)
+
+
+# --------------------------------------------------------------------------- one table
+
+
+def _section_class(section: str, report: Report) -> type[BaseModel]:
+    if section == "二":
+        return Proactive2019 if report.format == "2019" else Proactive2021
+    if section == "三":
+        return Applications
+    return ReviewLitigation
+
+
+def apply_section(report: Report, section: str, answer: BaseModel) -> None:
+    """Put a table's answer into the report (the answer is validated as the core model)."""
+    model = _section_class(section, report).model_validate(answer.model_dump())
+    setattr(report, SECTION_KEYS[section], model)
+
+
+def section_values(report: Report, section: str) -> dict[str, Value]:
+    key = SECTION_KEYS[section] + "."
+    return {p: v for p, v in flatten(report).items() if p.startswith(key)}
+
+
+def _in_section(violation: Violation, section: str) -> bool:
+    key = SECTION_KEYS[section] + "."
+    return any(c.startswith(key) for c in involved_cells(violation))
+
+
+def _failures_text(violations: list[Violation]) -> str:
+    return "\n".join(f"- {v.message}" for v in violations)
+
+
+def _source_lines(grounding: Grounding, violations: list[Violation], limit: int = 40) -> str:
+    lines = grounding.text.splitlines()
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    chosen: list[int] = []
+    rows = {c.rpartition(".")[0] for v in violations for c in involved_cells(v)}
+    for row in sorted(rows):
+        at = grounding.label_position(row + ".x")
+        index = max(i for i, s in enumerate(starts) if s <= at) if at else 0
+        for i in range(index, min(index + 9, len(lines))):
+            if i not in chosen:
+                chosen.append(i)
+    return "\n".join(lines[i] for i in sorted(chosen)[:limit] if lines[i].strip())
+
+
+def extract_section(
+    extractor: Extractor,
+    document: Document,
+    report: Report,
+    section: str,
+    spans: dict[str, tuple[int, int]],
+    max_rounds: int,
+    merged_other: bool,
+    hint: dict[str, Value] | None = None,
+) -> SectionResult:
+    """Ask for one table, check, repair up to ``max_rounds`` times; ground every number."""
+    result = SectionResult(section=section)
+    text = section_text(document, section, spans)
+    grounding = Grounding.of(text)
+    model = response_model(section, report.format, merged_other)
+    hint_text = ""
+    if hint:
+        hint_text = "参考：自动读取得到的部分单元格（可能有误，以原文为准）：\n" + json.dumps(
+            hint, ensure_ascii=False, separators=(",", ":")
+        )
+    messages: list[dict[str, Any]] = [
+        {"role": "system", "content": render("system")},
+        {
+            "role": "user",
+            "content": render(
+                "extract",
+                section_title=SECTION_TITLES[section],
+                section_guide=guide(section, report.format, merged_other),
+                hint=hint_text,
+                section_text=text.text.strip(),
+            ),
+        },
+    ]
+    previous: dict[str, Value] | None = None
+    stable: set[str] = set()
+    violations: list[Violation] = []
+    for round_number in range(max_rounds + 1):
+        try:
+            answer = extractor.structured(messages, model)
+        except ModelError as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+            if previous is None:
+                return result
+            break
+        result.rounds = round_number
+        apply_section(report, section, answer.value)
+        values = section_values(report, section)
+        if previous is None:
+            result.first_values = dict(values)
+        else:
+            stable = {p for p, v in values.items() if previous.get(p) == v}
+        previous = values
+        violations = [v for v in check(report).violations if _in_section(v, section)]
+        confirmed = round_number > 0 and all(c in stable for v in violations for c in involved_cells(v))
+        if not violations or confirmed or round_number == max_rounds:
+            break
+        messages += [
+            {"role": "assistant", "content": answer.content},
+            {
+                "role": "user",
+                "content": render(
+                    "repair",
+                    failures=_failures_text(violations),
+                    source_lines=_source_lines(grounding, violations),
+                ),
+            },
+        ]
+    assert previous is not None
+    result.values = previous
+    _ground(result, grounding)
+    for violation in violations:
+        for cell in involved_cells(violation):
+            if cell in result.unsure:
+                continue
+            if result.rounds == 0:
+                result.unsure[cell] = "合计不符，且未经复核轮次确认"
+            elif cell not in stable:
+                result.unsure[cell] = "合计不符，复核后数值仍在变动"
+    return result
+
+
+def _ground(result: SectionResult, grounding: Grounding) -> None:
+    for path, value in result.values.items():
+        if value is None:
+            continue
+        span = grounding.find(value, after=grounding.label_position(path))
+        if span is None:
+            result.unsure[path] = f"模型给出 {value}，原文中找不到这个数字"
+            result.values[path] = None
+        else:
+            result.evidence[path] = span
+
+
+# --------------------------------------------------------------------------- the whole report
+
+
+@dataclass
+class ModelReading:
+    report: Report
+    evidence: dict[str, tuple[int, int]]
+    unsure: dict[str, str]
+    warnings: list[HeuristicWarning]
+    sections: list[SectionResult]
+
+
+def set_cell(report: Report, path: str, value: Value) -> None:
+    parts = path.split(".")
+    node: Any = report
+    for part in parts[:-1]:
+        node = getattr(node, part)
+    setattr(node, parts[-1], value)
+
+
+def merge(
+    report: Report,
+    results: list[SectionResult],
+    reader_evidence: dict[str, tuple[int, int]],
+    reader_unsure: dict[str, str],
+    prefer_reader: bool,
+    describe: Callable[[str], str],
+) -> ModelReading:
+    """Combine the reader's cells and the model's per table.
+
+    ``prefer_reader`` (auto): a cell the reader read with certainty keeps the reader's value and a
+    disagreement is a warning. Otherwise (llm): the model's value stands, and where the reader was
+    certain of another number the cell is unsure.
+    """
+    reader_values = flatten(report)
+    evidence = dict(reader_evidence)
+    unsure = dict(reader_unsure)
+    warnings: list[HeuristicWarning] = []
+    for result in results:
+        if result.error and not result.values:
+            continue
+        for path, value in result.values.items():
+            reader_sure = path in reader_evidence and path not in reader_unsure
+            old = reader_values.get(path)
+            if reader_sure and old != value and path not in result.unsure:
+                warnings.append(
+                    HeuristicWarning(
+                        check="model_reader_disagree",
+                        cells=[path],
+                        message=f"{describe(path)}：读取器读到 {old}，模型给出 {value}",
+                    )
+                )
+                if prefer_reader:
+                    continue
+                set_cell(report, path, value)
+                unsure[path] = f"读取器读到 {old}，模型给出 {value}"
+            elif reader_sure and prefer_reader:
+                continue
+            else:
+                set_cell(report, path, value)
+                unsure.pop(path, None)
+            if path in result.evidence:
+                evidence[path] = result.evidence[path]
+            else:
+                evidence.pop(path, None)
+        for path, reason in result.unsure.items():
+            if not (prefer_reader and path in reader_evidence and path not in reader_unsure):
+                unsure[path] = reason
+        for path in [p for p in unsure if p in reader_unsure and p not in result.values]:
+            # a row or table the reader couldn't read, now read cell by cell by the model
+            if any(v.startswith(path + ".") for v in result.values) and not any(
+                c.startswith(path + ".") for c in result.unsure
+            ):
+                unsure.pop(path)
+    return ModelReading(report=report, evidence=evidence, unsure=unsure, warnings=warnings, sections=results)

@@ -1,0 +1,184 @@
+"""The three tables as separate extraction tasks: their response models, guides and source text.
+
+Each table is asked for on its own, with only its own text and its own schema. The response models
+are copies of the core models with every field *required* (a constrained decoder then has to write
+every cell, as null or a number), and (六) fixed to the variant the source has.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from giar_llm.core.document import Document
+from giar_llm.core.paths import flatten, labels, short_label
+from giar_llm.core.schema import (
+    Applications,
+    Denied,
+    NotProcessed,
+    OtherProcessing,
+    Proactive2019,
+    Proactive2021,
+    Results,
+    ReviewLitigation,
+    Row,
+    Unable,
+    empty_report,
+)
+
+SECTION_KEYS = {"二": "proactive", "三": "applications", "四": "review_litigation"}
+SECTION_TITLES = {
+    "二": "二、主动公开政府信息情况",
+    "三": "三、收到和处理政府信息公开申请情况",
+    "四": "四、政府信息公开行政复议、行政诉讼情况",
+}
+_HEADINGS = {
+    "二": re.compile(r"主动公开政府信息情况"),
+    "三": re.compile(r"收到和处理政府信息公开申请情况"),
+    "四": re.compile(r"行政复议[、和及]?行政诉讼"),
+    "五": re.compile(r"存在的主要问题|主要问题及改进"),
+}
+
+
+def _required(cls: type[BaseModel], name: str) -> type[BaseModel]:
+    """A copy of ``cls`` whose fields are all required (sub-models copied the same way)."""
+    fields: dict[str, Any] = {}
+    for field_name, info in cls.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            annotation = _required_cached(annotation)
+        fields[field_name] = (annotation, _field(info.description))
+    model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra="forbid"), __doc__=cls.__doc__, **fields)
+    return model
+
+
+def _field(description: str | None) -> Any:
+    return Field(..., description=description)
+
+
+@cache
+def _required_cached(cls: type[BaseModel]) -> type[BaseModel]:
+    if cls is OtherProcessing:
+        raise TypeError("OtherProcessing needs a variant")
+    return _required(cls, cls.__name__)
+
+
+@cache
+def _other_model(merged: bool) -> type[BaseModel]:
+    row = _required_cached(Row)
+    names = ("total",) if merged else ("no_correction", "fee_unpaid", "other")
+    fields = {n: (row, _field(OtherProcessing.model_fields[n].description)) for n in names}
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        "OtherProcessingMerged" if merged else "OtherProcessingRows", __config__=ConfigDict(extra="forbid"), **fields
+    )
+    return model
+
+
+@cache
+def response_model(section: str, fmt: str, merged_other: bool) -> type[BaseModel]:
+    """The schema the model answers with for one table."""
+    if section == "二":
+        return _required_cached(Proactive2019 if fmt == "2019" else Proactive2021)
+    if section == "四":
+        return _required_cached(ReviewLitigation)
+    row = _required_cached(Row)
+    result_fields: dict[str, Any] = {}
+    for name, info in Results.model_fields.items():
+        sub = {"denied": Denied, "unable": Unable, "not_processed": NotProcessed}.get(name)
+        if name == "other":
+            annotation: Any = _other_model(merged_other)
+        elif sub is not None:
+            annotation = _required_cached(sub)
+        else:
+            annotation = row
+        result_fields[name] = (annotation, _field(info.description))
+    results = create_model("Results", __config__=ConfigDict(extra="forbid"), **result_fields)
+    app_fields: dict[str, Any] = {
+        name: (results if name == "results" else row, _field(info.description))
+        for name, info in Applications.model_fields.items()
+    }
+    model: type[BaseModel] = create_model("Applications", __config__=ConfigDict(extra="forbid"), **app_fields)
+    return model
+
+
+def guide(section: str, fmt: str, merged_other: bool) -> str:
+    """Which JSON key holds which row/column, in the national row order (the model may not see the schema)."""
+    report = empty_report(fmt)  # type: ignore[arg-type]
+    if section == "三":
+        other = report.applications.results.other
+        if merged_other:
+            other.no_correction = other.fee_unpaid = other.other = None
+            other.total = Row()
+        else:
+            other.total = None
+            other.no_correction, other.fee_unpaid, other.other = Row(), Row(), Row()
+    key = SECTION_KEYS[section]
+    lines: list[str] = []
+    if section == "三":
+        columns = "、".join(f"{c}={labels('applications.new_requests.' + c)[-1]}" for c in Row.model_fields)
+        lines.append(f"每一行有 7 列：{columns}。")
+        rows = dict.fromkeys(p.rpartition(".")[0] for p in flatten(report) if p.startswith(key + "."))
+        for row_path in rows:
+            lines.append(f"- {row_path.removeprefix(key + '.')}：{short_label(labels(row_path)[-1])}")
+    else:
+        for path in (p for p in flatten(report) if p.startswith(key + ".")):
+            names = labels(path, fmt)[1:]
+            lines.append(f"- {path.removeprefix(key + '.')}：{' · '.join(names)}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SectionText:
+    text: str
+    start: int  # offset of ``text`` in Document.text
+
+
+def section_text(document: Document, section: str, spans: dict[str, tuple[int, int]]) -> SectionText:
+    """The table's own text: the reader's span if it found one, else from its heading to the next."""
+    if section in spans:
+        start, end = spans[section]
+        return SectionText(document.text[start:end], start)
+    text = document.text
+    order = ["二", "三", "四", "五"]
+    starts = {}
+    for name in order:
+        match = _last_heading(text, name)
+        if match is not None:
+            starts[name] = match
+    if section not in starts:
+        return SectionText(text, 0)
+    start = starts[section]
+    later = [s for n, s in starts.items() if order.index(n) > order.index(section) and s > start]
+    end = min(later) if later else len(text)
+    return SectionText(text[start:end], start)
+
+
+def _last_heading(text: str, section: str) -> int | None:
+    """The heading that opens the table: the last one (narrative 一…六 may name the section earlier)."""
+    matches = list(_HEADINGS[section].finditer(text))
+    if not matches:
+        return None
+    if len(matches) > 1:
+        # prefer a heading followed by table-like content (digits) within the next 400 characters
+        for match in reversed(matches):
+            window = text[match.end() : match.end() + 400]
+            if len(re.findall(r"\d", window)) >= 5:
+                return max(0, text.rfind("\n", 0, match.start()) + 1)
+    return max(0, text.rfind("\n", 0, matches[-1].start()) + 1)
+
+
+_FORMAT_2019 = re.compile(r"本年新制作数量|上一年项目数量|对外公开总数量|政府集中采购")
+
+
+def guess_format(text: str) -> str:
+    """The table format from its fingerprints (used only when the reader found no table)."""
+    return "2019" if _FORMAT_2019.search(text) else "2021"
+
+
+def other_is_merged(text: str, fmt: str) -> bool:
+    """Whether （六）其他处理 is one row: always in 2019; in 2021 when its sub-rows are not printed."""
+    return fmt == "2019" or not re.search(r"逾期不补正|逾期未按收费通知", text)

@@ -1,0 +1,26 @@
+"""What the reader returns for one document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from giar_llm.core.findings import HeuristicWarning
+from giar_llm.core.schema import Report2019, Report2021
+
+
+@dataclass
+class Reading:
+    """The reader's result.
+
+    ``report`` is None only when no table was found at all (``error`` says why). ``evidence`` maps a cell
+    path to its character span in ``Document.text``. ``unsure`` maps a cell or row path to the reason
+    the reader could not read it with certainty (row missing, ambiguous digit split, label not found);
+    such cells are null (never a guessed 0) unless an unambiguous reading exists.
+    """
+
+    report: Report2019 | Report2021 | None
+    evidence: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unsure: dict[str, str] = field(default_factory=dict)
+    warnings: list[HeuristicWarning] = field(default_factory=list)
+    error: str | None = None
+    sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # "二"/"三"/"四" -> span in text
