@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -71,7 +72,16 @@ class SectionResult:
 
 # --------------------------------------------------------------------------- grounding
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+def fold(text: str) -> str:
+    """NFKC per character where it keeps the length (full-width digits and brackets -> ASCII)."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ZERO_MARKS = re.compile(r"(?<![\d.])0(?![\d.])|[/／\-—–无]")
 
@@ -84,7 +94,7 @@ class Grounding:
 
     @classmethod
     def of(cls, section: SectionText) -> Grounding:
-        text = section.text.translate(_FULLWIDTH)
+        text = fold(section.text)
         return cls(text, section.start, [(m.group(), m.start(), m.end()) for m in _NUMBER.finditer(text)])
 
     def find(self, value: Value, after: int = 0) -> tuple[int, int] | None:
@@ -110,11 +120,17 @@ class Grounding:
         return None
 
     def label_position(self, path: str) -> int:
-        """Where the row's label stands in the section text (0 if it can't be found)."""
-        label = short_label(labels(path.rpartition(".")[0])[-1])
-        core = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、]?", "", label)[:6]
-        at = self.text.find(core) if core else -1
-        return max(at, 0)
+        """Where the cell's row label stands in the section text (-1 if it can't be found)."""
+        return self.row_position(path.rpartition(".")[0])
+
+    def row_position(self, row: str) -> int:
+        label = fold(short_label(labels(row)[-1]))
+        at = self.text.find(label)
+        if at < 0:
+            core = re.sub(r"^\(?[一二三四五六七八九十\d]+[).、]?", "", label)[:8]
+            hits = [m.start() for m in re.finditer(re.escape(core), self.text)] if len(core) >= 3 else []
+            at = hits[0] if hits else -1
+        return at
 
 
 def _canonical(value: Value) -> str:
@@ -159,20 +175,31 @@ def _failures_text(violations: list[Violation]) -> str:
 
 
 def _source_lines(grounding: Grounding, violations: list[Violation], limit: int = 40) -> str:
-    lines = grounding.text.splitlines()
+    """The source lines of the failing rows: each row's label line and the non-blank lines after it."""
+    lines = grounding.text.splitlines(keepends=True)
     starts, offset = [], 0
     for line in lines:
         starts.append(offset)
-        offset += len(line) + 1
+        offset += len(line)
+    rows: set[str] = set()
+    for v in violations:
+        if v.row:
+            rows.add(v.row)
+        elif v.check == "balance":
+            rows.update(c.rpartition(".")[0] for c in v.cells)
+        elif v.cell:
+            rows.add(v.cell.rpartition(".")[0])
+    positions = sorted(p for p in (grounding.row_position(r) for r in rows) if p >= 0)
     chosen: list[int] = []
-    rows = {c.rpartition(".")[0] for v in violations for c in involved_cells(v)}
-    for row in sorted(rows):
-        at = grounding.label_position(row + ".x")
-        index = max(i for i, s in enumerate(starts) if s <= at) if at else 0
-        for i in range(index, min(index + 9, len(lines))):
-            if i not in chosen:
-                chosen.append(i)
-    return "\n".join(lines[i] for i in sorted(chosen)[:limit] if lines[i].strip())
+    for position in positions:
+        index = max(i for i, s in enumerate(starts) if s <= position)
+        taken = 0
+        while index < len(lines) and taken < 8 and len(chosen) < limit:
+            if lines[index].strip() and index not in chosen:
+                chosen.append(index)
+                taken += 1
+            index += 1
+    return "".join(lines[i] if lines[i].endswith("\n") else lines[i] + "\n" for i in sorted(chosen)).rstrip()
 
 
 def extract_section(
@@ -260,7 +287,7 @@ def _ground(result: SectionResult, grounding: Grounding) -> None:
     for path, value in result.values.items():
         if value is None:
             continue
-        span = grounding.find(value, after=grounding.label_position(path))
+        span = grounding.find(value, after=max(0, grounding.label_position(path)))
         if span is None:
             result.unsure[path] = f"模型给出 {value}，原文中找不到这个数字"
             result.values[path] = None
