@@ -16,8 +16,12 @@ from giar_llm import __version__
 from giar_llm.core.checker import check as run_checks
 from giar_llm.core.findings import CheckResult
 from giar_llm.errors import GiarError
-from giar_llm.files import dumps, load_report_file, schema_drift, write_schemas
-from giar_llm.terminal import print_check
+from giar_llm.files import dumps, load_report_file, schema_drift, write_json, write_schemas
+from giar_llm.inputs import load_bytes, load_input
+from giar_llm.llm.cache import ResponseCache
+from giar_llm.pipeline import extract_loaded
+from giar_llm.settings import Settings
+from giar_llm.terminal import print_check, print_envelope
 
 app = typer.Typer(
     name="giar-llm",
@@ -53,6 +57,43 @@ def check_command(
     raise typer.Exit(0 if result.passed else 1)
 
 
+@app.command("extract")
+def extract_command(
+    file: Annotated[str, typer.Argument(help="A report: .txt/.md/.html/.pdf/.docx, or - for standard input.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the envelope JSON here.")] = None,
+    view: Annotated[str, typer.Option("--format", help="json or table (for the terminal).")] = "json",
+    backend: Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")] = None,
+    model: Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. deepseek/deepseek-chat.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
+    max_rounds: Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")] = None,
+) -> None:
+    """Read one report, check it, and print (or write) its result envelope."""
+    if view not in ("json", "table"):
+        raise fail(f"--format must be json or table, not {view!r}")
+    try:
+        settings = Settings.from_env(
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            use_cache=False if no_cache else None,
+            max_rounds=max_rounds,
+        )
+        loaded = load_bytes(sys.stdin.buffer.read(), "-") if file == "-" else load_input(file)
+        envelope = extract_loaded(loaded, settings)
+    except GiarError as exc:
+        raise fail(str(exc)) from None
+    if envelope.status == "failed":
+        err.print(f"giar-llm: {file}: {envelope.error}", markup=False)
+    if output is not None:
+        write_json(output, envelope.to_json())
+    if view == "table":
+        print_envelope(out, envelope)
+    elif output is None:
+        out.print(dumps(envelope.to_json()), markup=False)
+    raise typer.Exit(2 if envelope.status == "failed" else 0)
+
+
 @app.command("schema")
 def schema_command(
     folder: Annotated[Path, typer.Option("--dir", help="Where the JSON Schema files live.")] = Path("schemas"),
@@ -67,6 +108,21 @@ def schema_command(
         return
     for path in write_schemas(folder):
         out.print(f"wrote {path}")
+
+
+@app.command("cache")
+def cache_command(
+    action: Annotated[str, typer.Argument(help="stats or clear")],
+) -> None:
+    """Show or clear the model response cache."""
+    if action not in ("stats", "clear"):
+        raise fail(f"cache takes stats or clear, not {action!r}")
+    cache = ResponseCache(Settings.from_env().cache_dir / "responses")
+    if action == "clear":
+        out.print(f"removed {cache.clear()} cached responses")
+    else:
+        out.print(dumps(cache.stats()), markup=False)
+    cache.close()
 
 
 @app.command("version")

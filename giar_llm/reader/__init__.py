@@ -1,1 +1,174 @@
-"""The deterministic reader: normalised text in, report cells with evidence out. Pure: no I/O."""
+"""The deterministic reader: a document's tables read exactly, or cells named as unsure.
+
+``read(document)`` normalises the text (same length, so offsets are the source's), finds tables 二, 三
+and 四 by the national format's row labels, detects the format from the table structure, reads every
+row (delimited cells, one cell per line, space rows, or digit runs split by the table's arithmetic),
+and returns a :class:`Reading` with evidence spans and the cells it is unsure of.
+"""
+
+from __future__ import annotations
+
+import re
+
+from giar_llm.core.document import Document
+from giar_llm.core.findings import HeuristicWarning
+from giar_llm.core.paths import describe_cell
+from giar_llm.core.schema import FormatName, Report2019, Report2021, Row, empty_report
+from giar_llm.reader.layout import (
+    FORMAT_2019_MARKS,
+    FORMAT_2021_MARKS,
+    PROACTIVE_2019,
+    PROACTIVE_2021,
+    REVIEW_FIELDS,
+    SECTION5_START,
+    TABLE2_START,
+    TABLE3_START,
+    TABLE3_TAIL,
+    TABLE4_START,
+    RowSpec,
+    pattern,
+)
+from giar_llm.reader.meta import narrative_warnings, read_meta
+from giar_llm.reader.normalize import compact, normalize
+from giar_llm.reader.reading import Reading
+from giar_llm.reader.rows import RowRead
+from giar_llm.reader.tables import TableRead, find, label_start, locate, read_flat, read_rows, read_table3
+
+__all__ = ["Reading", "read"]
+
+REVIEW_SPEC = RowSpec(
+    "review_litigation",
+    ("行政复议",),
+    fields=tuple(
+        f"{part}.{f}" for part in ("review", "litigation_direct", "litigation_after_review") for f in REVIEW_FIELDS
+    ),
+)
+
+
+def detect_format(text: str) -> FormatName:
+    """2019 or 2021 from the table structure's fingerprints (never from the year)."""
+    flat = compact(text)
+    score_2019 = sum(mark in flat for mark in FORMAT_2019_MARKS)
+    score_2021 = sum(mark in flat for mark in FORMAT_2021_MARKS)
+    return "2019" if score_2019 > score_2021 else "2021"
+
+
+def _table2_start(text: str) -> int | None:
+    for match in _finditer(text, ("第二十条第",)):
+        if find(text, ("规章",), match.start(), match.start() + 400):
+            return match.start()
+    heading = find(text, TABLE2_START[:1], 0, len(text))
+    return heading.start() if heading else None
+
+
+def _finditer(text: str, keys: tuple[str, ...]) -> list[re.Match[str]]:
+    return list(pattern(keys).finditer(text))
+
+
+def read(document: Document) -> Reading:
+    text = normalize(document.text)
+    n = len(text)
+    t2 = _table2_start(text)
+    t3_heading = find(text, TABLE3_START, t2 or 0, n)
+    t3 = t3_heading.start() if t3_heading else (t2 or 0)
+    forward = find(text, TABLE3_TAIL[-1].keys, t3, n)
+    t4_heading = find(text, TABLE4_START, forward.end() if forward else t3, n)
+    t4 = label_start(text, t4_heading.start(), "四、") if t4_heading else None
+    s5_match = find(text, SECTION5_START, t4_heading.end() if t4_heading else t3, n)
+    s5 = label_start(text, s5_match.start(), "五、") if s5_match else n
+
+    t3_end = t4 if t4 is not None else s5
+    fmt = detect_format(text[t2 if t2 is not None else t3 : t3_end])
+    table3 = read_table3(text, t3, t3_end, fmt)
+    table2 = TableRead()
+    if t2 is not None:
+        located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, t2, t3)
+        read_rows(text, located, t3, table2)
+        table2.span = (t2, t3)
+    review = read_flat(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
+
+    found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None
+    if not found_any:
+        return Reading(report=None, error="no report table found (表二/表三/表四 labels not in the text)")
+
+    report = empty_report(fmt)
+    reading = Reading(report=report)
+    meta, meta_span = read_meta(text)
+    report.meta = meta
+    if meta_span is not None:
+        reading.sections["meta"] = meta_span
+    if table3.merged_other:
+        report.applications.results.other.no_correction = None
+        report.applications.results.other.fee_unpaid = None
+        report.applications.results.other.other = None
+        report.applications.results.other.total = Row()
+    for table in (table2, table3):
+        for path, row in table.rows.items():
+            _apply_row(report, reading, table.specs[path], row, text)
+    if review is not None:
+        _apply_row(report, reading, REVIEW_SPEC, review, text)
+    else:
+        for field in REVIEW_SPEC.fields:
+            reading.unsure[f"review_litigation.{field}"] = "未找到表四（行政复议、行政诉讼情况）"
+    if table2.span:
+        reading.sections["二"] = table2.span
+    if table3.span:
+        reading.sections["三"] = table3.span
+    if t4_heading is not None:
+        reading.sections["四"] = (t4 or t4_heading.start(), s5)
+    cells = {p: _get(report, p) for p in reading.evidence}
+    reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
+    return reading
+
+
+def _get(report: Report2019 | Report2021, path: str) -> int | float | None:
+    node: object = report
+    for part in path.split("."):
+        node = getattr(node, part, None)
+        if node is None:
+            return None
+    return node if isinstance(node, int | float) else None
+
+
+def _set(report: Report2019 | Report2021, path: str, value: int | float | None) -> None:
+    parts = path.split(".")
+    node: object = report
+    for part in parts[:-1]:
+        node = getattr(node, part)
+    setattr(node, parts[-1], value)
+
+
+def _apply_row(report: Report2019 | Report2021, reading: Reading, spec: RowSpec, row: RowRead, text: str) -> None:
+    zeros: list[str] = []
+    for column, field in enumerate(spec.fields):
+        path = f"{spec.path}.{field}"
+        value = row.values[column] if column < len(row.values) else None
+        span = row.spans[column] if column < len(row.spans) else None
+        if value is not None and field in spec.money and span is not None:
+            unit = text[span[1] : span[1] + 2]
+            if unit.startswith("元"):
+                value = round(value / 10000, 6)
+            value = float(value)
+        elif isinstance(value, float):
+            if value.is_integer():
+                value = int(value)
+            else:
+                reading.unsure[path] = f"计数单元格读到小数 {value}"
+                value = None
+        if value is not None and value < 0 and field != "items_change":
+            reading.unsure.setdefault(path, f"读到负数 {value}")
+        _set(report, path, value)
+        if span is not None and value is not None:
+            reading.evidence[path] = span
+        if row.unsure:
+            reading.unsure[path] = row.unsure
+        if column in row.zero_marks:
+            zeros.append(path)
+    if zeros:
+        reading.warnings.append(
+            HeuristicWarning(
+                check="zero_mark",
+                cells=zeros,
+                message="以下单元格原文为 /、-、— 或“无”，按 0 读取：" + "、".join(describe_cell(p) for p in zeros),
+            )
+        )

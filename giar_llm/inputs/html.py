@@ -1,0 +1,413 @@
+"""HTML inputs: decode (BOM, UTF-8, declared charset, detection), find the report body, derive tab-separated text.
+
+Every ``<tr>`` becomes one line, cells separated by a tab, with colspan and rowspan expanded into
+empty cells so that columns line up. ``origin`` maps each derived character to its offset in the
+decoded HTML string; selectolax gives no source positions, so text nodes are aligned to the source
+by searching for them, in document order, in the source's visible text (markup blanked out,
+entities decoded).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from giar_llm.core.document import Document
+from giar_llm.errors import InputError
+from giar_llm.inputs.text import collapse, decode, decode_as
+
+REPORT_PHRASE = "收到和处理政府信息公开申请"
+# Text that only the report's own tables contain (表二, 表三, 表四).
+TABLE_MARKERS: tuple[str, ...] = ("本年新收", "本年制发件数", "予以公开", "行政复议", "结果维持")
+
+_DROP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "head", "title", "select"})
+_BLOCK = frozenset(
+    {
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table",
+        "section", "article", "main", "aside", "blockquote", "pre", "center", "form", "address", "figure",
+        "figcaption", "hr", "caption", "thead", "tbody", "tfoot", "td", "th", "body", "html",
+    }
+)  # fmt: skip
+_CELL = frozenset({"td", "th"})
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
+_MAX_COLSPAN = 100
+_MAX_ROWSPAN = 1000
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_MARKUP = re.compile(
+    r"""<!--.*?(?:-->|\Z)"""
+    r"""|<(script|style|textarea)\b(?:"[^"]*"|'[^']*'|[^'">])*>.*?(?:</\1\s*>|\Z)"""
+    r"""|<[A-Za-z/!?](?:"[^"]*"|'[^']*'|[^'">])*>""",
+    re.IGNORECASE | re.DOTALL,
+)
+_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_HIDDEN = "\0"
+_PROBE = 8  # visible characters searched for to locate a text node in the source
+
+Chars = list[tuple[str, int]]  # a derived character and its source offset (-1: synthetic)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset named by a ``<meta charset>`` or ``http-equiv`` tag near the top of the file."""
+    match = _META_CHARSET.search(data[:16384])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode HTML bytes: BOM, valid non-ASCII UTF-8, the declared charset if it fits the bytes, detection.
+
+    Valid UTF-8 wins over a declared legacy charset: pages are often re-saved as UTF-8 with their old
+    ``charset=gb2312`` meta left in place, and GB18030 would decode such bytes, wrongly, without error.
+    """
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return decode(data)
+    declared = declared_charset(data)
+    if declared and not declared.lower().replace("_", "-").startswith("utf-16"):
+        decoded = decode_as(data, declared)
+        if decoded is not None:
+            return decoded
+    return decode(data)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether decoded text is really an HTML document."""
+    head = text.lstrip("\ufeff \t\r\n")[:64].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    lower = text.lower()
+    return "<table" in lower and "</td>" in lower
+
+
+# --- aligning text nodes to the source ------------------------------------------------------------------------
+
+_RUNS = re.compile(r"[^\0&\r]+|\0+|&|\r")
+
+
+def _masked(source: str) -> str:
+    """The source with markup, comments and script/style bodies replaced by NULs of the same length."""
+    return _MARKUP.sub(lambda m: _HIDDEN * (m.end() - m.start()), source.replace(_HIDDEN, " "))
+
+
+def _visible(source: str) -> tuple[str, list[int]]:
+    """The text a parser sees (entities decoded, CRLF as LF, each tag as one NUL) and each character's offset."""
+    masked = _masked(source)
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    while pos < len(masked):
+        run = _RUNS.match(masked, pos)
+        if run is None:  # unreachable: the pattern matches any character
+            break
+        piece, pos = run.group(0), run.end()
+        if piece[0] == _HIDDEN:
+            chars.append(_HIDDEN)
+            offsets.append(run.start())
+        elif piece == "&":
+            entity = _ENTITY.match(masked, run.start())
+            decoded = html_lib.unescape(entity.group(0)) if entity else "&"
+            chars.extend(decoded)
+            offsets.extend([run.start()] * len(decoded))
+            if entity:
+                pos = entity.end()
+        elif piece == "\r":
+            if not masked.startswith("\r\n", run.start()):
+                chars.append("\n")
+                offsets.append(run.start())
+        else:
+            chars.extend(piece)
+            offsets.extend(range(run.start(), pos))
+    return ("".join(chars), offsets)
+
+
+def _probe(value: str) -> tuple[str, int]:
+    """Up to ``_PROBE`` leading non-space characters of a text node, and their index in it."""
+    start = len(value) - len(value.lstrip())
+    end = start
+    while end < len(value) and end - start < _PROBE and not value[end].isspace():
+        end += 1
+    return (value[start:end], start)
+
+
+def _match(visible: str, value: str, pos: int) -> tuple[list[int], int]:
+    """Positions in ``visible`` of each character of ``value`` read from ``pos`` on; and the end position."""
+    positions: list[int] = []
+    last = max(len(visible) - 1, 0)
+    i = 0
+    while i < len(value):
+        if pos < len(visible) and visible[pos] == value[i]:
+            positions.append(pos)
+            pos, i = pos + 1, i + 1
+            continue
+        probe, skip = _probe(value[i:])
+        found = visible.find(probe, pos) if probe else -1
+        if found >= 0 and _HIDDEN not in visible[pos:found]:  # resynchronise within the same text run
+            positions.extend([min(pos, last)] * skip)
+            i, pos = i + skip, found
+            continue
+        positions.append(min(pos, last))
+        i += 1
+    return (positions, pos)
+
+
+def _align(root: LexborNode, source: str) -> dict[int, list[int]]:
+    """Source offsets of every character of every text node under ``root``, by node ``mem_id``."""
+    visible, offsets = _visible(source)
+    if not visible:
+        return {}
+    last = len(visible) - 1
+    aligned: dict[int, list[int]] = {}
+    cursor = 0
+    for node in root.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        parent = node.parent
+        if parent is not None and parent.tag in ("script", "style", "textarea"):
+            continue
+        value = node.text_content or ""
+        if not value:
+            continue
+        probe, lead = _probe(value)
+        found = visible.find(probe, cursor) if probe else -1
+        if probe and found < 0:
+            found = visible.find(probe)  # moved by the parser (e.g. foster-parented out of a table)
+        if found < 0:  # whitespace only, or not found: the next text, keeping the cursor
+            aligned[node.mem_id] = [offsets[min(cursor, last)]] * len(value)
+            continue
+        start = found - lead if lead and visible[max(found - lead, 0) : found] == value[:lead] else found
+        positions, end = _match(visible, value, start)
+        aligned[node.mem_id] = [offsets[min(position, last)] for position in positions]
+        cursor = max(cursor, end)
+    return aligned
+
+
+# --- rendering ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sink:
+    """Collects derived lines; ``inline`` sinks (table cells) turn line breaks into spaces."""
+
+    aligned: dict[int, list[int]]
+    inline: bool = False
+    lines: list[Chars] = field(default_factory=list)
+    current: Chars = field(default_factory=list)
+
+    def text(self, node: LexborNode) -> None:
+        value = node.text_content or ""
+        offsets = self.aligned.get(node.mem_id, [-1] * len(value))
+        self.current.extend(zip(value, offsets, strict=False))
+
+    def space(self) -> None:
+        self.current.append((" ", -1))
+
+    def brk(self) -> None:
+        """End the current line (a space inside a cell)."""
+        if self.inline:
+            self.space()
+            return
+        line = collapse(self.current)
+        if line:
+            self.lines.append(line)
+        self.current = []
+
+    def row(self, cells: list[Chars]) -> None:
+        """A table row as one line, cells separated by tabs."""
+        self.brk()
+        line: Chars = []
+        for index, cell in enumerate(cells):
+            if index:
+                line.append(("\t", -1))
+            line.extend(cell)
+        self.lines.append(line)
+
+    def cell_text(self) -> Chars:
+        return collapse(self.current)
+
+
+def _span(node: LexborNode, name: str, limit: int) -> int:
+    raw = (node.attributes.get(name) or "").strip()
+    digits = re.match(r"\d+", raw)
+    value = int(digits.group(0)) if digits else 1
+    return min(max(value, 1), limit)
+
+
+def _rows(table: LexborNode) -> list[LexborNode]:
+    rows: list[LexborNode] = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in _ROW_GROUPS:
+            rows.extend(row for row in child.iter() if row.tag == "tr")
+    return rows
+
+
+def _render_cell(cell: LexborNode, aligned: dict[int, list[int]]) -> Chars:
+    sink = _Sink(aligned, inline=True)
+    _walk(cell, sink)
+    return sink.cell_text()
+
+
+def _fill_spanned(cells: list[Chars], pending: dict[int, int]) -> None:
+    """Empty cells for the columns a rowspan from an earlier row still covers."""
+    while pending.get(len(cells), 0) > 0:
+        pending[len(cells)] -= 1
+        cells.append([])
+
+
+def _render_table(table: LexborNode, sink: _Sink) -> None:
+    """One line per row; colspan and rowspan become empty cells so columns line up."""
+    for child in table.iter():
+        if child.tag == "caption":
+            sink.brk()
+            _walk(child, sink)
+            sink.brk()
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    for row in _rows(table):
+        cells: list[Chars] = []
+        for cell in row.iter():
+            if cell.tag not in _CELL:
+                continue
+            _fill_spanned(cells, pending)
+            colspan = _span(cell, "colspan", _MAX_COLSPAN)
+            rowspan = _span(cell, "rowspan", _MAX_ROWSPAN)
+            column = len(cells)
+            cells.append(_render_cell(cell, sink.aligned))
+            cells.extend([] for _ in range(colspan - 1))
+            if rowspan > 1:
+                for covered in range(column, column + colspan):
+                    pending[covered] = rowspan - 1
+        while any(count > 0 and column >= len(cells) for column, count in pending.items()):
+            if pending.get(len(cells), 0) > 0:
+                _fill_spanned(cells, pending)
+            else:
+                cells.append([])
+        if cells:
+            sink.row(cells)
+
+
+def _visit(node: LexborNode, sink: _Sink) -> None:
+    """Render one node: text, a line break, a data table, a block or an inline element."""
+    tag = node.tag or ""
+    if tag == "-text":
+        sink.text(node)
+    elif tag.startswith("-") or tag in _DROP:
+        return
+    elif tag == "br":
+        sink.brk()
+    elif tag == "table" and not sink.inline and len(node.css("table")) == 1:
+        _render_table(node, sink)
+    elif tag in _BLOCK:
+        sink.brk()
+        _walk(node, sink)
+        sink.brk()
+    else:
+        _walk(node, sink)
+
+
+def _walk(node: LexborNode, sink: _Sink) -> None:
+    """Render the children of a node in order."""
+    for child in node.iter(include_text=True):
+        _visit(child, sink)
+
+
+# --- the report body ------------------------------------------------------------------------------------------
+
+
+_TITLE = re.compile(r"\s*[^\s。，,]{0,40}(?:19|20)\d{2}\s*年度?[^。，,\n]{0,30}?信息公开[^。，,\n]{0,6}报告\s*")
+
+
+def _title_node(body: LexborNode) -> LexborNode | None:
+    """The element whose whole text is the report's title line, if the page has one."""
+    for node in body.css("h1, h2, h3, h4, p, div, td, span, strong, font, b"):
+        text = node.text()
+        if len(text) < 80 and _TITLE.fullmatch(text):
+            return node
+    return None
+
+
+def _contains(ancestor: LexborNode, node: LexborNode) -> bool:
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id == ancestor.mem_id:
+            return True
+        current = current.parent
+    return False
+
+
+def _report_root(tree: LexborHTMLParser) -> LexborNode:
+    """The smallest element holding the report phrase and every table of the report; else ``<body>``."""
+    body = tree.body or tree.root
+    if body is None:
+        raise InputError("not an HTML document (no body)")
+    tables = [
+        table
+        for table in body.css("table")
+        if len(table.css("table")) == 1 and any(marker in table.text() for marker in TABLE_MARKERS)
+    ]
+    if not tables or REPORT_PHRASE not in body.text():
+        return body
+    wanted = {table.mem_id for table in tables}
+    title = _title_node(body)
+    node: LexborNode | None = tables[0]
+    while node is not None and node.mem_id != body.mem_id:
+        text = node.text()
+        if (
+            REPORT_PHRASE in text
+            and wanted <= {t.mem_id for t in node.css("table")}
+            and (title is None or _contains(node, title))
+        ):
+            return node
+        node = node.parent
+    return body
+
+
+def _fill_synthetic(offsets: list[int]) -> list[int]:
+    """Give synthetic characters the offset of the nearest preceding (else following) real one."""
+    previous = -1
+    for index, offset in enumerate(offsets):
+        if offset < 0:
+            offsets[index] = previous
+        else:
+            previous = offset
+    following = 0
+    for index in range(len(offsets) - 1, -1, -1):
+        if offsets[index] < 0:
+            offsets[index] = following
+        else:
+            following = offsets[index]
+    return offsets
+
+
+def html_document(source: str) -> Document:
+    """Derive the report text of a decoded HTML string, with ``origin`` offsets into it."""
+    tree = LexborHTMLParser(source)
+    root = tree.root
+    if root is None:
+        raise InputError("not an HTML document")
+    aligned = _align(root, source)
+    sink = _Sink(aligned)
+    _visit(_report_root(tree), sink)
+    sink.brk()
+    chars: Chars = []
+    for index, line in enumerate(sink.lines):
+        if index:
+            chars.append(("\n", -1))
+        chars.extend(line)
+    if not any(not char.isspace() for char, _ in chars):
+        raise InputError("HTML document has no text")
+    text = "".join(char for char, _ in chars)
+    return Document(text=text, kind="html", origin=_fill_synthetic([offset for _, offset in chars]))
+
+
+def load_html(data: bytes) -> tuple[Document, str]:
+    """Decode and derive an HTML file; returns the document and the encoding used."""
+    source, encoding = decode_html(data)
+    return (html_document(source), encoding)

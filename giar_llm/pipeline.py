@@ -1,0 +1,175 @@
+"""One document: read -> (model fills what the reader couldn't) -> check -> verdict -> envelope.
+
+Backends: ``rules`` reads deterministically only; ``llm`` asks the model for every table (the reader's
+certain cells are used to flag disagreements); ``auto`` reads first and asks the model only for the
+tables the reader left unread or unverified, with the reader's cells as a hint.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from giar_llm.core.checker import check
+from giar_llm.core.document import Document
+from giar_llm.core.envelope import Envelope, RunInfo, Source
+from giar_llm.core.findings import HeuristicWarning
+from giar_llm.core.paths import describe_cell
+from giar_llm.core.schema import Report2019, Report2021, empty_report
+from giar_llm.core.verdict import involved_cells, judge, status_of
+from giar_llm.inputs import LoadedInput, load_input
+from giar_llm.llm.cache import ResponseCache
+from giar_llm.llm.client import ModelClient
+from giar_llm.llm.extraction import Extractor, SectionResult, extract_section, merge
+from giar_llm.llm.providers import resolve
+from giar_llm.llm.sections import SECTION_KEYS, guess_format, other_is_merged
+from giar_llm.prompts import prompt_version
+from giar_llm.reader import read
+from giar_llm.reader.reading import Reading
+from giar_llm.settings import Settings
+
+
+def extract_file(path: Path | str, settings: Settings, extractor: Extractor | None = None) -> Envelope:
+    """Read and check one file. Raises InputError when the file can't be read at all."""
+    return extract_loaded(load_input(path), settings, extractor)
+
+
+def build_client(settings: Settings) -> ModelClient:
+    if settings.model is None:
+        raise ValueError("build_client needs settings.model")
+    endpoint = resolve(settings.model, settings.base_url)
+    cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+    return ModelClient(endpoint, settings, prompt_version(), cache)
+
+
+def extract_loaded(loaded: LoadedInput, settings: Settings, extractor: Extractor | None = None) -> Envelope:
+    started = time.perf_counter()
+    reading = read(loaded.document)
+    if settings.backend == "rules":
+        envelope = envelope_from_reading(loaded.source, loaded.document, reading, RunInfo(backend="rules"))
+        envelope.run.seconds = round(time.perf_counter() - started, 6)
+        return envelope
+    first = envelope_from_reading(loaded.source, loaded.document, reading, RunInfo(backend=settings.backend))
+    sections = _sections_to_ask(settings, reading, first)
+    run = RunInfo(backend=settings.backend, model=settings.model, prompt_version=prompt_version())
+    if not sections:
+        first.run = run
+        first.run.seconds = round(time.perf_counter() - started, 6)
+        return first
+    client = extractor if extractor is not None else build_client(settings)
+    envelope = _with_model(loaded, settings, reading, sections, client, run)
+    if isinstance(client, ModelClient):
+        accounting = client.accounting.to_run(settings.backend, settings.model, prompt_version())
+        accounting.rounds = envelope.run.rounds
+        envelope.run = accounting
+    envelope.run.seconds = round(time.perf_counter() - started, 6)
+    return envelope
+
+
+def _sections_to_ask(settings: Settings, reading: Reading, first: Envelope) -> list[str]:
+    if settings.backend == "llm" or reading.report is None:
+        return list(SECTION_KEYS)
+    suspect = set(first.unsure)
+    for violation in first.violations:
+        if violation.verdict != "source":
+            suspect.update(involved_cells(violation))
+    return [s for s, key in SECTION_KEYS.items() if any(p.startswith(key) for p in suspect)]
+
+
+def _with_model(
+    loaded: LoadedInput,
+    settings: Settings,
+    reading: Reading,
+    sections: list[str],
+    client: Extractor,
+    run: RunInfo,
+) -> Envelope:
+    document = loaded.document
+    fmt = reading.report.format if reading.report is not None else guess_format(document.text)
+    base: Report2019 | Report2021 = (
+        reading.report.model_copy(deep=True) if reading.report is not None else empty_report(fmt)  # type: ignore[arg-type]
+    )
+    merged_other = (
+        base.applications.results.other.is_merged() if reading.report else other_is_merged(document.text, fmt)
+    )
+    prefer_reader = settings.backend == "auto"
+    results: list[SectionResult] = []
+    for section in sections:
+        hint = None
+        if prefer_reader and reading.report is not None:
+            key = SECTION_KEYS[section] + "."
+            hint = {
+                p.removeprefix(key): v
+                for p, v in reading_values(reading).items()
+                if p.startswith(key) and p in reading.evidence and p not in reading.unsure
+            }
+        results.append(
+            extract_section(
+                client,
+                document,
+                base.model_copy(deep=True),
+                section,
+                reading.sections,
+                settings.max_rounds,
+                merged_other,
+                hint=hint or None,
+            )
+        )
+    run.rounds = sum(r.rounds for r in results)
+    errors = [f"表{r.section}: {r.error}" for r in results if r.error]
+    if reading.report is None and all(r.error and not r.values for r in results):
+        return Envelope(source=loaded.source, status="failed", error="; ".join(errors) or reading.error, run=run)
+    model_reading = merge(
+        base,
+        results,
+        {p: s for p, s in reading.evidence.items()},
+        dict(reading.unsure) if reading.report is not None else {"report": reading.error or "no table read"},
+        prefer_reader,
+        describe_cell,
+    )
+    model_reading.unsure.pop("report", None)
+    warnings = list(reading.warnings) + model_reading.warnings
+    warnings += [HeuristicWarning(check="model_failed", message=e) for e in errors]
+    combined = Reading(
+        report=model_reading.report,
+        evidence=model_reading.evidence,
+        unsure=model_reading.unsure,
+        warnings=warnings,
+        sections=reading.sections,
+    )
+    return envelope_from_reading(loaded.source, document, combined, run)
+
+
+def reading_values(reading: Reading) -> dict[str, object]:
+    from giar_llm.core.paths import flatten
+
+    return dict(flatten(reading.report)) if reading.report is not None else {}
+
+
+def envelope_from_reading(source: Source, document: Document, reading: Reading, run: RunInfo) -> Envelope:
+    """The envelope for a reading: checks, verdicts and status, evidence mapped into the source."""
+    if reading.report is None:
+        return Envelope(source=source, status="failed", error=reading.error or "no table found", run=run)
+    result = check(reading.report)
+    result.warnings = reading.warnings + result.warnings
+    judge(result, reading.unsure)
+    return Envelope(
+        source=source,
+        status=status_of(result, reading.unsure),
+        report=reading.report,
+        violations=result.violations,
+        warnings=result.warnings,
+        evidence={path: document.source_span(*span) for path, span in reading.evidence.items()},
+        unsure=dict(reading.unsure),
+        run=run,
+    )
+
+
+def failed_envelope(path: Path | str, error: str, sha256: str = "", run: RunInfo | None = None) -> Envelope:
+    """The envelope for an input that produced no report (batch keeps going past it)."""
+    return Envelope(
+        source=Source(path=str(path), sha256=sha256),
+        status="failed",
+        error=error,
+        run=run or RunInfo(),
+    )

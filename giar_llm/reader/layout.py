@@ -1,0 +1,114 @@
+"""The national formats as the reader sees them: row labels in printed order, with their numbering.
+
+Every key is a phrase the row's label must contain (alternatives for known variants); the reader
+matches it with any whitespace between characters, so labels wrapped over lines or split by a PDF
+still match. ``prefix`` is the row's printed numbering, used to find where a label starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from giar_llm.core.schema import COLUMNS
+
+A = "applications"
+R = "applications.results"
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    path: str
+    keys: tuple[str, ...]
+    prefix: str = ""
+    fields: tuple[str, ...] = COLUMNS
+    money: tuple[str, ...] = ()
+
+    @property
+    def width(self) -> int:
+        return len(self.fields)
+
+
+def _row(path: str, *keys: str, prefix: str = "") -> RowSpec:
+    return RowSpec(path, keys, prefix)
+
+
+TABLE3_HEAD: tuple[RowSpec, ...] = (
+    _row(f"{A}.new_requests", "本年新收", "新收政府信息公开申请", prefix="一、"),
+    _row(f"{A}.carried_over", "上年结转", prefix="二、"),
+    _row(f"{R}.granted", "予以公开", prefix="(一)"),
+    _row(f"{R}.partially_granted", "部分公开", prefix="(二)"),
+    _row(f"{R}.denied.state_secret", "国家秘密", prefix="1."),
+    _row(f"{R}.denied.prohibited_by_law", "其他法律", "法规禁止公开", prefix="2."),
+    _row(f"{R}.denied.security_stability", "三安全一稳定", "危及", prefix="3."),
+    _row(f"{R}.denied.third_party_rights", "第三方", prefix="4."),
+    _row(f"{R}.denied.internal_affairs", "内部事务", prefix="5."),
+    _row(f"{R}.denied.process_info", "过程性信息", "过程性", prefix="6."),
+    _row(f"{R}.denied.enforcement_file", "执法案卷", prefix="7."),
+    _row(f"{R}.denied.admin_query", "查询事项", prefix="8."),
+    _row(f"{R}.unable.not_held", "不掌握", prefix="1."),
+    _row(f"{R}.unable.needs_creation", "另行制作", "现成信息", prefix="2."),
+    _row(f"{R}.unable.unclear_after_correction", "仍不明确", "补正后申请", prefix="3."),
+    _row(f"{R}.not_processed.petition_complaint", "信访", "举报投诉", prefix="1."),
+    _row(f"{R}.not_processed.duplicate", "重复申请", prefix="2."),
+    _row(f"{R}.not_processed.publication", "出版物", prefix="3."),
+    _row(f"{R}.not_processed.excessive_repeat", "大量反复", prefix="4."),
+    _row(f"{R}.not_processed.confirm_or_reissue", "重新出具", "确认或", prefix="5."),
+)
+OTHER_SPLIT: tuple[RowSpec, ...] = (
+    _row(f"{R}.other.no_correction", "不补正", prefix="1."),
+    _row(f"{R}.other.fee_unpaid", "缴纳费用", "收费通知", prefix="2."),
+    _row(f"{R}.other.other", "3.其他", "3、其他", prefix="3."),
+)
+OTHER_MERGED = _row(f"{R}.other.total", "其他处理", prefix="(六)")
+OTHER_GROUP = ("其他处理",)
+TABLE3_TAIL: tuple[RowSpec, ...] = (
+    _row(f"{R}.total_processed", "(七)总计", "总计", prefix="(七)"),
+    _row(f"{A}.carried_forward", "结转下年度", "下年度继续办理", prefix="四、"),
+)
+
+REVIEW_FIELDS = ("upheld", "corrected", "other_outcome", "pending", "total")
+
+PROACTIVE_2021: tuple[RowSpec, ...] = (
+    RowSpec("proactive.regulations", ("规章",), fields=("issued", "repealed", "in_force")),
+    RowSpec("proactive.normative_docs", ("规范性文件",), fields=("issued", "repealed", "in_force")),
+    RowSpec("proactive.licensing", ("行政许可",), fields=("decisions",)),
+    RowSpec("proactive.penalty", ("行政处罚",), fields=("decisions",)),
+    RowSpec("proactive.coercion", ("行政强制",), fields=("decisions",)),
+    RowSpec(
+        "proactive.fees", ("行政事业性收费", "事业性收费"), fields=("amount_wan_yuan",), money=("amount_wan_yuan",)
+    ),
+)
+_ITEMS = ("prev_year_items", "items_change", "decisions")
+PROACTIVE_2019: tuple[RowSpec, ...] = (
+    RowSpec("proactive.regulations", ("规章",), fields=("newly_made", "newly_published", "total_published")),
+    RowSpec("proactive.normative_docs", ("规范性文件",), fields=("newly_made", "newly_published", "total_published")),
+    RowSpec("proactive.licensing", ("行政许可",), fields=_ITEMS),
+    RowSpec("proactive.other_services", ("其他对外管理服务", "对外管理服务"), fields=_ITEMS),
+    RowSpec("proactive.penalty", ("行政处罚",), fields=_ITEMS),
+    RowSpec("proactive.coercion", ("行政强制",), fields=_ITEMS),
+    RowSpec("proactive.fees", ("行政事业性收费", "事业性收费"), fields=("prev_year_items", "items_change")),
+    RowSpec(
+        "proactive.procurement",
+        ("政府集中采购", "集中采购"),
+        fields=("items", "amount_wan_yuan"),
+        money=("amount_wan_yuan",),
+    ),
+)
+
+# Headings and table anchors.
+TABLE2_START = ("主动公开政府信息情况", "第二十条第")
+TABLE3_START = ("收到和处理政府信息公开申请", "申请人情况")
+TABLE4_START = ("政府信息公开行政复议", "行政复议、行政诉讼", "行政复议")
+SECTION5_START = ("存在的主要问题", "五、存在")
+
+FORMAT_2019_MARKS = ("新制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购", "其他对外管理服务")
+FORMAT_2021_MARKS = ("制发件数", "废止件数", "现行有效件数", "收费金额", "逾期不补正", "缴纳费用")
+
+
+@cache
+def pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    """A regex matching any of the phrases with any whitespace (or table pipes) between characters."""
+    alternatives = ["[\\s|]*".join(re.escape(ch) for ch in key) for key in keys]
+    return re.compile("|".join(alternatives))

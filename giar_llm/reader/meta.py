@@ -1,0 +1,102 @@
+"""The report's title, agency and year, and the narrative's numbers checked against the tables."""
+
+from __future__ import annotations
+
+import re
+
+from giar_llm.core.findings import HeuristicWarning
+from giar_llm.core.schema import Meta
+
+_NAME = r"[^\d:：,，。;；《》()（）\s]{0,40}?"
+_TITLE = re.compile(
+    rf"^(?P<label>标题[:：])?(?P<agency>{_NAME})(?P<year>(?:19|20)\d{{2}})年度?(?P<agency2>{_NAME})"
+    r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告"
+)
+_AGENCY_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
+
+
+def read_meta(text: str, limit: int = 4000) -> tuple[Meta, tuple[int, int] | None]:
+    """The report's own title line (a wrapped title is joined), preferred over page metadata, and its span."""
+    lines: list[tuple[int, str, bool]] = []  # (offset, compact text, is a metadata cell)
+    pos = 0
+    for line in text[:limit].split("\n"):
+        cells = [c for c in re.finditer(r"[^\t|]+", line) if c.group().strip()]
+        if len(cells) > 1:
+            lines += [(pos + c.start(), re.sub(r"\s+", "", c.group()), True) for c in cells]
+        else:
+            lines.append((pos, re.sub(r"\s+", "", line), False))
+        pos += len(line) + 1
+    found: list[tuple[bool, Meta, tuple[int, int]]] = []
+    for i, (start, line, in_table) in enumerate(lines):
+        if not re.search(r"\d{4}", line):
+            continue
+        tries = [(line, start)]
+        if i + 1 < len(lines) and not in_table:
+            tries.append((line + lines[i + 1][1], start))
+        for candidate, span_start in tries:
+            match = _TITLE.match(candidate)
+            if not match:
+                continue
+            agency = match.group("agency") or match.group("agency2")
+            title = match.group(0).removeprefix(match.group("label") or "")
+            if not agency and i > 0 and _AGENCY_LINE.fullmatch(lines[i - 1][1]):
+                agency, title, span_start = lines[i - 1][1], lines[i - 1][1] + title, lines[i - 1][0]
+            meta = Meta(agency=agency or None, year=int(match.group("year")), title=title)
+            metadata = in_table or match.group("label") is not None
+            found.append((metadata, meta, (span_start, span_start + len(title))))
+            break
+    if not found:
+        return Meta(), None
+    _, meta, span = min(found, key=lambda f: f[0])
+    return meta, span
+
+
+_NARRATIVE = (
+    (
+        "narrative_new_requests",
+        re.compile(r"(?:新收|共收到|收到|受理)[^。；;\n]{0,40}?申请[^。；;\n\d]{0,12}?(\d+)\s*[件条个]"),
+        ("applications.new_requests.total",),
+        "叙述中的收到申请数",
+    ),
+    (
+        "narrative_review",
+        re.compile(r"行政复议[^。；;\n\d]{0,12}?(\d+)\s*[件起]"),
+        ("review_litigation.review.total",),
+        "叙述中的行政复议数",
+    ),
+    (
+        "narrative_litigation",
+        re.compile(r"行政诉讼[^。；;\n\d]{0,12}?(\d+)\s*[件起]"),
+        ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
+        "叙述中的行政诉讼数",
+    ),
+)
+
+
+def narrative_warnings(text: str, cells: dict[str, int | float | None]) -> list[HeuristicWarning]:
+    """Numbers the narrative states that differ from the table. Heuristic: warn, never fail."""
+    out: list[HeuristicWarning] = []
+    for check, regex, paths, what in _NARRATIVE:
+        parts = [cells.get(p) for p in paths]
+        if all(p is None for p in parts):
+            continue
+        table = sum(p or 0 for p in parts)
+        for match in regex.finditer(text):
+            stated = int(match.group(1))
+            if stated == table:
+                break
+            sentence_start = max(text.rfind(ch, 0, match.start()) for ch in "。；\n") + 1
+            sentence_end = min(
+                (i for i in (text.find(ch, match.end()) for ch in "。；\n") if i >= 0), default=len(text)
+            )
+            out.append(
+                HeuristicWarning(
+                    check=check,
+                    cells=list(paths),
+                    message=f"{what}为 {stated}，表中为 {table:g}（叙述可能另有口径，如含上年结转）",
+                    evidence=text[sentence_start:sentence_end].strip()[:200],
+                    span=(match.start(), match.end()),
+                )
+            )
+            break
+    return out

@@ -1,0 +1,83 @@
+"""Text normalisation that keeps every offset: the normalised text has the length of the original.
+
+NFKC is applied per character where it yields one character (full-width digits and brackets, Kangxi
+radicals, ideographic space); the CJK Radicals Supplement look-alikes that NFKC leaves are mapped by an
+explicit table; odd spaces become spaces; stray markup (``[image: ]``, ``[bookmark: …]``, ``&nbsp;``)
+and page markers (``- 3 -``, ``— 4 —``, ``第 3 页``) are blanked with spaces. Because nothing changes
+length, an offset into the normalised text is the same offset into the original: evidence spans need
+no further mapping.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CJK Radicals Supplement characters that PDF extraction emits for common simplified characters and
+# that NFKC leaves alone.
+RADICALS: dict[str, str] = {
+    "⺁": "厂", "⺅": "亻", "⺇": "几", "⺈": "𠂊", "⺊": "卜", "⺗": "心", "⺛": "旡",
+    "⺟": "母", "⺠": "民", "⺡": "氵", "⺢": "水", "⺣": "灬", "⺩": "王", "⺮": "竹", "⺳": "冖",
+    "⺼": "月", "⺾": "艹", "⻀": "艹", "⻁": "虎", "⻂": "衤", "⻄": "西", "⻅": "见",
+    "⻆": "角", "⻈": "讠", "⻉": "贝", "⻊": "足", "⻋": "车", "⻌": "辶", "⻏": "阝", "⻐": "钅",
+    "⻓": "长", "⻔": "门", "⻖": "阝", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风",
+    "⻜": "飞", "⻝": "食", "⻠": "饣", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟",
+    "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟",
+}  # fmt: skip
+
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+_MARKUP = re.compile(
+    r"\[(?:image|bookmark|footnote|endnote|comment)\b[^\]\n]*\]|&nbsp;|&#160;|&ensp;|&emsp;|</?o:p>",
+    re.IGNORECASE,
+)
+_PAGE_MARKER = re.compile(
+    r"(?m)^[ \t]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t]*$"
+)
+
+
+class _Fold(dict[int, str]):
+    """A ``str.translate`` table computed on first use of each character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in RADICALS:
+            out = RADICALS[ch]
+        elif ch in _SPACES or ch in _INVISIBLE:
+            out = " "
+        elif ch == "\r":
+            out = "\n"
+        else:
+            folded = unicodedata.normalize("NFKC", ch)
+            out = folded if len(folded) == 1 else ch
+            if out in RADICALS:
+                out = RADICALS[out]
+        if len(out) != 1:
+            out = ch
+        self[code] = out
+        return out
+
+
+_FOLD = _Fold()
+
+
+def fold(text: str) -> str:
+    """Characters only: NFKC where length-preserving, radical look-alikes, odd spaces. Same length."""
+    return text.replace("\r\n", " \n").translate(_FOLD)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def normalize(text: str) -> str:
+    """The reader's view of a document: folded characters, markup and page markers blanked. Same length."""
+    out = fold(text)
+    out = _MARKUP.sub(_blank, out)
+    return _PAGE_MARKER.sub(_blank, out)
+
+
+def compact(text: str) -> str:
+    """Text with every whitespace character removed (for fingerprints, not for offsets)."""
+    return re.sub(r"\s+", "", text)

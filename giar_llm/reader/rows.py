@@ -1,0 +1,115 @@
+"""One row's cells from its region: direct, positional with blanks, split digit runs, or placed by order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from giar_llm.reader.cells import Atom, split_runs
+
+Number = int | float
+Span = tuple[int, int]
+
+
+@dataclass
+class RowRead:
+    """The cells read for one row (``None`` = blank), their spans, and why the reader is unsure, if it is."""
+
+    values: list[Number | None]
+    spans: list[Span | None]
+    unsure: str | None = None
+    candidates: list[list[int]] = field(default_factory=list)
+    zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
+    split: bool = False
+
+    @classmethod
+    def missing(cls, width: int, reason: str) -> RowRead:
+        return cls([None] * width, [None] * width, unsure=reason)
+
+
+def _run_spans(runs: list[Atom], values: list[int]) -> list[Span | None]:
+    """Sub-spans of each number cut from its digit run."""
+    spans: list[Span | None] = []
+    index = 0
+    for run in runs:
+        pos = run.start
+        taken = 0
+        digits = len(run.text.lstrip("+-"))
+        sign = len(run.text) - digits
+        pos += sign
+        while taken < digits and index < len(values):
+            width = len(str(abs(values[index])))
+            start = pos - (sign if taken == 0 else 0)
+            spans.append((start, pos + width))
+            pos += width
+            taken += width
+            index += 1
+    return spans
+
+
+def resolve(
+    atoms: list[Atom], width: int, accept: Callable[[list[int]], bool], has_total: bool, checked: bool = True
+) -> RowRead:
+    """Read ``width`` cells from a region's atoms.
+
+    In order: exactly ``width`` numbers; numbers and delimited blanks making ``width`` cells; digit runs
+    split by the row's arithmetic (unique, or candidates when ambiguous); else the numbers placed in the
+    leading columns (and the last in 总计), flagged unsure because blank cells were not delimited.
+    """
+    values = [a for a in atoms if a.is_value]
+    if len(values) == width:
+        return _direct(values)
+    cells = [a for a in atoms if a.is_value or a.kind == "blank"]
+    if len(values) < width and len(cells) == width:
+        return _direct(cells)
+    if len(values) < width and len(cells) > width:
+        # Extra delimited blanks: a label spanning several columns pads the row's start; an empty column
+        # after 总计 pads its end. Either side, but not both, leaves exactly the row's cells.
+        excess = len(cells) - width
+        leading = all(a.kind == "blank" for a in cells[:excess])
+        trailing = all(a.kind == "blank" for a in cells[width:])
+        if leading != trailing:
+            return _direct(cells[excess:] if leading else cells[:width])
+    if len(values) > width:
+        read = _direct(values[:width])
+        read.unsure = f"行内有 {len(values)} 个数字，多于 {width} 列"
+        return read
+    runs = [a for a in values if not a.delimited]
+    digits = sum(len(a.text.lstrip("+-")) for a in values)
+    if runs and all(a.is_integer for a in values) and digits >= width:
+        solutions = split_runs([a.text for a in values], width, accept)
+        if len(solutions) == 1:
+            return RowRead(list(solutions[0]), _run_spans(values, solutions[0]), split=True)
+        if len(solutions) > 1:
+            shown = " / ".join(",".join(map(str, s)) for s in solutions[:4])
+            return RowRead(
+                [None] * width,
+                [None] * width,
+                unsure=f"连写数字有 {len(solutions)} 种拆分{'均符合勾稽关系' if checked else '（此表无勾稽关系可判）'}：{shown}",
+                candidates=solutions,
+            )
+    if not values:
+        return RowRead.missing(width, "该行未读到数字")
+    read = RowRead([None] * width, [None] * width)
+    placed = [*range(len(values) - 1), width - 1] if has_total else list(range(len(values)))
+    for column, atom in zip(placed, values, strict=True):
+        read.values[column] = atom.number()
+        read.spans[column] = (atom.start, atom.end)
+        if atom.kind == "zero":
+            read.zero_marks.append(column)
+    read.unsure = f"只读到 {len(values)} 个数字（共 {width} 列），空白单元格没有分隔，列位置按顺序推定"
+    return read
+
+
+def _direct(cells: list[Atom]) -> RowRead:
+    read = RowRead([], [])
+    for column, atom in enumerate(cells):
+        if atom.kind == "blank":
+            read.values.append(None)
+            read.spans.append(None)
+            continue
+        read.values.append(atom.number())
+        read.spans.append((atom.start, atom.end))
+        if atom.kind == "zero":
+            read.zero_marks.append(column)
+    return read

@@ -1,0 +1,201 @@
+"""Locating the tables and reading their rows, anchored on the national format's row labels."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from giar_llm.reader.cells import atoms
+from giar_llm.reader.layout import (
+    OTHER_GROUP,
+    OTHER_MERGED,
+    OTHER_SPLIT,
+    TABLE3_HEAD,
+    TABLE3_TAIL,
+    RowSpec,
+    pattern,
+)
+from giar_llm.reader.rows import RowRead, resolve
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Located:
+    spec: RowSpec
+    key: re.Match[str] | None
+    start: int = 0  # where the label starts (numbering included)
+
+
+@dataclass
+class TableRead:
+    rows: dict[str, RowRead] = field(default_factory=dict)
+    specs: dict[str, RowSpec] = field(default_factory=dict)
+    span: Span | None = None
+    merged_other: bool = False
+
+
+def find(text: str, keys: tuple[str, ...], start: int, end: int) -> re.Match[str] | None:
+    return pattern(keys).search(text, start, end)
+
+
+def label_start(text: str, key_start: int, prefix: str) -> int:
+    """Back from a key phrase over the rest of its label on the same line, and over its numbering."""
+    line_start = text.rfind("\n", 0, key_start) + 1
+    pos = key_start
+    while pos > line_start and not text[pos - 1].isdigit() and text[pos - 1] not in "\t|/-—－–":
+        pos -= 1
+    digits = prefix.rstrip(".、")
+    if digits.isdigit() and text[pos : pos + 1] in (".", "、") and text[pos - len(digits) : pos] == digits:
+        pos -= len(digits)
+    return pos
+
+
+def locate(
+    text: str, specs: tuple[RowSpec, ...], start: int, end: int, floor: int | None = None
+) -> tuple[list[Located], int]:
+    """Each row's key found in order after the previous one; returns the rows and the cursor after them.
+
+    A key not found after the previous row is looked for earlier in the table (from ``floor``), outside
+    the labels already found: tables broken into fragments print some labels out of order.
+    """
+    out: list[Located] = []
+    cursor = start
+    for spec in specs:
+        match = find(text, spec.keys, cursor, end)
+        if match is None:
+            match = _earlier(text, spec, start if floor is None else floor, cursor, out)
+            if match is not None:
+                out.append(Located(spec, match, label_start(text, match.start(), spec.prefix)))
+            else:
+                out.append(Located(spec, None))
+            continue
+        out.append(Located(spec, match, label_start(text, match.start(), spec.prefix)))
+        cursor = match.end()
+    return out, cursor
+
+
+def _earlier(text: str, spec: RowSpec, floor: int, cursor: int, taken: list[Located]) -> re.Match[str] | None:
+    used = [(loc.key.start(), loc.key.end()) for loc in taken if loc.key is not None]
+    for match in pattern(spec.keys).finditer(text, floor, cursor):
+        if not any(a < match.end() and match.start() < b for a, b in used):
+            return match
+    return None
+
+
+def read_rows(
+    text: str,
+    located: list[Located],
+    end: int,
+    table: TableRead,
+    accept_row: dict[str, object] | None = None,
+) -> None:
+    """Read every located row from its key to the next located label."""
+    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    ends = {id(loc): (found[i + 1].start if i + 1 < len(found) else end) for i, loc in enumerate(found)}
+    for loc in located:
+        spec = loc.spec
+        table.specs[spec.path] = spec
+        if loc.key is None:
+            table.rows[spec.path] = RowRead.missing(spec.width, "未找到该行的标签")
+            continue
+        region = atoms(text, loc.key.end(), max(loc.key.end(), ends[id(loc)]))
+        has_total = spec.fields[-1] == "total"
+        accept = _row_total if has_total else _anything
+        table.rows[spec.path] = resolve(region, spec.width, accept, has_total, checked=has_total)
+
+
+def _row_total(values: list[int]) -> bool:
+    return sum(values[:-1]) == values[-1]
+
+
+def _anything(values: list[int]) -> bool:
+    return True
+
+
+def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
+    table = TableRead()
+    head, cursor = locate(text, TABLE3_HEAD, start, end)
+    cursor = max([loc.key.end() for loc in head if loc.key is not None], default=cursor)
+    total_key = find(text, TABLE3_TAIL[0].keys, cursor, end)
+    group = find(text, OTHER_GROUP, cursor, total_key.start() if total_key else end)
+    split_start = group.end() if group else cursor
+    split_end = total_key.start() if total_key else end
+    first_split = find(text, OTHER_SPLIT[0].keys, split_start, split_end)
+    if first_split is not None or (group is None and fmt == "2021"):
+        other, cursor = locate(text, OTHER_SPLIT, split_start, split_end, floor=start)
+    elif group is not None:
+        other = [Located(OTHER_MERGED, group, label_start(text, group.start(), OTHER_MERGED.prefix))]
+        cursor = group.end()
+        table.merged_other = True
+    else:
+        other = [Located(OTHER_MERGED, None)]
+        table.merged_other = True
+    tail, cursor = locate(text, TABLE3_TAIL, cursor, end, floor=start)
+    located = head + other + tail
+    read_rows(text, located, end, table)
+    found = [loc.start for loc in located if loc.key is not None]
+    if found:
+        table.span = (found[0], end)
+    _resolve_across_rows(table)
+    return table
+
+
+def _resolve_across_rows(table: TableRead, limit: int = 20000) -> None:
+    """Rows whose digit runs split several ways: keep the combination the column checks accept, if unique."""
+    ambiguous = [path for path, row in table.rows.items() if len(row.candidates) > 1]
+    if not ambiguous:
+        return
+    sizes = [len(table.rows[p].candidates) for p in ambiguous]
+    total = 1
+    for size in sizes:
+        total *= size
+    if total > limit:
+        return
+    fits: list[tuple[list[int], ...]] = []
+    for combo in itertools.product(*(table.rows[p].candidates for p in ambiguous)):
+        values = {p: row.values for p, row in table.rows.items()}
+        values.update({p: list(v) for p, v in zip(ambiguous, combo, strict=True)})
+        if _columns_hold(values):
+            fits.append(combo)
+            if len(fits) > 1:
+                return
+    if len(fits) == 1:
+        for path, chosen in zip(ambiguous, fits[0], strict=True):
+            row = table.rows[path]
+            row.values = list(chosen)
+            row.unsure = None
+            row.split = True
+
+
+def _columns_hold(values: dict[str, list[int | float | None]]) -> bool:
+    """Balance and results total in every column (blank = 0)."""
+
+    def cell(path: str, column: int) -> float:
+        row = values.get(path)
+        value = row[column] if row else None
+        return value or 0
+
+    outcomes = [p for p in values if p.startswith("applications.results.") and not p.endswith("total_processed")]
+    for column in range(7):
+        new = cell("applications.new_requests", column)
+        old = cell("applications.carried_over", column)
+        done = cell("applications.results.total_processed", column)
+        forward = cell("applications.carried_forward", column)
+        if new + old != done + forward:
+            return False
+        if sum(cell(p, column) for p in outcomes) != done:
+            return False
+    return True
+
+
+def read_flat(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
+    """A table printed as one row of numbers after its headers (表四: 15 numbers)."""
+    region = atoms(text, start, end)
+    groups = spec.width // 5
+
+    def accept(values: list[int]) -> bool:
+        return all(sum(values[g * 5 : g * 5 + 4]) == values[g * 5 + 4] for g in range(groups))
+
+    return resolve(region, spec.width, accept, has_total=False)

@@ -1,0 +1,102 @@
+"""One test per layout family: the reader's cells equal the gold exactly, or the reader says it is unsure.
+
+Every wrong cell must be named in ``unsure`` (no silent errors), and the text layouts the reader can read
+completely must be read completely.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from giar_llm.core.checker import check
+from giar_llm.core.document import Document
+from giar_llm.core.paths import flatten
+from giar_llm.files import load_gold
+from giar_llm.reader import read
+
+from ..conftest import GOLD, REPORTS
+
+# layout family -> report; True where the reader must read every cell exactly
+FAMILIES = {
+    "one cell per line, tab-indented": ("000_27f8f84a704e59bd.txt", True),
+    "blank cells not delimited, source does not add up": ("001_804bc5c71be8d781.txt", False),
+    "space-separated rows, wrapped labels, Kangxi radicals": ("002_466e71db95901446.txt", True),
+    "tab rows with an extra empty column, 社会组织": ("003_d9cb11323f1ad30e.txt", True),
+    "one cell per line, 半年制发件数, wrapped title": ("004_70dcda0e25489c34.txt", True),
+    "pypdf text: one char per line group labels, page markers": ("hongze-2024.pypdf.txt", True),
+    "pdftotext -layout: column-aligned": ("hongze-2024.pdftotext-layout.txt", True),
+    "flattened web page: cells run together": ("pingtan-2020.txt", False),
+    "markdown fragments: labels lost, out of order": ("shanghai-office-2025.md", False),
+}
+
+
+def _read(name: str) -> tuple[dict[str, object], dict[str, object], dict[str, str]]:
+    path = REPORTS / name
+    gold = load_gold(GOLD / f"{name.split('.', 1)[0]}.json")
+    reading = read(Document(path.read_text(encoding="utf-8")))
+    assert reading.report is not None, reading.error
+    return dict(flatten(gold.report)), dict(flatten(reading.report)), reading.unsure
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=list(FAMILIES))
+def test_layout_family(family: str) -> None:
+    name, complete = FAMILIES[family]
+    gold, got, unsure = _read(name)
+    wrong = {p for p in gold if gold[p] != got.get(p) or type(gold[p]) is not type(got.get(p))}
+    assert not (wrong - set(unsure)), f"silent errors: {sorted(wrong - set(unsure))[:5]}"
+    if complete:
+        assert not wrong and not unsure
+
+
+@pytest.mark.parametrize("name", ["001_804bc5c71be8d781.txt", "pingtan-2020.txt"])
+def test_source_inconsistencies_are_found(name: str) -> None:
+    gold = load_gold(GOLD / f"{name.split('.', 1)[0]}.json")
+    reading = read(Document((REPORTS / name).read_text(encoding="utf-8")))
+    assert reading.report is not None
+    found = sorted(v.key for v in check(reading.report).violations)
+    assert found == sorted(v.key for v in gold.expected_violations)
+
+
+def test_format_comes_from_the_tables_not_the_year(tmp_path: Path) -> None:
+    text = (REPORTS / "001_804bc5c71be8d781.txt").read_text(encoding="utf-8").replace("2020", "2023")
+    reading = read(Document(text))
+    assert reading.report is not None and reading.report.format == "2019"
+
+
+def test_no_table_is_an_error_not_a_report() -> None:
+    reading = read(Document("一、总体情况\n本年度无特别事项。\n"))
+    assert reading.report is None and reading.error
+
+
+def test_evidence_points_at_the_number_in_the_source() -> None:
+    text = (REPORTS / "002_466e71db95901446.txt").read_text(encoding="utf-8")
+    reading = read(Document(text))
+    start, end = reading.evidence["applications.new_requests.total"]
+    assert text[start:end] == "9"
+    line = text[text.rfind("\n", 0, start) + 1 : text.find("\n", end)]
+    assert "本年新收" in line
+
+
+def test_dash_and_none_marks_read_as_zero_with_a_warning() -> None:
+    rows = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "一、本年新收政府信息公开申请数量\t1\t/\t-\t—\t无\t0\t1",
+            "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0",
+        ]
+    )
+    reading = read(Document(rows))
+    assert reading.report is not None
+    assert reading.report.applications.new_requests.commercial_enterprise == 0
+    assert any(w.check == "zero_mark" for w in reading.warnings)
+
+
+def test_blank_delimited_cells_are_null_not_zero() -> None:
+    rows = "一、本年新收政府信息公开申请数量\t3\t\t\t\t\t\t3\n二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
+    reading = read(Document("三、收到和处理政府信息公开申请情况\n" + rows))
+    assert reading.report is not None
+    row = reading.report.applications.new_requests
+    assert (row.natural_person, row.commercial_enterprise, row.total) == (3, None, 3)
+    assert "applications.new_requests.commercial_enterprise" not in reading.unsure

@@ -1,0 +1,37 @@
+"""Each normalisation rule, and that offsets survive it (the normalised text has the source's length)."""
+
+from __future__ import annotations
+
+import pytest
+
+from giar_llm.reader.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("⼀、总体情况", "一、总体情况"),  # Kangxi radicals (NFKC)
+        ("⺠⻓⻔⻅", "民长门见"),  # CJK Radicals Supplement look-alikes NFKC leaves
+        ("１２３，（一）", "123,(一)"),  # full-width digits and punctuation
+        ("a\u00a0b\u3000c\u2002d", "a b c d"),  # non-breaking, ideographic and other odd spaces
+        ("a\u200bb\ufeffc", "a b c"),  # invisible characters become spaces, never disappear
+        ("x[image: ]y", "x         y"),  # stray markup blanked
+        ("[bookmark: _GoBack]z", " " * 19 + "z"),
+        ("1&nbsp;2", "1      2"),
+        ("a\n- 3 -\nb", "a\n     \nb"),  # page markers
+        ("a\n— 4 —\nb", "a\n     \nb"),
+        ("a\n第 2 页 共 5 页\nb", "a\n           \nb"),
+        ("a\r\nb", "a \nb"),
+    ],
+)
+def test_rule(source: str, expected: str) -> None:
+    assert normalize(source) == expected
+
+
+def test_length_is_preserved_so_offsets_point_into_the_source() -> None:
+    source = "⼀、本年新收 ９ ０\u00a0[image: x]\r\n- 3 -\n⻔"
+    assert len(normalize(source)) == len(source)
+
+
+def test_numbers_inside_text_are_not_page_markers() -> None:
+    assert normalize("共 3 件 - 2 -") == "共 3 件 - 2 -"
