@@ -16,6 +16,16 @@ from giar_llm import __version__
 from giar_llm.core.checker import check as run_checks
 from giar_llm.core.findings import CheckResult
 from giar_llm.errors import GiarError
+from giar_llm.evaluate import (
+    compare_runs,
+    expand_reports,
+    latest_run,
+    load_run,
+    load_thresholds,
+    run_eval,
+    thresholds_check,
+)
+from giar_llm.evaluate_view import print_comparison, print_eval, print_threshold_failures
 from giar_llm.files import dumps, load_report_file, schema_drift, write_json, write_schemas
 from giar_llm.inputs import load_bytes, load_input
 from giar_llm.llm.cache import ResponseCache
@@ -92,6 +102,64 @@ def extract_command(
     elif output is None:
         out.print(dumps(envelope.to_json()), markup=False)
     raise typer.Exit(2 if envelope.status == "failed" else 0)
+
+
+@app.command("eval")
+def eval_command(
+    reports: Annotated[list[Path] | None, typer.Argument(help="Reports or folders (default: evals/reports).")] = None,
+    backend: Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")] = None,
+    model: Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. local/qwen2.5-coder-1.5b.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
+    max_rounds: Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")] = None,
+    gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("evals/gold"),
+    runs: Annotated[Path, typer.Option(help="Where run folders are written.")] = Path("evals/runs"),
+    compare: Annotated[Path | None, typer.Option(help="A previous run folder to compare with.")] = None,
+    compare_last: Annotated[bool, typer.Option("--compare-last", help="Compare with the latest earlier run.")] = False,
+    min_accuracy: Annotated[
+        float | None, typer.Option(help="Exit 1 when strict cell accuracy is below this (0-1).")
+    ] = None,
+    thresholds: Annotated[
+        Path | None, typer.Option(help="A thresholds JSON file (e.g. evals/thresholds.json); exit 1 if not met.")
+    ] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when a cell right before is wrong now.")
+    ] = False,
+) -> None:
+    """Score the pipeline against the hand-labelled gold files; write evals/runs/<time>/."""
+    try:
+        settings = Settings.from_env(
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            use_cache=False if no_cache else None,
+            max_rounds=max_rounds,
+        )
+        run = run_eval(expand_reports(reports or None), gold, settings, runs)
+    except GiarError as exc:
+        raise fail(str(exc)) from None
+    print_eval(out, run)
+    code = 0
+    previous = load_run(compare) if compare is not None else None
+    if previous is None and (compare_last or fail_on_regression):
+        previous = latest_run(runs, exclude=run.path)
+    if previous is not None:
+        comparison = compare_runs(previous, run)
+        print_comparison(out, comparison, str(previous.path or ""), str(run.path or ""))
+        if fail_on_regression and any(change.broken for change in comparison.reports):
+            err.print("giar-llm: regression: cells right in the previous run are wrong now", markup=False)
+            code = 1
+    if min_accuracy is not None and run.summary.strict_accuracy < min_accuracy:
+        err.print(
+            f"giar-llm: strict accuracy {run.summary.strict_accuracy:.4f} is below {min_accuracy}",
+            markup=False,
+        )
+        code = 1
+    if thresholds is not None:
+        failures = thresholds_check(run, load_thresholds(thresholds))
+        print_threshold_failures(out, failures)
+        code = code or (1 if failures else 0)
+    raise typer.Exit(code)
 
 
 @app.command("schema")

@@ -18,6 +18,9 @@ AtomKind = Literal["num", "zero", "blank", "text"]
 ZERO_MARKS = frozenset({"/", "／", "-", "－", "—", "–", "——", "--", "无", "\\"})
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _PIECE = re.compile(r"[-+]?\d+(?:\.\d+)?|[^\d\s]+")
+_DELIMITER = re.compile(r"[\t|]")
+_WORD = re.compile(r"\S+")
+_RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
 _CJK_PARENS = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
 
 
@@ -56,7 +59,7 @@ def _cells(line: str, offset: int, first: bool) -> Iterator[tuple[str, int, bool
         line, offset = line[lead:], offset + lead
     parts: list[tuple[str, int]] = []
     pos = 0
-    for match in re.finditer(r"[\t|]", line):
+    for match in _DELIMITER.finditer(line):
         parts.append((line[pos : match.start()], offset + pos))
         pos = match.end()
     parts.append((line[pos:], offset + pos))
@@ -78,7 +81,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     # A region that ends mid-line ends where the next row's label begins: no blank cells there.
     partial = end < len(text) and end > start and text[end - 1] != "\n"
     for index, line in enumerate(lines):
-        if re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line) and set(line) <= set("|-: \t"):
+        if "---" in line and _RULE_LINE.fullmatch(line):
             pos += len(line) + 1
             continue
         for cell, cell_start, delimited in _cells(line, pos, index == 0):
@@ -87,7 +90,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                 if delimited and not (partial and index == len(lines) - 1):
                     out.append(Atom("blank", "", cell_start, cell_start, True))
                 continue
-            for word in re.finditer(r"\S+", cell):
+            for word in _WORD.finditer(cell):
                 w_start = cell_start + word.start()
                 token = word.group()
                 if token in ZERO_MARKS:

@@ -45,6 +45,8 @@ def read_meta(text: str, limit: int = 4000) -> tuple[Meta, tuple[int, int] | Non
             metadata = in_table or match.group("label") is not None
             found.append((metadata, meta, (span_start, span_start + len(title))))
             break
+        if found and not found[-1][0]:
+            break
     if not found:
         return Meta(), None
     _, meta, span = min(found, key=lambda f: f[0])
