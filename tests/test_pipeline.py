@@ -1,0 +1,64 @@
+"""One document through the pipeline: rules alone, and auto with a fake model filling what the reader left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from giar_llm.core.paths import flatten
+from giar_llm.files import load_gold
+from giar_llm.inputs import load_bytes, load_input
+from giar_llm.pipeline import extract_file, extract_loaded
+from giar_llm.settings import Settings
+
+from .conftest import GOLD, REPORTS
+from .llm.fake import FakeExtractor
+
+RULES = Settings.from_env(backend="rules")
+AUTO = Settings.from_env(backend="auto", model="local/test", use_cache=False)
+
+
+def test_rules_reads_a_clean_report_verified_with_evidence() -> None:
+    envelope = extract_file(REPORTS / "000_27f8f84a704e59bd.txt", RULES)
+    assert envelope.status == "verified"
+    assert envelope.run.backend == "rules" and envelope.run.calls == 0
+    text = (REPORTS / "000_27f8f84a704e59bd.txt").read_text(encoding="utf-8")
+    start, end = envelope.evidence["applications.new_requests.total"]
+    assert text[start:end] == "1"
+
+
+def test_auto_makes_no_call_when_the_reader_verified_everything() -> None:
+    fake = FakeExtractor()  # raises if called
+    envelope = extract_file(REPORTS / "002_466e71db95901446.txt", AUTO, extractor=fake)
+    assert envelope.status == "verified" and fake.conversations == []
+
+
+def test_auto_asks_only_for_the_unsure_table_and_confirms_the_source_inconsistency() -> None:
+    gold = load_gold(GOLD / "001_804bc5c71be8d781.json")
+    table3: dict[str, Any] = gold.report.applications.model_dump(mode="json")
+    fake = FakeExtractor(table3, table3, table3)
+    envelope = extract_file(REPORTS / "001_804bc5c71be8d781.txt", AUTO, extractor=fake)
+    asked = {m["content"][:40] for conversation in fake.conversations for m in conversation if m["role"] == "user"}
+    assert asked and all("三" in a or "申请" in a for a in asked)
+    assert envelope.status == "source_inconsistent"
+    assert sorted(v.key for v in envelope.violations) == sorted(v.key for v in gold.expected_violations)
+    assert all(v.verdict == "source" for v in envelope.violations)
+    got = dict(flatten(envelope.report)) if envelope.report else {}
+    assert {p: v for p, v in flatten(gold.report).items() if p.startswith("applications")} == {
+        p: v for p, v in got.items() if p.startswith("applications")
+    }
+
+
+def test_a_text_without_tables_fails_with_a_reason() -> None:
+    envelope = extract_loaded(load_bytes("一、总体情况\n无。\n".encode(), "empty-report.txt"), RULES)
+    assert envelope.status == "failed" and envelope.error and "table" in envelope.error
+
+
+@pytest.mark.parametrize("name", ["shuyang-fgj-2023.html", "hongze-2024.pdf", "000_27f8f84a704e59bd.docx"])
+def test_real_inputs_read_like_their_gold(name: str) -> None:
+    gold = load_gold(GOLD / f"{name.split('.', 1)[0]}.json")
+    envelope = extract_loaded(load_input(REPORTS / name), RULES)
+    assert envelope.status == "verified" and envelope.report is not None
+    assert flatten(envelope.report) == flatten(gold.report)
+    assert envelope.evidence
