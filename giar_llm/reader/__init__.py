@@ -9,11 +9,12 @@ and returns a :class:`Reading` with evidence spans and the cells it is unsure of
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.paths import describe_cell
-from giar_llm.core.schema import FormatName, Report2019, Report2021, Row, empty_report
+from giar_llm.core.schema import COLUMNS, FormatName, empty_report, parse_report, report_to_json
 from giar_llm.reader.layout import (
     FORMAT_2019_MARKS,
     FORMAT_2021_MARKS,
@@ -91,17 +92,15 @@ def read(document: Document) -> Reading:
     if not found_any:
         return Reading(report=None, error="no report table found (表二/表三/表四 labels not in the text)")
 
-    report = empty_report(fmt)
-    reading = Reading(report=report)
+    # Cells are set on plain data and validated once (assignment validation per cell is slow).
+    report = report_to_json(empty_report(fmt))
+    reading = Reading(report=None)
     meta, meta_span = read_meta(text)
-    report.meta = meta
+    report["meta"] = meta.model_dump()
     if meta_span is not None:
         reading.sections["meta"] = meta_span
     if table3.merged_other:
-        report.applications.results.other.no_correction = None
-        report.applications.results.other.fee_unpaid = None
-        report.applications.results.other.other = None
-        report.applications.results.other.total = Row()
+        report["applications"]["results"]["other"] = {"total": dict.fromkeys(COLUMNS)}
     for table in (table2, table3):
         for path, row in table.rows.items():
             _apply_row(report, reading, table.specs[path], row, text)
@@ -116,29 +115,30 @@ def read(document: Document) -> Reading:
         reading.sections["三"] = table3.span
     if t4_heading is not None:
         reading.sections["四"] = (t4 or t4_heading.start(), s5)
+    reading.report = parse_report(report)
     cells = {p: _get(report, p) for p in reading.evidence}
     reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
     return reading
 
 
-def _get(report: Report2019 | Report2021, path: str) -> int | float | None:
-    node: object = report
+def _get(report: dict[str, Any], path: str) -> int | float | None:
+    node: Any = report
     for part in path.split("."):
-        node = getattr(node, part, None)
+        node = node.get(part) if isinstance(node, dict) else None
         if node is None:
             return None
     return node if isinstance(node, int | float) else None
 
 
-def _set(report: Report2019 | Report2021, path: str, value: int | float | None) -> None:
+def _set(report: dict[str, Any], path: str, value: int | float | None) -> None:
     parts = path.split(".")
-    node: object = report
+    node: Any = report
     for part in parts[:-1]:
-        node = getattr(node, part)
-    setattr(node, parts[-1], value)
+        node = node[part]
+    node[parts[-1]] = value
 
 
-def _apply_row(report: Report2019 | Report2021, reading: Reading, spec: RowSpec, row: RowRead, text: str) -> None:
+def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: RowRead, text: str) -> None:
     zeros: list[str] = []
     for column, field in enumerate(spec.fields):
         path = f"{spec.path}.{field}"
