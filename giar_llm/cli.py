@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 
 from giar_llm import __version__
+from giar_llm.batch import expand_inputs, run_batch
+from giar_llm.batch_view import BatchProgress, print_batch_summary
 from giar_llm.core.checker import check as run_checks
 from giar_llm.core.findings import CheckResult
 from giar_llm.errors import GiarError
@@ -102,6 +104,44 @@ def extract_command(
     elif output is None:
         out.print(dumps(envelope.to_json()), markup=False)
     raise typer.Exit(2 if envelope.status == "failed" else 0)
+
+
+@app.command("batch")
+def batch_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or glob patterns.")],
+    outdir: Annotated[Path, typer.Option("-o", "--out", help="Output folder (results/, JSONL, CSV, Parquet).")],
+    backend: Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")] = None,
+    model: Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. deepseek/deepseek-chat.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Reader processes (default: every core).")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Concurrent model requests (default 4).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
+    max_rounds: Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Run the pipeline over many reports; resumable; exit 1 if any input failed."""
+    try:
+        settings = Settings.from_env(
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            use_cache=False if no_cache else None,
+            max_rounds=max_rounds,
+            concurrency=concurrency,
+        )
+        paths = expand_inputs(inputs, exclude=outdir)
+        if not paths:
+            raise fail("no input files matched")
+        if quiet:
+            summary = run_batch(paths, outdir, settings, jobs=jobs)
+        else:
+            with BatchProgress(err, len(paths)) as progress:
+                summary = run_batch(paths, outdir, settings, jobs=jobs, on_result=progress.advance)
+    except GiarError as exc:
+        raise fail(str(exc)) from None
+    print_batch_summary(out, summary)
+    out.print(f"结果已写入 {outdir}", markup=False)
+    raise typer.Exit(1 if summary.any_failed else 0)
 
 
 @app.command("eval")

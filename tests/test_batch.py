@@ -1,0 +1,272 @@
+"""The batch: isolation of bad files, the output files, resume (also after SIGKILL), parallel runs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from giar_llm import batch
+from giar_llm.batch import BatchItem, expand_inputs, run_batch
+from giar_llm.core.envelope import Envelope, Source
+from giar_llm.core.schema import empty_report
+from giar_llm.settings import Settings
+
+from .conftest import REPORTS, ROOT
+
+GOOD = {
+    "000_27f8f84a704e59bd.txt": "verified",
+    "001_804bc5c71be8d781.txt": "unverified",
+    "002_466e71db95901446.txt": "verified",
+}
+RULES = Settings(backend="rules")
+
+
+def _inputs(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in GOOD:
+        shutil.copy(REPORTS / name, folder / name)
+        paths.append(folder / name)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "garbage.bin").write_bytes(bytes(range(256)) * 8 + os.urandom(512))
+    (folder / "prose.txt").write_text("本机关今年政府信息公开工作稳步推进，没有表格。\n", encoding="utf-8")
+    return [*paths, folder / "empty.txt", folder / "garbage.bin", folder / "prose.txt"]
+
+
+def _results(outdir: Path) -> dict[str, dict[str, Any]]:
+    lines = (outdir / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    return {Path(d["source"]["path"]).name: d for d in map(json.loads, lines)}
+
+
+def _recorder() -> tuple[list[BatchItem], Any]:
+    items: list[BatchItem] = []
+    return items, items.append
+
+
+def test_a_batch_isolates_bad_files_and_writes_every_output(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    outdir = tmp_path / "out"
+    items, record = _recorder()
+    summary = run_batch(inputs, outdir, RULES, jobs=2, on_result=record)
+
+    assert summary.total == 6 and summary.recomputed == 6 and summary.skipped == 0
+    assert summary.any_failed and summary.failed == 3
+    assert sorted(Path(i.path).name for i in items) == sorted(p.name for p in inputs)
+    results = _results(outdir)
+    assert list(results) == [p.name for p in inputs]  # input order
+    for name, status in GOOD.items():
+        assert results[name]["status"] == status
+        assert len(results[name]["source"]["sha256"]) == 64
+    for name in ("empty.txt", "garbage.bin", "prose.txt"):
+        assert results[name]["status"] == "failed"
+        assert results[name]["error"] and "\n" not in results[name]["error"]
+    assert results["empty.txt"]["error"].startswith("InputError: ")
+
+    with (outdir / "reports.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 6
+    assert list(rows[0])[:9] == list(batch.FIXED_COLUMNS)
+    assert "applications.results.total_processed.total" in rows[0]
+    by_name = {Path(r["source"]).name: r for r in rows}
+    assert by_name["000_27f8f84a704e59bd.txt"]["agency"] == "盐仓街道"
+    unverified = "001_804bc5c71be8d781.txt"
+    assert by_name[unverified]["violations"] == str(len(results[unverified]["violations"]))
+    assert by_name["empty.txt"]["status"] == "failed" and by_name["empty.txt"]["error"]
+
+    written = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
+    assert written["statuses"]["failed"] == 3 and written["failed"] == 3 and written["skipped"] == 0
+    assert sum(written["statuses"].values()) == 6
+    assert written["violations"] == summary.violations
+    pyarrow = pytest.importorskip("pyarrow.parquet")
+    table = pyarrow.read_table(outdir / "reports.parquet")
+    assert table.num_rows == 6 and table.column_names == list(rows[0])
+    assert not list(outdir.rglob("*.tmp"))
+
+
+def _lines(outdir: Path) -> list[str]:
+    return (outdir / "results.jsonl").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_rerun_skips_everything_and_a_changed_file_is_redone(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    outdir = tmp_path / "out"
+    first = run_batch(inputs, outdir, RULES, jobs=1)
+    assert first.recomputed == 6
+
+    items, record = _recorder()
+    again = run_batch(inputs, outdir, RULES, jobs=1, on_result=record)
+    assert again.skipped == 6 and again.recomputed == 0
+    assert all(i.skipped for i in items)
+    assert again.statuses == first.statuses and again.any_failed
+    assert len(_lines(outdir)) == 6
+
+    changed = inputs[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附：本报告为修订版。\n", encoding="utf-8")
+    items, record = _recorder()
+    third = run_batch(inputs, outdir, RULES, jobs=1, on_result=record)
+    assert third.recomputed == 1 and third.skipped == 5
+    assert [Path(i.path).name for i in items if not i.skipped] == [changed.name]
+    assert len(_lines(outdir)) == 6
+
+    new_config = run_batch(inputs, outdir, RULES.with_(max_rounds=RULES.max_rounds + 1), jobs=1)
+    assert new_config.recomputed == 6
+
+
+def test_a_result_without_its_done_file_is_redone(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")[:2]
+    outdir = tmp_path / "out"
+    run_batch(inputs, outdir, RULES, jobs=1)
+    next((outdir / "state").glob("000_*.done")).unlink()
+    summary = run_batch(inputs, outdir, RULES, jobs=1)
+    assert (summary.recomputed, summary.skipped) == (1, 1)
+
+
+def test_inputs_with_the_same_name_do_not_collide(tmp_path: Path) -> None:
+    for folder, name in (("a", "000_27f8f84a704e59bd.txt"), ("b", "002_466e71db95901446.txt")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(REPORTS / name, tmp_path / folder / "report.txt")
+    outdir = tmp_path / "out"
+    summary = run_batch([tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt"], outdir, RULES, jobs=1)
+    assert summary.total == 2
+    assert len(list((outdir / "results").glob("*.json"))) == 2
+    agencies = [json.loads(line)["report"]["meta"]["agency"] for line in _lines(outdir)]
+    assert agencies == ["盐仓街道", "政府办公室"]
+
+
+def test_expanding_folders_globs_and_duplicates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "in"
+    for rel in ("b.txt", "a.txt", "sub/c.md", ".hidden/x.txt", "sub/.y.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = expand_inputs([root / "b.txt", root, "in/sub/*.md", "in/nothing-*.txt", root / "missing.txt"])
+    names = [p.relative_to(tmp_path).as_posix() if p.is_absolute() else p.as_posix() for p in found]
+    assert names == ["in/b.txt", "in/a.txt", "in/sub/c.md", "in/missing.txt"]
+
+
+def test_a_missing_input_is_a_failed_result(tmp_path: Path) -> None:
+    summary = run_batch([tmp_path / "nowhere.txt"], tmp_path / "out", RULES, jobs=1)
+    (line,) = _lines(tmp_path / "out")
+    assert summary.any_failed and json.loads(line)["error"].startswith("InputError: ")
+
+
+class _ExplodingModel:
+    def structured(self, messages: list[dict[str, Any]], response_model: type[Any]) -> Any:
+        raise RuntimeError("boom\nand a second line nobody needs")
+
+
+def test_an_unexpected_exception_is_isolated_and_retried_next_time(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")[:3]
+    settings = Settings(backend="llm", model="openai/gpt-4o-mini", concurrency=2)
+    outdir = tmp_path / "out"
+    summary = run_batch(inputs, outdir, settings, extractor=_ExplodingModel())
+    assert summary.statuses == {"failed": 3}
+    for data in _results(outdir).values():
+        assert data["error"] == "RuntimeError: boom"
+    again = run_batch(inputs, outdir, settings, extractor=_ExplodingModel())
+    assert again.recomputed == 3 and again.skipped == 0
+
+
+def test_cross_year_warnings_are_added_to_the_batch_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_extract(path: Path | str, settings: Settings, extractor: object = None) -> Envelope:
+        year = int(Path(path).stem)
+        report = empty_report("2021")
+        report.meta.agency, report.meta.year = "某某镇人民政府", year
+        report.applications.carried_over.total = 1 if year == 2022 else 0
+        report.applications.carried_forward.total = 3
+        return Envelope(source=Source(path=str(path), sha256="0" * 64), status="verified", report=report)
+
+    monkeypatch.setattr(batch, "extract_file", fake_extract)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for year in (2021, 2022):
+        (folder / f"{year}.txt").write_text(str(year), encoding="utf-8")
+    outdir = tmp_path / "out"
+    summary = run_batch([folder], outdir, RULES, jobs=1)
+    assert summary.cross_year_warnings == 1
+    results = _results(outdir)
+    assert results["2021.txt"]["warnings"] == []
+    (warning,) = results["2022.txt"]["warnings"]
+    assert warning["check"] == "cross_year_carried_over" and "2021年" in warning["message"]
+    assert json.loads((outdir / "cross_year.json").read_text(encoding="utf-8"))
+    stored = json.loads(next((outdir / "results").glob("in__2022*.json")).read_text(encoding="utf-8"))
+    assert stored["warnings"] == []  # the result files are not rewritten
+
+
+def _dying_chunk(tasks: list[Any], settings: Settings) -> list[Any]:
+    """A process-pool worker that dies (like an out-of-memory kill) on the file named die.txt."""
+    if any(Path(task.path).name == "die.txt" for task in tasks):
+        os._exit(9)
+    return batch._run_chunk(tasks, settings)
+
+
+def test_a_dead_worker_process_fails_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _inputs(tmp_path / "in")[:3]
+    shutil.copy(inputs[0], tmp_path / "in" / "die.txt")
+    inputs.insert(1, tmp_path / "in" / "die.txt")
+    monkeypatch.setattr(batch, "_run_chunk", _dying_chunk)
+    summary = run_batch(inputs, tmp_path / "out", RULES, jobs=2)
+    results = _results(tmp_path / "out")
+    assert list(results) == [p.name for p in inputs]
+    assert results["die.txt"]["status"] == "failed"
+    assert results["die.txt"]["error"].startswith("BrokenProcessPool")
+    assert summary.statuses == {"verified": 2, "unverified": 1, "failed": 1}
+    assert run_batch(inputs, tmp_path / "out", RULES, jobs=1).recomputed == 1  # a crash is retried
+
+
+KILL_SCRIPT = """
+import sys, time
+from pathlib import Path
+from giar_llm.batch import run_batch
+from giar_llm.settings import Settings
+run_batch([Path(sys.argv[1])], Path(sys.argv[2]), Settings(backend="rules"), jobs=1,
+          on_result=lambda item: time.sleep(0.05))
+"""
+
+
+def test_a_batch_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (REPORTS / "000_27f8f84a704e59bd.txt").read_bytes()
+    for i in range(40):
+        (folder / f"copy-{i:02d}.txt").write_bytes(text + f"\n附{i}\n".encode())
+    outdir = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(folder), str(outdir)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list((outdir / "state").glob("*.done"))) < 5:
+            assert process.poll() is None, "the batch ended before it could be killed"
+            assert time.monotonic() < deadline, "no progress within 60 s"
+            time.sleep(0.005)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    done_before = {p.name: p.stat().st_mtime_ns for p in (outdir / "state").glob("*.done")}
+    assert 5 <= len(done_before) < 40
+    for result in (outdir / "results").glob("*.json"):
+        assert json.loads(result.read_text(encoding="utf-8"))["status"] == "verified"
+    for stale in outdir.rglob("*.tmp"):
+        assert stale.name.startswith("."), "only hidden temporaries may be left by a kill"
+    assert not (outdir / "results.jsonl").exists()
+
+    summary = run_batch([folder], outdir, RULES, jobs=1)
+    assert summary.skipped == len(done_before)
+    assert summary.recomputed == 40 - len(done_before)
+    assert {p.name: p.stat().st_mtime_ns for p in (outdir / "state").glob("*.done") if p.name in done_before} == (
+        done_before
+    )
+    assert len(list((outdir / "results").glob("*.json"))) == 40
+    assert len(_lines(outdir)) == 40 and summary.statuses == {"verified": 40}
+    assert not list(outdir.rglob("*.tmp"))
