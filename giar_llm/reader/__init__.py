@@ -33,7 +33,16 @@ from giar_llm.reader.meta import narrative_warnings, read_meta
 from giar_llm.reader.normalize import compact, normalize
 from giar_llm.reader.reading import Reading
 from giar_llm.reader.rows import RowRead
-from giar_llm.reader.tables import TableRead, find, label_start, locate, read_flat, read_rows, read_table3
+from giar_llm.reader.tables import (
+    TableRead,
+    find,
+    flag_numbers_before_labels,
+    label_start,
+    locate,
+    read_flat,
+    read_rows,
+    read_table3,
+)
 
 __all__ = ["Reading", "read"]
 
@@ -51,6 +60,8 @@ def detect_format(text: str) -> FormatName:
     flat = compact(text)
     score_2019 = sum(mark in flat for mark in FORMAT_2019_MARKS)
     score_2021 = sum(mark in flat for mark in FORMAT_2021_MARKS)
+    if score_2019 == score_2021:
+        return "2021" if "补正" in flat and "缴纳费用" in flat else "2019"
     return "2019" if score_2019 > score_2021 else "2021"
 
 
@@ -86,6 +97,9 @@ def read(document: Document) -> Reading:
         located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, t2, t3)
         read_rows(text, located, t3, table2)
         table2.span = (t2, t3)
+        starts = [loc.start for loc in located if loc.key is not None]
+        if starts:
+            flag_numbers_before_labels(text, t2, min(starts), table2)
     review = read_flat(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
 
     found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None

@@ -137,9 +137,21 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     read_rows(text, located, end, table)
     found = [loc.start for loc in located if loc.key is not None]
     if found:
-        table.span = (found[0], end)
+        table.span = (min(found), end)
+        flag_numbers_before_labels(text, start, min(found), table)
     _resolve_across_rows(table)
     return table
+
+
+def flag_numbers_before_labels(text: str, start: int, first_label: int, table: TableRead) -> None:
+    """Numbers between a table's heading and its first row label: the layout prints values before labels
+    (a PDF with vertically centred labels), so every row may hold its neighbour's numbers."""
+    stray = [a for a in atoms(text, start, first_label) if a.kind == "num"]
+    if len(stray) < 2:
+        return
+    reason = f"表头与第一行标签之间有 {len(stray)} 个数字：数字可能印在行标签之前，行与数字的对应不确定"
+    for row in table.rows.values():
+        row.unsure = row.unsure or reason
 
 
 def _resolve_across_rows(table: TableRead, limit: int = 20000) -> None:

@@ -100,3 +100,29 @@ def test_blank_delimited_cells_are_null_not_zero() -> None:
     row = reading.report.applications.new_requests
     assert (row.natural_person, row.commercial_enterprise, row.total) == (3, None, 3)
     assert "applications.new_requests.commercial_enterprise" not in reading.unsure
+
+
+def test_numbers_printed_before_their_labels_make_the_table_unsure() -> None:
+    rows = [
+        "三、收到和处理政府信息公开申请情况",
+        "3\t0\t0\t0\t0\t0\t3",
+        "一、本年新收政府信息公开申请数量",
+        "0\t0\t0\t0\t0\t0\t0",
+        "二、上年结转政府信息公开申请数量",
+    ]
+    reading = read(Document("\n".join(rows)))
+    assert reading.report is not None
+    assert "applications.new_requests.total" in reading.unsure
+    assert "applications.carried_over.total" in reading.unsure
+
+
+def test_a_table_without_format_fingerprints_and_a_single_other_row_is_2019() -> None:
+    rows = [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1",
+        "（六）其他处理\t0\t0\t0\t0\t0\t0\t0",
+        "（七）总计\t1\t0\t0\t0\t0\t0\t1",
+    ]
+    reading = read(Document("\n".join(rows)))
+    assert reading.report is not None and reading.report.format == "2019"
+    assert reading.report.applications.results.other.is_merged()
