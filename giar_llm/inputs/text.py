@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 
 from charset_normalizer import from_bytes
 
@@ -48,11 +48,14 @@ def _bom(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc, without \t \n \v \f \r
+
+
 def _check_text(text: str) -> None:
     """Refuse empty files and binary garbage."""
     if not text.strip():
         raise InputError("empty file")
-    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    control = len(_CONTROL.findall(text))
     if control > _MAX_CONTROL_SHARE * len(text):
         raise InputError(f"not a text file ({control} of {len(text)} characters are control characters)")
 

@@ -29,7 +29,7 @@ from giar_llm.reader.layout import (
     RowSpec,
     pattern,
 )
-from giar_llm.reader.meta import narrative_warnings, read_meta
+from giar_llm.reader.meta import NARRATIVE_CELLS, narrative_warnings, read_meta
 from giar_llm.reader.normalize import compact, normalize
 from giar_llm.reader.reading import Reading
 from giar_llm.reader.rows import RowRead
@@ -130,7 +130,7 @@ def read(document: Document) -> Reading:
     if t4_heading is not None:
         reading.sections["四"] = (t4 or t4_heading.start(), s5)
     reading.report = parse_report(report)
-    cells = {p: _get(report, p) for p in reading.evidence}
+    cells = {p: _get(report, p) for p in NARRATIVE_CELLS}
     reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
     return reading
 

@@ -74,7 +74,9 @@ def _cells(line: str, offset: int, first: bool) -> Iterator[tuple[str, int, bool
 def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     """The atoms of ``text[start:end]``; offsets are into ``text``."""
     end = len(text) if end is None else end
-    region = _CJK_PARENS.sub(lambda m: " " * (m.end() - m.start()), text[start:end])
+    region = text[start:end]
+    if "(" in region:
+        region = _CJK_PARENS.sub(lambda m: " " * (m.end() - m.start()), region)
     out: list[Atom] = []
     pos = start
     lines = region.split("\n")
@@ -95,6 +97,9 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                 token = word.group()
                 if token in ZERO_MARKS:
                     out.append(Atom("zero", token, w_start, w_start + len(token), delimited))
+                    continue
+                if token.isascii() and token.isdigit():
+                    out.append(Atom("num", token, w_start, w_start + len(token), delimited))
                     continue
                 for piece in _PIECE.finditer(token):
                     kind: AtomKind = "num" if _NUMBER.fullmatch(piece.group()) else "text"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.schema import Meta
@@ -15,38 +16,54 @@ _TITLE = re.compile(
 _AGENCY_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 
 
+_YEAR = re.compile(r"\d{4}")
+_CELL = re.compile(r"[^\t|]+")
+_SPACE = re.compile(r"\s+")
+
+
+def _title_lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(offset, text without whitespace, is a table cell) for each line, or each cell of a delimited line."""
+    pos = 0
+    for line in text.split("\n"):
+        if "\t" in line or "|" in line:
+            cells = [c for c in _CELL.finditer(line) if c.group().strip()]
+            if len(cells) > 1:
+                for cell in cells:
+                    yield pos + cell.start(), _SPACE.sub("", cell.group()), True
+                pos += len(line) + 1
+                continue
+        yield pos, _SPACE.sub("", line), False
+        pos += len(line) + 1
+
+
 def read_meta(text: str, limit: int = 4000) -> tuple[Meta, tuple[int, int] | None]:
     """The report's own title line (a wrapped title is joined), preferred over page metadata, and its span."""
-    lines: list[tuple[int, str, bool]] = []  # (offset, compact text, is a metadata cell)
-    pos = 0
-    for line in text[:limit].split("\n"):
-        cells = [c for c in re.finditer(r"[^\t|]+", line) if c.group().strip()]
-        if len(cells) > 1:
-            lines += [(pos + c.start(), re.sub(r"\s+", "", c.group()), True) for c in cells]
-        else:
-            lines.append((pos, re.sub(r"\s+", "", line), False))
-        pos += len(line) + 1
+    lines = _title_lines(text[:limit])
     found: list[tuple[bool, Meta, tuple[int, int]]] = []
-    for i, (start, line, in_table) in enumerate(lines):
-        if not re.search(r"\d{4}", line):
-            continue
-        tries = [(line, start)]
-        if i + 1 < len(lines) and not in_table:
-            tries.append((line + lines[i + 1][1], start))
-        for candidate, span_start in tries:
-            match = _TITLE.match(candidate)
-            if not match:
-                continue
-            agency = match.group("agency") or match.group("agency2")
-            title = match.group(0).removeprefix(match.group("label") or "")
-            if not agency and i > 0 and _AGENCY_LINE.fullmatch(lines[i - 1][1]):
-                agency, title, span_start = lines[i - 1][1], lines[i - 1][1] + title, lines[i - 1][0]
-            meta = Meta(agency=agency or None, year=int(match.group("year")), title=title)
-            metadata = in_table or match.group("label") is not None
-            found.append((metadata, meta, (span_start, span_start + len(title))))
-            break
-        if found and not found[-1][0]:
-            break
+    previous: tuple[int, str, bool] | None = None
+    current = next(lines, None)
+    while current is not None:
+        following = next(lines, None)
+        start, line, in_table = current
+        if _YEAR.search(line):
+            tries = [(line, start)]
+            if following is not None and not in_table:
+                tries.append((line + following[1], start))
+            for candidate, span_start in tries:
+                match = _TITLE.match(candidate)
+                if not match:
+                    continue
+                agency = match.group("agency") or match.group("agency2")
+                title = match.group(0).removeprefix(match.group("label") or "")
+                if not agency and previous is not None and _AGENCY_LINE.fullmatch(previous[1]):
+                    agency, title, span_start = previous[1], previous[1] + title, previous[0]
+                meta = Meta(agency=agency or None, year=int(match.group("year")), title=title)
+                metadata = in_table or match.group("label") is not None
+                found.append((metadata, meta, (span_start, span_start + len(title))))
+                break
+            if found and not found[-1][0]:
+                break
+        previous, current = current, following
     if not found:
         return Meta(), None
     _, meta, span = min(found, key=lambda f: f[0])
@@ -73,6 +90,9 @@ _NARRATIVE = (
         "叙述中的行政诉讼数",
     ),
 )
+
+
+NARRATIVE_CELLS = tuple(path for _, _, paths, _ in _NARRATIVE for path in paths)
 
 
 def narrative_warnings(text: str, cells: dict[str, int | float | None]) -> list[HeuristicWarning]:
