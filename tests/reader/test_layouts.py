@@ -126,3 +126,20 @@ def test_a_table_without_format_fingerprints_and_a_single_other_row_is_2019() ->
     reading = read(Document("\n".join(rows)))
     assert reading.report is not None and reading.report.format == "2019"
     assert reading.report.applications.results.other.is_merged()
+
+
+def test_narrative_numbers_that_differ_from_the_table_are_warnings_with_the_sentence() -> None:
+    text = "\n".join(
+        [
+            "一、总体情况",
+            "全年共收到政府信息公开申请12件，均已按时答复。",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "一、本年新收政府信息公开申请数量\t9\t0\t0\t0\t0\t0\t9",
+        ]
+    )
+    reading = read(Document(text))
+    warning = next(w for w in reading.warnings if w.check == "narrative_new_requests")
+    assert "12" in warning.message and "9" in warning.message
+    assert warning.evidence and "共收到政府信息公开申请12件" in warning.evidence
+    assert warning.span is not None and text[warning.span[0] : warning.span[1]].endswith("12件")
