@@ -18,6 +18,7 @@ AtomKind = Literal["num", "zero", "blank", "text"]
 ZERO_MARKS = frozenset({"/", "／", "-", "－", "—", "–", "——", "--", "无", "\\"})
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _PIECE = re.compile(r"[-+]?\d+(?:\.\d+)?|[^\d\s]+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DELIMITER = re.compile(r"[\t|]")
 _WORD = re.compile(r"\S+")
 _RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
@@ -97,6 +98,9 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                 token = word.group()
                 if token in ZERO_MARKS:
                     out.append(Atom("zero", token, w_start, w_start + len(token), delimited))
+                    continue
+                if "," in token and _THOUSANDS.fullmatch(token):  # 1,259 is one number
+                    out.append(Atom("num", token.replace(",", ""), w_start, w_start + len(token), True))
                     continue
                 if token.isascii() and token.isdigit():
                     out.append(Atom("num", token, w_start, w_start + len(token), delimited))

@@ -48,3 +48,10 @@ def test_delimited_cells_are_never_split() -> None:
     text = "规章 | 22 | 235 |"
     read = resolve(atoms(text, 2), 3, lambda v: True, has_total=False, checked=False)
     assert read.unsure is not None and not read.split
+
+
+def test_thousands_separators_make_one_number() -> None:
+    text = "数量 1,259\t36\t0"
+    values = [a for a in atoms(text, 2) if a.is_value]
+    assert [a.number() for a in values] == [1259, 36, 0]
+    assert text[values[0].start : values[0].end] == "1,259"
