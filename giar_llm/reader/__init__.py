@@ -125,8 +125,9 @@ def read(document: Document) -> Reading:
             reading.unsure[f"review_litigation.{field}"] = "未找到表四（行政复议、行政诉讼情况）"
     if table2.span:
         reading.sections["二"] = table2.span
-    if table3.span:
-        reading.sections["三"] = table3.span
+    if table3.span:  # from the heading, so that the model sees the column headers too
+        heading = text.rfind("\n", 0, t3) + 1 if t3_heading else table3.span[0]
+        reading.sections["三"] = (min(heading, table3.span[0]), table3.span[1])
     if t4_heading is not None:
         reading.sections["四"] = (t4 or t4_heading.start(), s5)
     reading.report = parse_report(report)
