@@ -54,17 +54,16 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import giar_llm
 from giar_llm.core.cross_year import cross_year_warnings
 from giar_llm.core.envelope import STATUSES, Envelope
 from giar_llm.core.paths import flatten_json
 from giar_llm.errors import InputError, ReportFormatError
-from giar_llm.files import dumps, write_json
+from giar_llm.files import atomic_file, dumps, write_json
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.prompts import prompt_version
@@ -589,22 +588,6 @@ def _row(data: dict[str, Any], cells: dict[str, Any], columns: list[str]) -> lis
     return fixed + [cells.get(c) for c in columns]
 
 
-@contextmanager
-def _atomic_file(path: Path, encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO[Any]]:
-    """A file written through a temporary in the same folder and renamed into place when complete."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        mode = "w" if encoding is not None else "wb"
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _cross_year(tasks: list[_Task], years: dict[int, tuple[str, int]]) -> dict[str, list[dict[str, Any]]]:
     """Cross-year warnings by source path; only the reports with a neighbouring year are parsed."""
     present = set(years.values())
@@ -655,8 +638,8 @@ def _write_outputs(tasks: list[_Task], recomputed: set[int], outdir: Path, summa
     header = [*FIXED_COLUMNS, *names]
     parquet = _ParquetSink(outdir / "reports.parquet", header, columns.kinds)
     with (
-        _atomic_file(outdir / "results.jsonl") as jsonl,
-        _atomic_file(outdir / "reports.csv", encoding="utf-8-sig", newline="") as table,
+        atomic_file(outdir / "results.jsonl") as jsonl,
+        atomic_file(outdir / "reports.csv", encoding="utf-8-sig", newline="") as table,
         parquet,
     ):
         writer = csv.writer(table)

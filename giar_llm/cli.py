@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -46,6 +46,27 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+BackendOption = Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")]
+ModelOption = Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. deepseek/deepseek-chat.")]
+BaseUrlOption = Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
+MaxRoundsOption = Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")]
+
+
+def model_settings(
+    backend: str | None, model: str | None, base_url: str | None, no_cache: bool, max_rounds: int | None, **more: Any
+) -> Settings:
+    """Settings from the environment and the model flags every pipeline command shares."""
+    return Settings.from_env(
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        use_cache=False if no_cache else None,
+        max_rounds=max_rounds,
+        **more,
+    )
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"giar-llm: {message}", markup=False)
     return typer.Exit(code)
@@ -74,23 +95,17 @@ def extract_command(
     file: Annotated[str, typer.Argument(help="A report: .txt/.md/.html/.pdf/.docx, or - for standard input.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the envelope JSON here.")] = None,
     view: Annotated[str, typer.Option("--format", help="json or table (for the terminal).")] = "json",
-    backend: Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")] = None,
-    model: Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. deepseek/deepseek-chat.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
-    max_rounds: Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    no_cache: NoCacheOption = False,
+    max_rounds: MaxRoundsOption = None,
 ) -> None:
     """Read one report, check it, and print (or write) its result envelope."""
     if view not in ("json", "table"):
         raise fail(f"--format must be json or table, not {view!r}")
     try:
-        settings = Settings.from_env(
-            backend=backend,
-            model=model,
-            base_url=base_url,
-            use_cache=False if no_cache else None,
-            max_rounds=max_rounds,
-        )
+        settings = model_settings(backend, model, base_url, no_cache, max_rounds)
         loaded = load_bytes(sys.stdin.buffer.read(), "-") if file == "-" else load_input(file)
         envelope = extract_loaded(loaded, settings)
     except GiarError as exc:
@@ -110,25 +125,18 @@ def extract_command(
 def batch_command(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders or glob patterns.")],
     outdir: Annotated[Path, typer.Option("-o", "--out", help="Output folder (results/, JSONL, CSV, Parquet).")],
-    backend: Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")] = None,
-    model: Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. deepseek/deepseek-chat.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
     jobs: Annotated[int | None, typer.Option(help="Reader processes (default: every core).")] = None,
     concurrency: Annotated[int | None, typer.Option(help="Concurrent model requests (default 4).")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
-    max_rounds: Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")] = None,
+    no_cache: NoCacheOption = False,
+    max_rounds: MaxRoundsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Run the pipeline over many reports; resumable; exit 1 if any input failed."""
     try:
-        settings = Settings.from_env(
-            backend=backend,
-            model=model,
-            base_url=base_url,
-            use_cache=False if no_cache else None,
-            max_rounds=max_rounds,
-            concurrency=concurrency,
-        )
+        settings = model_settings(backend, model, base_url, no_cache, max_rounds, concurrency=concurrency)
         paths = expand_inputs(inputs, exclude=outdir)
         if not paths:
             raise fail("no input files matched")
@@ -147,11 +155,11 @@ def batch_command(
 @app.command("eval")
 def eval_command(
     reports: Annotated[list[Path] | None, typer.Argument(help="Reports or folders (default: evals/reports).")] = None,
-    backend: Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")] = None,
-    model: Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. local/qwen2.5-coder-1.5b.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
-    max_rounds: Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    no_cache: NoCacheOption = False,
+    max_rounds: MaxRoundsOption = None,
     gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("evals/gold"),
     runs: Annotated[Path, typer.Option(help="Where run folders are written.")] = Path("evals/runs"),
     compare: Annotated[Path | None, typer.Option(help="A previous run folder to compare with.")] = None,
@@ -168,13 +176,7 @@ def eval_command(
 ) -> None:
     """Score the pipeline against the hand-labelled gold files; write evals/runs/<time>/."""
     try:
-        settings = Settings.from_env(
-            backend=backend,
-            model=model,
-            base_url=base_url,
-            use_cache=False if no_cache else None,
-            max_rounds=max_rounds,
-        )
+        settings = model_settings(backend, model, base_url, no_cache, max_rounds)
         run = run_eval(expand_reports(reports or None), gold, settings, runs)
     except GiarError as exc:
         raise fail(str(exc)) from None
