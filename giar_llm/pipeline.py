@@ -14,7 +14,7 @@ from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Envelope, RunInfo, Source
 from giar_llm.core.findings import HeuristicWarning
-from giar_llm.core.paths import describe_cell
+from giar_llm.core.paths import describe_cell, flatten
 from giar_llm.core.schema import Report2019, Report2021, empty_report
 from giar_llm.core.verdict import involved_cells, judge, status_of
 from giar_llm.inputs import LoadedInput, load_input
@@ -128,6 +128,15 @@ def _with_model(
         describe_cell,
     )
     model_reading.unsure.pop("report", None)
+    if reading.report is not None:
+        _arbitrate(
+            reading,
+            model_reading.report,
+            model_reading.evidence,
+            model_reading.unsure,
+            sections,
+            model_reading.warnings,
+        )
     warnings = list(reading.warnings) + model_reading.warnings
     warnings += [HeuristicWarning(check="model_failed", message=e) for e in errors]
     combined = Reading(
@@ -140,9 +149,60 @@ def _with_model(
     return envelope_from_reading(loaded.source, document, combined, run)
 
 
-def reading_values(reading: Reading) -> dict[str, object]:
-    from giar_llm.core.paths import flatten
+def _section_failures(report: Report2019 | Report2021, key: str) -> int:
+    return sum(1 for v in check(report).violations if any(c.startswith(key + ".") for c in involved_cells(v)))
 
+
+def _arbitrate(
+    reading: Reading,
+    merged: Report2019 | Report2021,
+    evidence: dict[str, tuple[int, int]],
+    unsure: dict[str, str],
+    sections: list[str],
+    warnings: list[HeuristicWarning],
+) -> None:
+    """Where the reader was unsure, the model's numbers must earn their place by the table's arithmetic.
+
+    A table whose model-filled version fails more strict checks than the reader's keeps the reader's
+    cells. Cells the reader was unsure of and the model filled stay unsure unless the table's strict
+    checks all pass with them; 表二 has no arithmetic, so its model-filled cells always stay unsure.
+    """
+    assert reading.report is not None
+    for section in sections:
+        key = SECTION_KEYS[section]
+        filled = [p for p in reading.unsure if p.startswith(key + ".")]
+        if not filled:
+            continue
+        if _section_failures(merged, key) > _section_failures(reading.report, key):
+            setattr(merged, key, getattr(reading.report, key).model_copy(deep=True))
+            for path in [p for p in evidence if p.startswith(key + ".")]:
+                evidence.pop(path)
+            evidence.update({p: s for p, s in reading.evidence.items() if p.startswith(key + ".")})
+            for path in [p for p in unsure if p.startswith(key + ".")]:
+                unsure.pop(path)
+            unsure.update({p: r for p, r in reading.unsure.items() if p.startswith(key + ".")})
+            warnings.append(
+                HeuristicWarning(
+                    check="model_not_used",
+                    cells=[],
+                    message=f"表{section}：模型的读数比读取器的读数有更多勾稽关系不成立，保留读取器的读数",
+                )
+            )
+            continue
+        if section != "二" and _section_failures(merged, key) == 0:
+            continue  # the table's arithmetic confirms the model's cells
+        reader_values = flatten(reading.report)
+        merged_values = flatten(merged)
+        reason = "模型填写，表二没有勾稽关系可以核对" if section == "二" else "模型填写，但本表仍有勾稽关系不成立"
+        read_rows = {p.rsplit(".", 1)[0] for p in reading.evidence}
+        for path in filled:
+            row_read = path.rsplit(".", 1)[0] in read_rows  # a blank the reader saw, not a row it never found
+            if reader_values.get(path) == merged_values.get(path) and row_read:
+                continue  # two independent readings agree
+            unsure.setdefault(path, reason)
+
+
+def reading_values(reading: Reading) -> dict[str, object]:
     return dict(flatten(reading.report)) if reading.report is not None else {}
 
 

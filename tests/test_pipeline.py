@@ -62,3 +62,25 @@ def test_real_inputs_read_like_their_gold(name: str) -> None:
     assert envelope.status == "verified" and envelope.report is not None
     assert flatten(envelope.report) == flatten(gold.report)
     assert envelope.evidence
+
+
+def test_auto_keeps_the_reader_when_the_model_makes_the_table_add_up_worse() -> None:
+    gold = load_gold(GOLD / "001_804bc5c71be8d781.json")
+    misread: dict[str, Any] = gold.report.applications.model_dump(mode="json")
+    misread["results"]["granted"]["total"] = 2  # a number that is in the source, in the wrong cell
+    fake = FakeExtractor(misread, misread, misread)
+    envelope = extract_file(REPORTS / "001_804bc5c71be8d781.txt", AUTO, extractor=fake)
+    assert envelope.report is not None
+    assert envelope.report.applications.results.granted.total == 7  # the reader's reading stands
+    assert any(w.check == "model_not_used" for w in envelope.warnings)
+    assert envelope.status == "unverified"
+
+
+def test_model_cells_in_table_two_stay_unsure_without_arithmetic_to_confirm_them() -> None:
+    gold = load_gold(GOLD / "pingtan-2020.json")
+    table2: dict[str, Any] = gold.report.proactive.model_dump(mode="json")
+    fake = FakeExtractor(table2, table2, table2)
+    envelope = extract_file(REPORTS / "pingtan-2020.txt", AUTO, extractor=fake)
+    assert envelope.report is not None and envelope.report.proactive.licensing.decisions == 278
+    assert "proactive.licensing.decisions" in envelope.unsure
+    assert envelope.status == "unverified"

@@ -100,6 +100,8 @@ def read(document: Document) -> Reading:
         starts = [loc.start for loc in located if loc.key is not None]
         if starts:
             flag_numbers_before_labels(text, t2, min(starts), table2)
+    if t4_heading:
+        s5 = _table4_end(text, t4_heading.end(), s5)
     review = read_flat(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
 
     found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None
@@ -134,6 +136,23 @@ def read(document: Document) -> Reading:
     cells = {p: _get(report, p) for p in NARRATIVE_CELLS}
     reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
     return reading
+
+
+_NUMBERS_LINE = re.compile(r"[\s|]*(?:[-+]?\d+(?:\.\d+)?[\s|]*)+")
+_PROSE = re.compile(r"[\u4e00-\u9fff]{6,}")
+
+
+def _table4_end(text: str, start: int, end: int) -> int:
+    """Where 表四 ends when the next heading is missing: the first prose line after its numbers."""
+    seen_numbers = False
+    pos = start
+    for line in text[start:end].split("\n"):
+        if _NUMBERS_LINE.fullmatch(line) and any(ch.isdigit() for ch in line):
+            seen_numbers = True
+        elif seen_numbers and _PROSE.search(line):
+            return pos
+        pos += len(line) + 1
+    return end
 
 
 def _get(report: dict[str, Any], path: str) -> int | float | None:

@@ -72,6 +72,13 @@ def _cells(line: str, offset: int, first: bool) -> Iterator[tuple[str, int, bool
         yield text, start, True
 
 
+def _standalone(text: str, start: int, end: int) -> bool:
+    """A mark stands alone in the source (not the rest of a label such as （四）无 / 法提供)."""
+    before = text[start - 1] if start > 0 else "\n"
+    after = text[end] if end < len(text) else "\n"
+    return (before.isspace() or before in "|") and (after.isspace() or after in "|")
+
+
 def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     """The atoms of ``text[start:end]``; offsets are into ``text``."""
     end = len(text) if end is None else end
@@ -96,7 +103,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
             for word in _WORD.finditer(cell):
                 w_start = cell_start + word.start()
                 token = word.group()
-                if token in ZERO_MARKS:
+                if token in ZERO_MARKS and _standalone(text, w_start, w_start + len(token)):
                     out.append(Atom("zero", token, w_start, w_start + len(token), delimited))
                     continue
                 if "," in token and _THOUSANDS.fullmatch(token):  # 1,259 is one number
