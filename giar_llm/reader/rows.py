@@ -77,7 +77,8 @@ def resolve(
     runs = [a for a in values if not a.delimited]
     digits = sum(len(a.text.lstrip("+-")) for a in values)
     if runs and all(a.is_integer for a in values) and digits >= width:
-        solutions = split_runs([a.text for a in values], width, accept)
+        limit = 64 if checked else 4
+        solutions = split_runs([a.text for a in values], width, accept, limit=limit)
         if len(solutions) == 1:
             return RowRead(list(solutions[0]), _run_spans(values, solutions[0]), split=True)
         if len(solutions) > 1:
@@ -85,7 +86,7 @@ def resolve(
             return RowRead(
                 [None] * width,
                 [None] * width,
-                unsure=f"连写数字有 {len(solutions)} 种拆分{'均符合勾稽关系' if checked else '（此表无勾稽关系可判）'}：{shown}",
+                unsure=f"连写数字有{'至少' if len(solutions) >= limit else ''} {len(solutions)} 种拆分{'均符合勾稽关系' if checked else '（此表无勾稽关系可判）'}：{shown}",
                 candidates=solutions,
             )
     if not values:
