@@ -20,7 +20,7 @@ from giar_llm.core.verdict import involved_cells, judge, status_of
 from giar_llm.inputs import LoadedInput, load_input
 from giar_llm.llm.cache import ResponseCache
 from giar_llm.llm.client import ModelClient
-from giar_llm.llm.extraction import Extractor, SectionResult, extract_section, merge
+from giar_llm.llm.extraction import Extractor, SectionResult, extract_section, merge, set_cell
 from giar_llm.llm.providers import resolve
 from giar_llm.llm.sections import SECTION_KEYS, guess_format, other_is_merged
 from giar_llm.prompts import prompt_version
@@ -153,6 +153,34 @@ def _section_failures(report: Report2019 | Report2021, key: str) -> int:
     return sum(1 for v in check(report).violations if any(c.startswith(key + ".") for c in involved_cells(v)))
 
 
+def _keep_to_digit_runs(
+    reading: Reading,
+    merged: Report2019 | Report2021,
+    evidence: dict[str, tuple[int, int]],
+    unsure: dict[str, str],
+) -> None:
+    """A row of run-together digits holds one split of them: a model answer whose numbers don't spell the
+    same digits in order (a whole run copied into a cell, a digit dropped) is not a reading of it."""
+    for row, (fields, runs) in reading.fused.items():
+        values = [_value_at(merged, f"{row}.{name}") for name in fields]
+        if all(v is None for v in values):
+            continue
+        spelled = "".join(str(v) for v in values if isinstance(v, int))
+        if None not in values and spelled == "".join(runs):
+            continue
+        for name in fields:
+            path = f"{row}.{name}"
+            set_cell(merged, path, None)
+            evidence.pop(path, None)
+            unsure[path] = f"模型的读数 {values} 不是该行连写数字 {''.join(runs)} 的一种拆分；" + reading.unsure.get(
+                path, ""
+            )
+
+
+def _value_at(report: Report2019 | Report2021, path: str) -> object:
+    return flatten(report).get(path)
+
+
 def _arbitrate(
     reading: Reading,
     merged: Report2019 | Report2021,
@@ -168,6 +196,7 @@ def _arbitrate(
     checks all pass with them; 表二 has no arithmetic, so its model-filled cells always stay unsure.
     """
     assert reading.report is not None
+    _keep_to_digit_runs(reading, merged, evidence, unsure)
     for section in sections:
         key = SECTION_KEYS[section]
         filled = [p for p in reading.unsure if p.startswith(key + ".")]

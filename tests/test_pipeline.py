@@ -84,3 +84,15 @@ def test_model_cells_in_table_two_stay_unsure_without_arithmetic_to_confirm_them
     assert envelope.report is not None and envelope.report.proactive.licensing.decisions == 278
     assert "proactive.licensing.decisions" in envelope.unsure
     assert envelope.status == "unverified"
+
+
+def test_a_digit_run_copied_whole_into_cells_is_not_a_reading() -> None:
+    gold = load_gold(GOLD / "pingtan-2020.json")
+    table2: dict[str, Any] = gold.report.proactive.model_dump(mode="json")
+    table2["licensing"] = {"prev_year_items": 396442278, "items_change": None, "decisions": 396442278}
+    fake = FakeExtractor(table2, table2, table2)
+    envelope = extract_file(REPORTS / "pingtan-2020.txt", AUTO, extractor=fake)
+    assert envelope.report is not None
+    assert envelope.report.proactive.licensing.decisions is None
+    assert "396442278" in envelope.unsure["proactive.licensing.decisions"]
+    assert envelope.report.proactive.penalty.items_change == -18  # a true split of 2648-18538 is kept

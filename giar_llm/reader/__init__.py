@@ -173,6 +173,8 @@ def _set(report: dict[str, Any], path: str, value: int | float | None) -> None:
 
 
 def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: RowRead, text: str) -> None:
+    if row.runs and row.unsure:
+        reading.fused[spec.path] = (spec.fields, row.runs)
     zeros: list[str] = []
     for column, field in enumerate(spec.fields):
         path = f"{spec.path}.{field}"

@@ -19,6 +19,7 @@ class RowRead:
     spans: list[Span | None]
     unsure: str | None = None
     candidates: list[list[int]] = field(default_factory=list)
+    runs: list[str] = field(default_factory=list)  # the digit runs, when the split was ambiguous
     zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
     split: bool = False
 
@@ -88,6 +89,7 @@ def resolve(
                 [None] * width,
                 unsure=f"连写数字有{'至少' if len(solutions) >= limit else ''} {len(solutions)} 种拆分{'均符合勾稽关系' if checked else '（此表无勾稽关系可判）'}：{shown}",
                 candidates=solutions,
+                runs=[a.text for a in values],
             )
     if not values:
         return RowRead.missing(width, "该行未读到数字")
