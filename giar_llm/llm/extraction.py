@@ -117,6 +117,8 @@ class Grounding:
             if "." not in token and len(token) > len(wanted) and wanted in token:
                 at = start + token.index(wanted)
                 return (at + self.start, at + len(wanted) + self.start)
+        if wanted.startswith("-") and (at := self.text.find(wanted, after)) >= 0:  # 2648-18538: the sign glued
+            return (at + self.start, at + len(wanted) + self.start)
         return None
 
     def label_position(self, path: str) -> int:
