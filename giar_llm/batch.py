@@ -280,6 +280,8 @@ def _record(task: _Task, envelope: Envelope, retry: bool) -> None:
         "sha256": envelope.source.sha256 or task.sha256,
         "config": task.config,
         "result": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "status": envelope.status,
+        "error": envelope.error,
     }
     if retry:
         state["retry"] = True
@@ -436,6 +438,8 @@ def _resumable(task: _Task) -> dict[str, Any] | None:
         return None
     if hashlib.sha256(data).hexdigest() != state.get("result"):
         return None
+    if state.get("status") in STATUSES:  # the digest vouches for the file: no need to parse it here
+        return {"status": state["status"], "error": state.get("error")}
     try:
         result = json.loads(data)
     except ValueError:
@@ -550,15 +554,31 @@ class _Columns:
                 head = path.split(".", 1)[0]
                 section = SECTION_ORDER.index(head) if head in SECTION_ORDER else len(SECTION_ORDER)
                 self.order[path] = (section, len(self.order))
-            kind = "str" if isinstance(value, str) else "float" if isinstance(value, float) else "int"
-            if value is not None and _KIND_RANK[kind] > _KIND_RANK[self.kinds.get(path, "int")]:
+            kind = self.kind(path, value)
+            if _KIND_RANK[kind] > _KIND_RANK[self.kinds.get(path, "int")]:
                 self.kinds[path] = kind
+
+    def kind(self, path: str, value: Any) -> str:
+        if value is not None:
+            return "str" if isinstance(value, str) else "float" if isinstance(value, float) else "int"
+        return "float" if path.endswith("amount_wan_yuan") else "str" if path == "meta.title" else "int"
 
     def names(self) -> list[str]:
         return sorted(self.order, key=self.order.__getitem__)
 
 
 _KIND_RANK = {"int": 0, "float": 1, "str": 2}
+
+
+def _shape(data: dict[str, Any]) -> tuple[str, ...]:
+    """What decides a report's cell paths: its format and which (六)其他处理 rows it has."""
+    report = data.get("report")
+    if not isinstance(report, dict):
+        return ("none",)
+    other = (((report.get("applications") or {}).get("results") or {}).get("other")) or {}
+    return (str(report.get("format")), *sorted(other))
+
+
 _SKIPPED_CELLS = frozenset({"meta.agency", "meta.year"})  # fixed columns already
 
 
@@ -608,13 +628,17 @@ def _write_outputs(tasks: list[_Task], recomputed: set[int], outdir: Path, summa
     statuses: Counter[str] = Counter()
     violations: Counter[str] = Counter()
     columns = _Columns()
+    shapes: set[tuple[str, ...]] = set()
     years: dict[int, tuple[str, int]] = {}
     for task in tasks:  # pass 1: counts, the column union, who has which year
         data = _load_result(task)
         statuses[str(data["status"])] += 1
         violations.update(str(v.get("check")) for v in data.get("violations") or [])
         summary.warnings += len(data.get("warnings") or [])
-        columns.add(_cells(data))
+        shape = _shape(data)
+        if shape not in shapes:  # reports of one shape have the same cell paths
+            shapes.add(shape)
+            columns.add(_cells(data))
         meta = (data.get("report") or {}).get("meta") or {}
         if isinstance(meta.get("agency"), str) and isinstance(meta.get("year"), int):
             years[task.index] = (meta["agency"], meta["year"])
