@@ -8,12 +8,13 @@ import pytest
 
 from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
-from giar_llm.inputs import load_bytes, load_input
+from giar_llm.inputs import LoadedInput, load_bytes, load_input
 from giar_llm.pipeline import extract_file, extract_loaded
 from giar_llm.settings import Settings
 
 from .conftest import GOLD, REPORTS
 from .llm.fake import FakeExtractor
+from .reader.render import render
 
 RULES = Settings.from_env(backend="rules")
 AUTO = Settings.from_env(backend="auto", model="local/test", use_cache=False)
@@ -34,11 +35,24 @@ def test_auto_makes_no_call_when_the_reader_verified_everything() -> None:
     assert envelope.status == "verified" and fake.conversations == []
 
 
+def seed_001_as_space_rows() -> LoadedInput:
+    """Seed 001 (its table 三 doesn't add up in the source) printed as space rows: its blank cells vanish,
+    so the reader can only place the numbers by order and stays unsure of table 三."""
+    gold = load_gold(GOLD / "001_804bc5c71be8d781.json")
+    return load_bytes(render(gold.report, "spaces").encode("utf-8"), "001-space-rows.txt")
+
+
+def test_the_reader_alone_finds_seed_001_inconsistent_in_its_source() -> None:
+    envelope = extract_file(REPORTS / "001_804bc5c71be8d781.txt", AUTO, extractor=FakeExtractor())
+    assert envelope.status == "source_inconsistent" and envelope.run.calls == 0
+
+
 def test_auto_asks_only_for_the_unsure_table_and_confirms_the_source_inconsistency() -> None:
     gold = load_gold(GOLD / "001_804bc5c71be8d781.json")
     table3: dict[str, Any] = gold.report.applications.model_dump(mode="json")
     fake = FakeExtractor(table3, table3, table3)
-    envelope = extract_file(REPORTS / "001_804bc5c71be8d781.txt", AUTO, extractor=fake)
+    assert extract_loaded(seed_001_as_space_rows(), RULES).status == "unverified"
+    envelope = extract_loaded(seed_001_as_space_rows(), AUTO, extractor=fake)
     asked = {m["content"][:40] for conversation in fake.conversations for m in conversation if m["role"] == "user"}
     assert asked and all("三" in a or "申请" in a for a in asked)
     assert envelope.status == "source_inconsistent"
@@ -69,7 +83,7 @@ def test_auto_keeps_the_reader_when_the_model_makes_the_table_add_up_worse() -> 
     misread: dict[str, Any] = gold.report.applications.model_dump(mode="json")
     misread["results"]["granted"]["total"] = 2  # a number that is in the source, in the wrong cell
     fake = FakeExtractor(misread, misread, misread)
-    envelope = extract_file(REPORTS / "001_804bc5c71be8d781.txt", AUTO, extractor=fake)
+    envelope = extract_loaded(seed_001_as_space_rows(), AUTO, extractor=fake)
     assert envelope.report is not None
     assert envelope.report.applications.results.granted.total == 7  # the reader's reading stands
     assert any(w.check == "model_not_used" for w in envelope.warnings)

@@ -32,6 +32,7 @@ class Atom:
     start: int
     end: int
     delimited: bool = False  # from a tab- or pipe-delimited cell: never split further
+    line: int = 0  # the line within its region (0: the rest of the label's line)
 
     @property
     def is_value(self) -> bool:
@@ -98,24 +99,24 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
             stripped = cell.strip()
             if not stripped:
                 if delimited and not (partial and index == len(lines) - 1):
-                    out.append(Atom("blank", "", cell_start, cell_start, True))
+                    out.append(Atom("blank", "", cell_start, cell_start, True, index))
                 continue
             for word in _WORD.finditer(cell):
                 w_start = cell_start + word.start()
                 token = word.group()
                 if token in ZERO_MARKS and _standalone(text, w_start, w_start + len(token)):
-                    out.append(Atom("zero", token, w_start, w_start + len(token), delimited))
+                    out.append(Atom("zero", token, w_start, w_start + len(token), delimited, index))
                     continue
                 if "," in token and _THOUSANDS.fullmatch(token):  # 1,259 is one number
-                    out.append(Atom("num", token.replace(",", ""), w_start, w_start + len(token), True))
+                    out.append(Atom("num", token.replace(",", ""), w_start, w_start + len(token), True, index))
                     continue
                 if token.isascii() and token.isdigit():
-                    out.append(Atom("num", token, w_start, w_start + len(token), delimited))
+                    out.append(Atom("num", token, w_start, w_start + len(token), delimited, index))
                     continue
                 for piece in _PIECE.finditer(token):
                     kind: AtomKind = "num" if _NUMBER.fullmatch(piece.group()) else "text"
                     span = (w_start + piece.start(), w_start + piece.end())
-                    out.append(Atom(kind, piece.group(), span[0], span[1], delimited))
+                    out.append(Atom(kind, piece.group(), span[0], span[1], delimited, index))
         pos += len(line) + 1
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,8 +49,50 @@ def _run_spans(runs: list[Atom], values: list[int]) -> list[Span | None]:
     return spans
 
 
+def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
+    """One cell per line, an empty line for an empty cell (Word tables pasted as text).
+
+    Every value on a line of its own with only empty lines around it; the smallest gap is the layout's
+    separator, every further empty line a blank cell. Used only when the count comes out at exactly
+    ``width`` cells, so a layout that spaces lines differently is never read this way.
+    """
+    values = [a for a in atoms if a.is_value]
+    if not values or len(values) >= width or any(a.delimited for a in atoms):
+        return None
+    value_lines = [a.line for a in values]
+    if value_lines[0] < 1 or len(set(value_lines)) != len(values):
+        return None
+    text_lines = [a.line for a in atoms if not a.is_value and a.line > 0]
+    if any(value_lines[0] <= line <= value_lines[-1] for line in text_lines):
+        return None
+    after = [line for line in text_lines if line > value_lines[-1]]  # a group label before the next row
+    gaps = [value_lines[0] - 1]
+    gaps += [b - a - 1 for a, b in itertools.pairwise(value_lines)]
+    gaps.append((after[0] if after else lines) - value_lines[-1] - 1)
+    separator = min(gaps)
+    blanks = [g - separator for g in gaps]
+    if len(values) + sum(blanks[:-1]) == width:
+        blanks[-1] = 0  # the rest is spacing before the next heading, not cells
+    if len(values) + sum(blanks) != width:
+        return None
+    read = RowRead([None] * width, [None] * width)
+    column = blanks[0]
+    for atom, after in zip(values, blanks[1:], strict=True):
+        read.values[column] = atom.number()
+        read.spans[column] = (atom.start, atom.end)
+        if atom.kind == "zero":
+            read.zero_marks.append(column)
+        column += 1 + after
+    return read
+
+
 def resolve(
-    atoms: list[Atom], width: int, accept: Callable[[list[int]], bool], has_total: bool, checked: bool = True
+    atoms: list[Atom],
+    width: int,
+    accept: Callable[[list[int]], bool],
+    has_total: bool,
+    checked: bool = True,
+    lines: int | None = None,
 ) -> RowRead:
     """Read ``width`` cells from a region's atoms.
 
@@ -93,6 +136,8 @@ def resolve(
             )
     if not values:
         return RowRead.missing(width, "该行未读到数字")
+    if lines is not None and (spaced := by_empty_lines(atoms, width, lines)) is not None:
+        return spaced
     read = RowRead([None] * width, [None] * width)
     placed = [*range(len(values) - 1), width - 1] if has_total else list(range(len(values)))
     for column, atom in zip(placed, values, strict=True):

@@ -100,10 +100,12 @@ def read_rows(
         if loc.key is None:
             table.rows[spec.path] = RowRead.missing(spec.width, "未找到该行的标签")
             continue
-        region = atoms(text, loc.key.end(), max(loc.key.end(), ends[id(loc)]))
+        region_end = max(loc.key.end(), ends[id(loc)])
+        region = atoms(text, loc.key.end(), region_end)
         has_total = spec.fields[-1] == "total"
         accept = _row_total if has_total else _anything
-        table.rows[spec.path] = resolve(region, spec.width, accept, has_total, checked=has_total)
+        lines = text.count("\n", loc.key.end(), region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
+        table.rows[spec.path] = resolve(region, spec.width, accept, has_total, checked=has_total, lines=lines)
 
 
 def _row_total(values: list[int]) -> bool:

@@ -66,6 +66,14 @@ def lines(label: str, cells: list[Cell]) -> str:
     return "\n".join([f"\t{label}", *(f"\t{_text(c)}" for c in cells)]) + "\n"
 
 
+def spaced(label: str, cells: list[Cell]) -> str:
+    """Word table pasted as text: a paragraph per cell, an empty line after each, an empty cell a bare line."""
+    out = [label, ""]
+    for cell in cells:
+        out += [_text(cell), ""] if cell is not None else [""]
+    return "\n".join(out)
+
+
 def flattened(label: str, cells: list[Cell]) -> str:
     return label + "".join(_text(c) for c in cells)
 
@@ -75,6 +83,7 @@ LAYOUTS: dict[str, Layout] = {
     "markdown": markdown,
     "spaces": spaces,
     "lines": lines,
+    "spaced": spaced,
     "flattened": flattened,
 }
 

@@ -21,7 +21,7 @@ from ..conftest import GOLD, REPORTS
 # layout family -> report; True where the reader must read every cell exactly
 FAMILIES = {
     "one cell per line, tab-indented": ("000_27f8f84a704e59bd.txt", True),
-    "blank cells not delimited, source does not add up": ("001_804bc5c71be8d781.txt", False),
+    "a cell per line, an empty line per blank cell; source does not add up": ("001_804bc5c71be8d781.txt", True),
     "space-separated rows, wrapped labels, Kangxi radicals": ("002_466e71db95901446.txt", True),
     "tab rows with an extra empty column, 社会组织": ("003_d9cb11323f1ad30e.txt", True),
     "one cell per line, 半年制发件数, wrapped title": ("004_70dcda0e25489c34.txt", True),

@@ -16,7 +16,7 @@ from ..conftest import GOLD
 from .render import LAYOUTS, render
 
 GOLDS = sorted(GOLD.glob("*.json"))
-EXACT = {"tabs", "markdown", "lines"}  # layouts that keep every cell, blanks included
+EXACT = {"tabs", "markdown", "lines", "spaced"}  # layouts that keep every cell, blanks included
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))

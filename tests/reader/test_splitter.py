@@ -55,3 +55,13 @@ def test_thousands_separators_make_one_number() -> None:
     values = [a for a in atoms(text, 2) if a.is_value]
     assert [a.number() for a in values] == [1259, 36, 0]
     assert text[values[0].start : values[0].end] == "1,259"
+
+
+def test_empty_lines_place_cells_when_they_count_exactly() -> None:
+    from giar_llm.reader.rows import by_empty_lines
+
+    text = "自然人行\n\n16\n\n\n\n\n\n\n16\n\n"  # 16, five blank cells, 16
+    read = by_empty_lines(atoms(text, 4), 7, text.count("\n", 4))
+    assert read is not None and read.values == [16, None, None, None, None, None, 16]
+    uneven = "自然人行\n\n16\n\n\n16\n\n"  # only one blank cell's worth of lines: not 7 cells
+    assert by_empty_lines(atoms(uneven, 4), 7, uneven.count("\n", 4)) is None
