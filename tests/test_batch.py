@@ -25,7 +25,7 @@ from .conftest import REPORTS, ROOT
 
 GOOD = {
     "000_27f8f84a704e59bd.txt": "verified",
-    "001_804bc5c71be8d781.txt": "unverified",
+    "001_804bc5c71be8d781.txt": "source_inconsistent",
     "002_466e71db95901446.txt": "verified",
 }
 RULES = Settings(backend="rules")
@@ -79,8 +79,8 @@ def test_a_batch_isolates_bad_files_and_writes_every_output(tmp_path: Path) -> N
     assert "applications.results.total_processed.total" in rows[0]
     by_name = {Path(r["source"]).name: r for r in rows}
     assert by_name["000_27f8f84a704e59bd.txt"]["agency"] == "盐仓街道"
-    unverified = "001_804bc5c71be8d781.txt"
-    assert by_name[unverified]["violations"] == str(len(results[unverified]["violations"]))
+    inconsistent = "001_804bc5c71be8d781.txt"
+    assert by_name[inconsistent]["violations"] == str(len(results[inconsistent]["violations"]))
     assert by_name["empty.txt"]["status"] == "failed" and by_name["empty.txt"]["error"]
 
     written = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
@@ -220,7 +220,7 @@ def test_a_dead_worker_process_fails_only_its_file(tmp_path: Path, monkeypatch: 
     assert list(results) == [p.name for p in inputs]
     assert results["die.txt"]["status"] == "failed"
     assert results["die.txt"]["error"].startswith("BrokenProcessPool")
-    assert summary.statuses == {"verified": 2, "unverified": 1, "failed": 1}
+    assert summary.statuses == {"verified": 2, "source_inconsistent": 1, "failed": 1}
     assert run_batch(inputs, tmp_path / "out", RULES, jobs=1).recomputed == 1  # a crash is retried
 
 

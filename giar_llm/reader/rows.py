@@ -77,12 +77,12 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
         return None
     read = RowRead([None] * width, [None] * width)
     column = blanks[0]
-    for atom, after in zip(values, blanks[1:], strict=True):
+    for atom, blank_after in zip(values, blanks[1:], strict=True):
         read.values[column] = atom.number()
         read.spans[column] = (atom.start, atom.end)
         if atom.kind == "zero":
             read.zero_marks.append(column)
-        column += 1 + after
+        column += 1 + blank_after
     return read
 
 
