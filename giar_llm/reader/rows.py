@@ -21,6 +21,7 @@ class RowRead:
     unsure: str | None = None
     candidates: list[list[int]] = field(default_factory=list)
     runs: list[str] = field(default_factory=list)  # the digit runs, when the split was ambiguous
+    surplus: list[Atom] = field(default_factory=list)  # numbers beyond the row's width
     zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
     split: bool = False
 
@@ -117,6 +118,7 @@ def resolve(
     if len(values) > width:
         read = _direct(values[:width])
         read.unsure = f"行内有 {len(values)} 个数字，多于 {width} 列"
+        read.surplus = values[width:]
         return read
     runs = [a for a in values if not a.delimited]
     digits = sum(len(a.text.lstrip("+-")) for a in values)
@@ -147,6 +149,11 @@ def resolve(
             read.zero_marks.append(column)
     read.unsure = f"只读到 {len(values)} 个数字（共 {width} 列），空白单元格没有分隔，列位置按顺序推定"
     return read
+
+
+def direct(cells: list[Atom]) -> RowRead:
+    """Cells in order: a number each, or blank."""
+    return _direct(cells)
 
 
 def _direct(cells: list[Atom]) -> RowRead:

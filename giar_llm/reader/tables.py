@@ -16,7 +16,7 @@ from giar_llm.reader.layout import (
     RowSpec,
     pattern,
 )
-from giar_llm.reader.rows import RowRead, resolve
+from giar_llm.reader.rows import RowRead, direct, resolve
 
 Span = tuple[int, int]
 
@@ -141,8 +141,42 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     if found:
         table.span = (min(found), end)
         flag_numbers_before_labels(text, start, min(found), table)
+    _place_unlabelled_rows(table)
     _resolve_across_rows(table)
     return table
+
+
+NO_NUMBERS = ("该行未读到数字", "未找到该行的标签")
+
+
+def _place_unlabelled_rows(table: TableRead) -> None:
+    """Whole rows of numbers after a row's own (their labels lost in conversion) belong to the rows that
+    follow it in the national format's order and have no numbers of their own, if exactly that many follow.
+
+    The placement stands only when every row total, column balance and results total then holds;
+    otherwise the rows keep the placement and are named unsure."""
+    paths = list(table.rows)
+    for index, path in enumerate(paths):
+        row = table.rows[path]
+        width = len(row.values)
+        if not row.surplus or len(row.surplus) % width:
+            continue
+        count = len(row.surplus) // width
+        following = paths[index + 1 : index + 1 + count]
+        if len(following) != count or any(table.rows[p].unsure not in NO_NUMBERS for p in following):
+            continue
+        placed = [path, *following]
+        for offset, target in enumerate(following):
+            table.rows[target] = direct(row.surplus[offset * width : (offset + 1) * width])
+        row.surplus = []
+        row.unsure = None
+        values = {p: r.values for p, r in table.rows.items()}
+        rows_hold = all(
+            sum(v or 0 for v in table.rows[p].values[:-1]) == (table.rows[p].values[-1] or 0) for p in placed
+        )
+        if not (rows_hold and _columns_hold(values)):
+            for target in placed:
+                table.rows[target].unsure = "数字行没有标签，按国家格式的行序归入，勾稽关系未能确认"
 
 
 def flag_numbers_before_labels(text: str, start: int, first_label: int, table: TableRead) -> None:

@@ -143,3 +143,20 @@ def test_narrative_numbers_that_differ_from_the_table_are_warnings_with_the_sent
     assert "12" in warning.message and "9" in warning.message
     assert warning.evidence and "共收到政府信息公开申请12件" in warning.evidence
     assert warning.span is not None and text[warning.span[0] : warning.span[1]].endswith("12件")
+
+
+def test_rows_whose_labels_were_lost_go_to_the_next_rows_without_numbers() -> None:
+    from .render import render
+
+    gold = load_gold(GOLD / "000_27f8f84a704e59bd.json").report
+    text = render(gold, "markdown")
+    confirm = "5.要求行政机关确认或重新出具已获取信息"
+    no_correction = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    # the two labels float above the table fragment; their number rows lost the label cell
+    text = text.replace(f"| {confirm} |", "|").replace(f"| {no_correction} |", "|")
+    text = text.replace("（五）不予处理\n", f"（五）不予处理\n{confirm}\n{no_correction}\n")
+    text = text.replace("（六）其他处理\n", "")
+    reading = read(Document(text))
+    assert reading.report is not None
+    assert flatten(reading.report) == flatten(gold)
+    assert not reading.unsure
