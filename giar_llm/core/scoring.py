@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from giar_llm.core.envelope import STATUSES, GoldFile, RunInfo
 from giar_llm.core.findings import Violation
-from giar_llm.core.paths import Value, describe_cell, flatten, labels, short_label, table_of
+from giar_llm.core.paths import Value, describe_cell, flatten, flatten_json, labels, short_label, table_of
 from giar_llm.core.schema import Report2019, Report2021
 
 SECTIONS: dict[str, str] = {
@@ -458,15 +458,12 @@ def _by_name(items: Iterable[ReportScore | Mapping[str, Any]]) -> dict[str, Repo
     return out
 
 
-def _numeric_leaves(data: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            out.update(_numeric_leaves(value, path + "."))
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            out[path] = float(value)
-    return out
+def _numeric_leaves(data: Mapping[str, Any]) -> dict[str, float]:
+    return {
+        path: float(value)
+        for path, value in flatten_json(dict(data)).items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
 
 
 def compare(
