@@ -92,10 +92,12 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     # A region that ends mid-line ends where the next row's label begins: no blank cells there.
     partial = end < len(text) and end > start and text[end - 1] != "\n"
     for index, line in enumerate(lines):
-        if "---" in line and _RULE_LINE.fullmatch(line):
-            pos += len(line) + 1
+        delimited_line = "\t" in line or "|" in line
+        if (not delimited_line and (not line or line.isspace())) or ("---" in line and _RULE_LINE.fullmatch(line)):
+            pos += len(line) + 1  # an empty line holds no cell (a tab-only line is a blank cell: kept)
             continue
-        for cell, cell_start, delimited in _cells(line, pos, index == 0):
+        cells = _cells(line, pos, index == 0) if delimited_line else ((line, pos, False),)
+        for cell, cell_start, delimited in cells:
             stripped = cell.strip()
             if not stripped:
                 if delimited and not (partial and index == len(lines) - 1):

@@ -160,3 +160,24 @@ def test_rows_whose_labels_were_lost_go_to_the_next_rows_without_numbers() -> No
     assert reading.report is not None
     assert flatten(reading.report) == flatten(gold)
     assert not reading.unsure
+
+
+@pytest.mark.parametrize("name", [n for n, _ in FAMILIES.values()])
+def test_every_evidence_span_holds_its_number(name: str) -> None:
+    from giar_llm.core.paths import flatten
+    from giar_llm.reader.normalize import normalize
+
+    text = (REPORTS / name).read_text(encoding="utf-8")
+    reading = read(Document(text))
+    assert reading.report is not None and reading.evidence
+    cells = flatten(reading.report)
+    folded = normalize(text)
+    for path, (start, end) in reading.evidence.items():
+        value, quoted = cells[path], folded[start:end].replace(",", "")
+        if path.startswith("meta") or value is None or quoted in ("/", "-", "—", "－", "无"):
+            continue
+        assert float(quoted.rstrip("元")) == pytest.approx(float(value)) or path.endswith("amount_wan_yuan"), (
+            path,
+            quoted,
+            value,
+        )
