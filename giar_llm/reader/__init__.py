@@ -172,6 +172,16 @@ def _set(report: dict[str, Any], path: str, value: int | float | None) -> None:
     node[parts[-1]] = value
 
 
+_HEADER_UNIT = re.compile(r"(?:金额|单位)\s*[(:：]?\s*(?:单位\s*[:：]\s*)?(万元|元)")
+
+
+def _header_unit(text: str, spec: RowSpec, start: int) -> str | None:
+    """The money unit a table header states for a row (采购总金额（元）), looked for just above the row."""
+    window = text[max(0, start - 120) : start]
+    units = _HEADER_UNIT.findall(window)
+    return units[-1] if units else None
+
+
 def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: RowRead, text: str) -> None:
     if row.runs and row.unsure:
         reading.fused[spec.path] = (spec.fields, row.runs)
@@ -182,8 +192,20 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
         span = row.spans[column] if column < len(row.spans) else None
         if value is not None and field in spec.money and span is not None:
             unit = text[span[1] : span[1] + 2]
-            if unit.startswith("元"):
+            stated = (
+                "万元"
+                if unit.startswith("万元")
+                else "元"
+                if unit.startswith("元")
+                else _header_unit(text, spec, span[0])
+            )
+            if stated == "元":
                 value = round(value / 10000, 6)
+                reading.warnings.append(
+                    HeuristicWarning(
+                        check="unit_converted", cells=[path], message=f"{path}：原文单位为元，已换算为万元"
+                    )
+                )
             value = float(value)
         elif isinstance(value, float):
             if value.is_integer():

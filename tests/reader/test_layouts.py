@@ -181,3 +181,23 @@ def test_every_evidence_span_holds_its_number(name: str) -> None:
             quoted,
             value,
         )
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "expected"),
+    [
+        ("采购总金额（元）", "73802895.90", 7380.28959),
+        ("采购总金额（万元）", "7380.29", 7380.29),
+        ("采购总金额", "5.5万元", 5.5),
+    ],
+)
+def test_procurement_amount_is_in_wan_yuan(header: str, cell: str, expected: float) -> None:
+    from .render import render
+
+    gold = load_gold(GOLD / "001_804bc5c71be8d781.json").report
+    text = (
+        render(gold, "tabs").replace("采购总金额", header).replace("政府集中采购\t0\t0", f"政府集中采购\t395\t{cell}")
+    )
+    reading = read(Document(text))
+    assert reading.report is not None
+    assert reading.report.proactive.procurement.amount_wan_yuan == pytest.approx(expected)  # type: ignore[union-attr]
