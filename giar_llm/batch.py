@@ -42,7 +42,6 @@ One batch at a time per ``outdir``: a run starts by removing temporary files a k
 from __future__ import annotations
 
 import csv
-import glob
 import hashlib
 import json
 import multiprocessing
@@ -51,7 +50,7 @@ import re
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -64,6 +63,7 @@ from giar_llm.core.envelope import STATUSES, Envelope
 from giar_llm.core.paths import flatten_json
 from giar_llm.errors import InputError, ReportFormatError
 from giar_llm.files import atomic_file, dumps, write_json
+from giar_llm.inputs.listing import expand_inputs, list_inputs
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.prompts import prompt_version
@@ -73,7 +73,6 @@ __all__ = ["BatchItem", "BatchSummary", "config_key", "expand_inputs", "result_n
 
 FIXED_COLUMNS = ("source", "sha256", "status", "agency", "year", "format", "violations", "warnings", "error")
 SECTION_ORDER = ("meta", "proactive", "applications", "review_litigation")
-_GLOB_CHARS = frozenset("*?[")
 _MAX_CHUNK = 16
 _PARQUET_BATCH = 2048
 
@@ -141,78 +140,6 @@ class BatchSummary:
 # --------------------------------------------------------------------------- inputs and names
 
 
-@dataclass(frozen=True)
-class _Input:
-    path: Path  # as it will appear in the envelope's source.path
-    relative: Path  # relative to the folder or glob it was found under (for the result's name)
-
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
-
-
-def _folder_files(folder: Path) -> Iterator[_Input]:
-    label = folder.resolve().name or "root"
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath)
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                path = base / name
-                yield _Input(path, label / path.relative_to(folder))
-
-
-def _glob_base(pattern: str) -> Path:
-    """The folder part of a glob pattern before its first wildcard."""
-    fixed: list[str] = []
-    for part in Path(pattern).parts[:-1]:
-        if _GLOB_CHARS & set(part):
-            break
-        fixed.append(part)
-    return Path(*fixed) if fixed else Path()
-
-
-def _expand_one(item: Path | str) -> Iterator[_Input]:
-    text = str(item)
-    path = Path(item)
-    if path.is_dir():
-        yield from _folder_files(path)
-    elif path.exists() or not (_GLOB_CHARS & set(text)):
-        yield _Input(path, Path(path.name))  # a missing file becomes a failed result, not a silent gap
-    else:
-        base = _glob_base(text)
-        for match in sorted(glob.glob(text, recursive=True)):
-            found = Path(match)
-            if found.is_dir():
-                yield from _folder_files(found)
-            elif found.is_file():
-                try:
-                    relative = found.relative_to(base)
-                except ValueError:
-                    relative = Path(found.name)
-                if not _hidden(relative):
-                    yield _Input(found, relative)
-
-
-def expand_inputs(inputs: Sequence[Path | str], exclude: Path | None = None) -> list[Path]:
-    """Files, folders (recursive, hidden names skipped) and glob patterns, in order, without duplicates."""
-    return [i.path for i in _expand(inputs, exclude)]
-
-
-def _expand(inputs: Sequence[Path | str], exclude: Path | None) -> list[_Input]:
-    seen: set[Path] = set()
-    excluded = exclude.resolve() if exclude is not None else None
-    out: list[_Input] = []
-    for item in inputs:
-        for found in _expand_one(item):
-            absolute = found.path.resolve()
-            if absolute in seen or (excluded is not None and absolute.is_relative_to(excluded)):
-                continue
-            seen.add(absolute)
-            out.append(found)
-    return out
-
-
 def result_name(relative: Path, absolute: Path) -> str:
     """A file name for an input's result: its relative path made safe, plus a short hash of its absolute path."""
     stem = re.sub(r"[^\w.\-]+", "_", "__".join(p for p in relative.parts if p not in ("", ".", "..")))
@@ -261,16 +188,10 @@ def _reason(exc: BaseException) -> str:
 
 
 def _replace(path: Path, text: str) -> None:
-    """Atomic (a temporary file, then a rename) but not fsync'ed: the ``.done`` file records the result's
-    digest, so a result that a power cut left empty or stale is never reused; it is redone."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Atomic but not fsync'ed: the ``.done`` file records the result's digest, so a result that a power
+    cut left empty or stale is never reused; it is redone."""
+    with atomic_file(path, fsync=False) as handle:
+        handle.write(text)
 
 
 def _record(task: _Task, envelope: Envelope, retry: bool) -> None:
@@ -480,7 +401,7 @@ def run_batch(
     _remove_stale_temporaries(results_dir, state_dir, outdir)
 
     config = config_key(settings)
-    found = _expand(inputs, exclude=outdir)
+    found = list_inputs(inputs, exclude=outdir)
     tasks: list[_Task] = []
     for index, item in enumerate(found):
         name = result_name(item.relative, item.path.resolve())

@@ -29,6 +29,7 @@ from giar_llm.core.schema import json_schemas
 from giar_llm.core.scoring import Comparison, ReportScore, Summary, compare, score_report, summarize
 from giar_llm.errors import GiarError, ReportFormatError
 from giar_llm.files import load_gold, read_json, write_json
+from giar_llm.inputs.listing import expand_inputs
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file
 from giar_llm.prompts import prompt_version
@@ -84,15 +85,8 @@ def report_id(path: Path) -> str:
 
 
 def expand_reports(paths: Sequence[Path] | None = None, default: Path = DEFAULT_REPORTS) -> list[Path]:
-    """Files to evaluate: directories expanded to their files (names starting with "." skipped),
-    ``default``'s files when no path is given."""
-    out: list[Path] = []
-    for path in paths or [default]:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
-        else:
-            out.append(path)
-    return out
+    """Files to evaluate (folders, files and globs, as for a batch); ``default``'s files when none is given."""
+    return expand_inputs(list(paths or [default]))
 
 
 def schema_version() -> str:

@@ -27,16 +27,22 @@ def dumps(data: Any, indent: int | None = 2) -> str:
 
 
 @contextmanager
-def atomic_file(path: Path, encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO[Any]]:
-    """A file written through a temporary in the same folder and renamed into place when complete."""
+def atomic_file(
+    path: Path, encoding: str | None = "utf-8", newline: str | None = None, fsync: bool = True
+) -> Iterator[IO[Any]]:
+    """A file written through a temporary in the same folder and renamed into place when complete.
+
+    ``fsync=False`` keeps the rename atomic but skips the flush to disk (for files whose digest is
+    recorded elsewhere, so a power cut leaves them detectably stale rather than silently wrong)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         mode = "w" if encoding is not None else "wb"
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ tables the reader left unread or unverified, with the reader's cells as a hint.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 
 from giar_llm.core.checker import check
@@ -149,8 +150,12 @@ def _with_model(
     return envelope_from_reading(loaded.source, document, combined, run)
 
 
-def _section_failures(report: Report2019 | Report2021, key: str) -> int:
-    return sum(1 for v in check(report).violations if any(c.startswith(key + ".") for c in involved_cells(v)))
+def _failures_by_table(report: Report2019 | Report2021) -> Counter[str]:
+    """How many strict checks fail in each table (keyed like SECTION_KEYS' values)."""
+    counts: Counter[str] = Counter()
+    for violation in check(report).violations:
+        counts.update({cell.split(".", 1)[0] for cell in involved_cells(violation)})
+    return counts
 
 
 def _keep_to_digit_runs(
@@ -161,8 +166,9 @@ def _keep_to_digit_runs(
 ) -> None:
     """A row of run-together digits holds one split of them: a model answer whose numbers don't spell the
     same digits in order (a whole run copied into a cell, a digit dropped) is not a reading of it."""
+    cells = flatten(merged)
     for row, (fields, runs) in reading.fused.items():
-        values = [_value_at(merged, f"{row}.{name}") for name in fields]
+        values = [cells.get(f"{row}.{name}") for name in fields]
         if all(v is None for v in values):
             continue
         spelled = "".join(str(v) for v in values if isinstance(v, int))
@@ -175,10 +181,6 @@ def _keep_to_digit_runs(
             unsure[path] = f"模型的读数 {values} 不是该行连写数字 {''.join(runs)} 的一种拆分；" + reading.unsure.get(
                 path, ""
             )
-
-
-def _value_at(report: Report2019 | Report2021, path: str) -> object:
-    return flatten(report).get(path)
 
 
 def _arbitrate(
@@ -197,12 +199,15 @@ def _arbitrate(
     """
     assert reading.report is not None
     _keep_to_digit_runs(reading, merged, evidence, unsure)
+    before, after = _failures_by_table(reading.report), _failures_by_table(merged)
+    reader_values = flatten(reading.report)
+    read_rows = {p.rsplit(".", 1)[0] for p in reading.evidence}
     for section in sections:
         key = SECTION_KEYS[section]
         filled = [p for p in reading.unsure if p.startswith(key + ".")]
         if not filled:
             continue
-        if _section_failures(merged, key) > _section_failures(reading.report, key):
+        if after[key] > before[key]:
             setattr(merged, key, getattr(reading.report, key).model_copy(deep=True))
             for path in [p for p in evidence if p.startswith(key + ".")]:
                 evidence.pop(path)
@@ -218,12 +223,10 @@ def _arbitrate(
                 )
             )
             continue
-        if section != "二" and _section_failures(merged, key) == 0:
+        if section != "二" and after[key] == 0:
             continue  # the table's arithmetic confirms the model's cells
-        reader_values = flatten(reading.report)
         merged_values = flatten(merged)
         reason = "模型填写，表二没有勾稽关系可以核对" if section == "二" else "模型填写，但本表仍有勾稽关系不成立"
-        read_rows = {p.rsplit(".", 1)[0] for p in reading.evidence}
         for path in filled:
             row_read = path.rsplit(".", 1)[0] in read_rows  # a blank the reader saw, not a row it never found
             if reader_values.get(path) == merged_values.get(path) and row_read:

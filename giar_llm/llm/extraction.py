@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -47,6 +46,7 @@ from giar_llm.llm.sections import (
     section_text,
 )
 from giar_llm.prompts import render
+from giar_llm.reader.normalize import fold
 
 Report = Report2019 | Report2021
 Value = Any
@@ -71,16 +71,6 @@ class SectionResult:
 
 
 # --------------------------------------------------------------------------- grounding
-
-
-def fold(text: str) -> str:
-    """NFKC per character where it keeps the length (full-width digits and brackets -> ASCII)."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
-
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ZERO_MARKS = re.compile(r"(?<![\d.])0(?![\d.])|[/／\-—–无]")

@@ -66,15 +66,11 @@ def detect_format(text: str) -> FormatName:
 
 
 def _table2_start(text: str) -> int | None:
-    for match in _finditer(text, ("第二十条第",)):
+    for match in pattern(("第二十条第",)).finditer(text):
         if find(text, ("规章",), match.start(), match.start() + 400):
             return match.start()
     heading = find(text, TABLE2_START[:1], 0, len(text))
     return heading.start() if heading else None
-
-
-def _finditer(text: str, keys: tuple[str, ...]) -> list[re.Match[str]]:
-    return list(pattern(keys).finditer(text))
 
 
 def read(document: Document) -> Reading:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from giar_llm.reader.cells import Atom, split_runs
@@ -76,15 +76,10 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
         blanks[-1] = 0  # the rest is spacing before the next heading, not cells
     if len(values) + sum(blanks) != width:
         return None
-    read = RowRead([None] * width, [None] * width)
-    column = blanks[0]
-    for atom, blank_after in zip(values, blanks[1:], strict=True):
-        read.values[column] = atom.number()
-        read.spans[column] = (atom.start, atom.end)
-        if atom.kind == "zero":
-            read.zero_marks.append(column)
-        column += 1 + blank_after
-    return read
+    columns = [blanks[0]]
+    for blank_after in blanks[1:-1]:
+        columns.append(columns[-1] + 1 + blank_after)
+    return placed(width, zip(columns, values, strict=True))
 
 
 def resolve(
@@ -103,10 +98,10 @@ def resolve(
     """
     values = [a for a in atoms if a.is_value]
     if len(values) == width:
-        return _direct(values)
+        return direct(values)
     cells = [a for a in atoms if a.is_value or a.kind == "blank"]
     if len(values) < width and len(cells) == width:
-        return _direct(cells)
+        return direct(cells)
     if len(values) < width and len(cells) > width:
         # Extra delimited blanks: a label spanning several columns pads the row's start; an empty column
         # after 总计 pads its end. Either side, but not both, leaves exactly the row's cells.
@@ -114,9 +109,9 @@ def resolve(
         leading = all(a.kind == "blank" for a in cells[:excess])
         trailing = all(a.kind == "blank" for a in cells[width:])
         if leading != trailing:
-            return _direct(cells[excess:] if leading else cells[:width])
+            return direct(cells[excess:] if leading else cells[:width])
     if len(values) > width:
-        read = _direct(values[:width])
+        read = direct(values[:width])
         read.unsure = f"行内有 {len(values)} 个数字，多于 {width} 列"
         read.surplus = values[width:]
         return read
@@ -140,31 +135,23 @@ def resolve(
         return RowRead.missing(width, "该行未读到数字")
     if lines is not None and (spaced := by_empty_lines(atoms, width, lines)) is not None:
         return spaced
+    columns = [*range(len(values) - 1), width - 1] if has_total else list(range(len(values)))
+    read = placed(width, zip(columns, values, strict=True))
+    read.unsure = f"只读到 {len(values)} 个数字（共 {width} 列），空白单元格没有分隔，列位置按顺序推定"
+    return read
+
+
+def placed(width: int, cells: Iterable[tuple[int, Atom]]) -> RowRead:
+    """A row of ``width`` blank cells with each (column, atom) put in place."""
     read = RowRead([None] * width, [None] * width)
-    placed = [*range(len(values) - 1), width - 1] if has_total else list(range(len(values)))
-    for column, atom in zip(placed, values, strict=True):
+    for column, atom in cells:
         read.values[column] = atom.number()
         read.spans[column] = (atom.start, atom.end)
         if atom.kind == "zero":
             read.zero_marks.append(column)
-    read.unsure = f"只读到 {len(values)} 个数字（共 {width} 列），空白单元格没有分隔，列位置按顺序推定"
     return read
 
 
 def direct(cells: list[Atom]) -> RowRead:
     """Cells in order: a number each, or blank."""
-    return _direct(cells)
-
-
-def _direct(cells: list[Atom]) -> RowRead:
-    read = RowRead([], [])
-    for column, atom in enumerate(cells):
-        if atom.kind == "blank":
-            read.values.append(None)
-            read.spans.append(None)
-            continue
-        read.values.append(atom.number())
-        read.spans.append((atom.start, atom.end))
-        if atom.kind == "zero":
-            read.zero_marks.append(column)
-    return read
+    return placed(len(cells), ((column, atom) for column, atom in enumerate(cells) if atom.kind != "blank"))

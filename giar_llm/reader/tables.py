@@ -89,7 +89,6 @@ def read_rows(
     located: list[Located],
     end: int,
     table: TableRead,
-    accept_row: dict[str, object] | None = None,
 ) -> None:
     """Read every located row from its key to the next located label."""
     found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
