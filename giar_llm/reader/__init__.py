@@ -18,8 +18,6 @@ from giar_llm.core.schema import COLUMNS, FormatName, empty_report, parse_report
 from giar_llm.reader.layout import (
     FORMAT_2019_MARKS,
     FORMAT_2021_MARKS,
-    PROACTIVE_2019,
-    PROACTIVE_2021,
     REVIEW_FIELDS,
     SECTION5_START,
     TABLE2_START,
@@ -36,11 +34,9 @@ from giar_llm.reader.rows import RowRead
 from giar_llm.reader.tables import (
     TableRead,
     find,
-    flag_numbers_before_labels,
     label_start,
-    locate,
     read_flat,
-    read_rows,
+    read_table2,
     read_table3,
 )
 
@@ -88,14 +84,7 @@ def read(document: Document) -> Reading:
     t3_end = t4 if t4 is not None else s5
     fmt = detect_format(text[t2 if t2 is not None else t3 : t3_end])
     table3 = read_table3(text, t3, t3_end, fmt)
-    table2 = TableRead()
-    if t2 is not None:
-        located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, t2, t3)
-        read_rows(text, located, t3, table2)
-        table2.span = (t2, t3)
-        starts = [loc.start for loc in located if loc.key is not None]
-        if starts:
-            flag_numbers_before_labels(text, t2, min(starts), table2)
+    table2 = read_table2(text, t2, t3, fmt) if t2 is not None else TableRead()
     if t4_heading:
         s5 = _table4_end(text, t4_heading.end(), s5)
     review = read_flat(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None

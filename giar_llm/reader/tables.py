@@ -11,6 +11,8 @@ from giar_llm.reader.layout import (
     OTHER_GROUP,
     OTHER_MERGED,
     OTHER_SPLIT,
+    PROACTIVE_2019,
+    PROACTIVE_2021,
     TABLE3_HEAD,
     TABLE3_TAIL,
     RowSpec,
@@ -113,6 +115,16 @@ def _row_total(values: list[int]) -> bool:
 
 def _anything(values: list[int]) -> bool:
     return True
+
+
+def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
+    table = TableRead(span=(start, end))
+    located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, start, end)
+    read_rows(text, located, end, table)
+    starts = [loc.start for loc in located if loc.key is not None]
+    if starts:
+        flag_numbers_before_labels(text, start, min(starts), table)
+    return table
 
 
 def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
