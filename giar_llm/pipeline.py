@@ -15,6 +15,7 @@ from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Envelope, RunInfo, Source
 from giar_llm.core.findings import HeuristicWarning
+from giar_llm.core.levels import assign_levels
 from giar_llm.core.paths import describe_cell, flatten
 from giar_llm.core.schema import Report2019, Report2021, empty_report
 from giar_llm.core.verdict import involved_cells, judge, status_of
@@ -252,6 +253,7 @@ def envelope_from_reading(source: Source, document: Document, reading: Reading, 
         violations=result.violations,
         warnings=result.warnings,
         evidence={path: document.source_span(*span) for path, span in reading.evidence.items()},
+        levels=assign_levels(flatten(reading.report), reading.unsure),
         unsure=dict(reading.unsure),
         run=run,
     )

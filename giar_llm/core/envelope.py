@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from giar_llm.core.findings import HeuristicWarning, Violation
+from giar_llm.core.levels import Level
 from giar_llm.core.schema import Report2019, Report2021
 
 Status = Literal["verified", "source_inconsistent", "unverified", "failed"]
@@ -60,8 +61,14 @@ class Envelope(BaseModel):
     violations: list[Violation] = Field(default_factory=list)
     warnings: list[HeuristicWarning] = Field(default_factory=list)
     evidence: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    levels: dict[str, Level] = Field(
+        default_factory=dict, description="every cell's evidence level: read | derived | chosen | unknown | reviewed"
+    )
+    candidates: dict[str, list[int | float]] = Field(
+        default_factory=dict, description="ranked candidate values of chosen/unknown cells"
+    )
     unsure: dict[str, str] = Field(
-        default_factory=dict, description="cells the extraction is not sure of, with the reason"
+        default_factory=dict, description="cells the extraction is not sure of (chosen/unknown), with the reason"
     )
     run: RunInfo = Field(default_factory=RunInfo)
     error: str | None = None
