@@ -2,6 +2,7 @@
 
 Every JSON this package writes is UTF-8 with ``ensure_ascii=False``; writes are atomic
 (a temporary file in the same folder, then a rename), so a killed process never leaves half a file.
+Files get the mode the umask gives any new file (0644 under 022), not the temporary's 0600.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ from giar_llm.core.schema import Report2019, Report2021, json_schemas, parse_rep
 from giar_llm.errors import InputError, ReportFormatError
 
 
+def _file_mode() -> int:
+    """The mode an ordinary new file gets under the process umask (0644 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()  # read once, at import, while no other thread creates files
+
+
 def dumps(data: Any, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent)
 
@@ -37,6 +48,7 @@ def atomic_file(
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; the finished file is as readable as any other
         mode = "w" if encoding is not None else "wb"
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle

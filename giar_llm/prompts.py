@@ -1,5 +1,8 @@
 """Prompt files: loaded from ``prompts/``, rendered strictly, versioned by content hash.
 
+The top-level ``prompts/`` folder is the source of truth; building the package copies it into
+``giar_llm/_prompts/`` (setup.py), so an installed wheel carries the same files.
+
 A placeholder is written ``{{name}}``. Rendering fails (PromptError) when a placeholder has no value
 or a value has no placeholder, so a prompt edit and the code can't silently drift apart. The version
 is a short hash of every prompt file's name and content: it goes into every result and cache key.
@@ -20,8 +23,13 @@ _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 
 def prompts_dir() -> Path:
+    """GIAR_PROMPTS_DIR, else the copy an installed package carries, else the checkout's ``prompts/``."""
     override = os.environ.get("GIAR_PROMPTS_DIR")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "prompts"
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    packaged = here / "_prompts"
+    return packaged if packaged.is_dir() else here.parent / "prompts"
 
 
 @cache

@@ -15,9 +15,7 @@ from typing import Any
 import vcr
 import yaml
 
-from tests.conftest import ROOT
-
-CASSETTES = ROOT / "cassettes"
+CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"  # standalone: .ci/installed_check.py loads this file
 RECORDING_URL = "http://127.0.0.1:8766/v1"  # the local llama.cpp server the cassettes were recorded from
 
 
