@@ -123,3 +123,12 @@ def describe_cell(path: str) -> str:
     if head == "meta":
         return f"报告信息·{column_label}"
     return f"{describe_row(row)}·{column_label} 列"
+
+
+def set_cell(report: BaseModel, path: str, value: Any) -> None:
+    """Set one cell of a report by its dotted path."""
+    parts = path.split(".")
+    node: Any = report
+    for part in parts[:-1]:
+        node = getattr(node, part)
+    setattr(node, parts[-1], value)

@@ -1,4 +1,4 @@
-"""Section-scoped extraction with check-driven repair, grounding and arbitration.
+"""Section-scoped extraction with check-driven repair and grounding.
 
 For each table the model is asked with only that table's text and schema. After each answer the
 checker runs; a strict violation in the table gets a short repair prompt naming the failing cells
@@ -6,17 +6,18 @@ checker runs; a strict violation in the table gets a short repair prompt naming 
 
 Faithfulness rules:
 - every number the model returns must be found in the table's source text (grounding); a number that
-  isn't there is an extraction error: the cell becomes null and unsure, never a published value;
-- a violation whose cells are all grounded and kept unchanged by a repair round is confirmed in the
-  source (the report itself doesn't add up); otherwise its cells stay unsure;
+  isn't there is an extraction error: the cell becomes null and doubtful, never a published value;
+- a violation whose cells changed through the repair rounds (or had no repair round) stays doubtful;
 - nothing is ever changed to make a sum work.
+
+Finding a number somewhere in the table is not reading it at its cell's position: how the model's cells
+combine with the reader's, and which level each gets, is decided once in :mod:`giar_llm.core.reconcile`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,7 +26,9 @@ from pydantic import BaseModel
 from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning, Violation
+from giar_llm.core.levels import Reason
 from giar_llm.core.paths import flatten, labels, short_label
+from giar_llm.core.reconcile import ModelCell
 from giar_llm.core.schema import (
     Applications,
     Proactive2019,
@@ -63,11 +66,26 @@ class SectionResult:
     section: str
     values: dict[str, Value] = field(default_factory=dict)  # dotted path -> value, this table only
     evidence: dict[str, tuple[int, int]] = field(default_factory=dict)  # spans in Document.text
-    unsure: dict[str, str] = field(default_factory=dict)
+    doubts: dict[str, tuple[Reason, str]] = field(default_factory=dict)  # cell -> (code, Chinese message)
     warnings: list[HeuristicWarning] = field(default_factory=list)
     rounds: int = 0
     first_values: dict[str, Value] = field(default_factory=dict)  # before any repair (for measuring)
     error: str | None = None
+
+    @property
+    def unsure(self) -> dict[str, str]:
+        """The doubtful cells with their reasons in Chinese."""
+        return {path: message for path, (_, message) in self.doubts.items()}
+
+    def model_cells(self) -> dict[str, ModelCell]:
+        """The answer as cell records for :func:`giar_llm.core.reconcile.reconcile`."""
+        if self.error and not self.values:
+            return {}
+        out: dict[str, ModelCell] = {}
+        for path, value in self.values.items():
+            code, message = self.doubts.get(path, (None, ""))
+            out[path] = ModelCell(value, self.evidence.get(path), code, message)
+        return out
 
 
 # --------------------------------------------------------------------------- grounding
@@ -266,12 +284,12 @@ def extract_section(
     _ground(result, grounding)
     for violation in violations:
         for cell in involved_cells(violation):
-            if cell in result.unsure:
+            if cell in result.doubts:
                 continue
             if result.rounds == 0:
-                result.unsure[cell] = "合计不符，且未经复核轮次确认"
+                result.doubts[cell] = (Reason.MODEL_UNSTABLE, "合计不符，且未经复核轮次确认")
             elif cell not in stable:
-                result.unsure[cell] = "合计不符，复核后数值仍在变动"
+                result.doubts[cell] = (Reason.MODEL_UNSTABLE, "合计不符，复核后数值仍在变动")
     return result
 
 
@@ -281,84 +299,7 @@ def _ground(result: SectionResult, grounding: Grounding) -> None:
             continue
         span = grounding.find(value, after=max(0, grounding.label_position(path)))
         if span is None:
-            result.unsure[path] = f"模型给出 {value}，原文中找不到这个数字"
+            result.doubts[path] = (Reason.MODEL_NOT_IN_SOURCE, f"模型给出 {value}，原文中找不到这个数字")
             result.values[path] = None
         else:
             result.evidence[path] = span
-
-
-# --------------------------------------------------------------------------- the whole report
-
-
-@dataclass
-class ModelReading:
-    report: Report
-    evidence: dict[str, tuple[int, int]]
-    unsure: dict[str, str]
-    warnings: list[HeuristicWarning]
-    sections: list[SectionResult]
-
-
-def set_cell(report: Report, path: str, value: Value) -> None:
-    parts = path.split(".")
-    node: Any = report
-    for part in parts[:-1]:
-        node = getattr(node, part)
-    setattr(node, parts[-1], value)
-
-
-def merge(
-    report: Report,
-    results: list[SectionResult],
-    reader_evidence: dict[str, tuple[int, int]],
-    reader_unsure: dict[str, str],
-    prefer_reader: bool,
-    describe: Callable[[str], str],
-) -> ModelReading:
-    """Combine the reader's cells and the model's per table.
-
-    ``prefer_reader`` (auto): a cell the reader read with certainty keeps the reader's value and a
-    disagreement is a warning. Otherwise (llm): the model's value stands, and where the reader was
-    certain of another number the cell is unsure.
-    """
-    reader_values = flatten(report)
-    evidence = dict(reader_evidence)
-    unsure = dict(reader_unsure)
-    warnings: list[HeuristicWarning] = []
-    for result in results:
-        if result.error and not result.values:
-            continue
-        for path, value in result.values.items():
-            reader_sure = path in reader_evidence and path not in reader_unsure
-            old = reader_values.get(path)
-            if reader_sure and old != value and path not in result.unsure:
-                warnings.append(
-                    HeuristicWarning(
-                        check="model_reader_disagree",
-                        cells=[path],
-                        message=f"{describe(path)}：读取器读到 {old}，模型给出 {value}",
-                    )
-                )
-                if prefer_reader:
-                    continue
-                set_cell(report, path, value)
-                unsure[path] = f"读取器读到 {old}，模型给出 {value}"
-            elif reader_sure and prefer_reader:
-                continue
-            else:
-                set_cell(report, path, value)
-                unsure.pop(path, None)
-            if path in result.evidence:
-                evidence[path] = result.evidence[path]
-            else:
-                evidence.pop(path, None)
-        for path, reason in result.unsure.items():
-            if not (prefer_reader and path in reader_evidence and path not in reader_unsure):
-                unsure[path] = reason
-        for path in [p for p in unsure if p in reader_unsure and p not in result.values]:
-            # a row or table the reader couldn't read, now read cell by cell by the model
-            if any(v.startswith(path + ".") for v in result.values) and not any(
-                c.startswith(path + ".") for c in result.unsure
-            ):
-                unsure.pop(path)
-    return ModelReading(report=report, evidence=evidence, unsure=unsure, warnings=warnings, sections=results)

@@ -157,6 +157,7 @@ def _set(report: dict[str, Any], path: str, value: int | float | None) -> None:
     node[parts[-1]] = value
 
 
+SPLIT_REASON = "连写数字只有这一种拆分符合数字顺序（无前导零）和本表勾稽关系"
 _HEADER_UNIT = re.compile(r"(?:金额|单位)\s*[(:：]?\s*(?:单位\s*[:：]\s*)?(万元|元)")
 
 
@@ -203,6 +204,8 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
         _set(report, path, value)
         if span is not None and value is not None:
             reading.evidence[path] = span
+        if row.split and not row.unsure:
+            reading.derived[path] = SPLIT_REASON
         if row.unsure:
             reading.unsure[path] = row.unsure
         if column in row.zero_marks:

@@ -24,5 +24,7 @@ class Reading:
     warnings: list[HeuristicWarning] = field(default_factory=list)
     error: str | None = None
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # "二"/"三"/"四" -> span in text
+    # cell path -> why its value is the only one left (a digit run with one split under the arithmetic)
+    derived: dict[str, str] = field(default_factory=dict)
     # row path -> (field names, its run-together digits) for rows whose split stayed ambiguous
     fused: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)

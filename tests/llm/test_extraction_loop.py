@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from giar_llm.core.document import Document
-from giar_llm.core.paths import describe_cell
-from giar_llm.core.schema import Report2021, empty_report
+from giar_llm.core.schema import empty_report
 from giar_llm.errors import TransientModelError
-from giar_llm.llm.extraction import extract_section, merge
+from giar_llm.llm.extraction import extract_section
 
 from .fake import FakeExtractor
 
@@ -88,17 +87,3 @@ def test_a_model_error_leaves_the_table_unread() -> None:
     result = run(FakeExtractor(TransientModelError("connection refused")))
     assert result.error is not None and "connection refused" in result.error
     assert result.values == {}
-
-
-def test_merge_prefers_the_reader_in_auto_and_flags_disagreement() -> None:
-    report = empty_report("2021")
-    assert isinstance(report, Report2021)
-    report.review_litigation.review.upheld = 1
-    reader_evidence = {"review_litigation.review.upheld": (0, 1)}
-    result = run(FakeExtractor(answer(outcomes(0, 0, 0, 1, 1))), SOURCE.replace("1\t0\t0\t1\t2", "0\t0\t0\t1\t1"))
-    auto = merge(report.model_copy(deep=True), [result], reader_evidence, {}, True, describe_cell)
-    assert auto.report.review_litigation.review.upheld == 1
-    assert [w.check for w in auto.warnings] == ["model_reader_disagree"]
-    llm = merge(report.model_copy(deep=True), [result], reader_evidence, {}, False, describe_cell)
-    assert llm.report.review_litigation.review.upheld == 0
-    assert "review_litigation.review.upheld" in llm.unsure
