@@ -80,7 +80,7 @@ def _report_table(scores: list[ReportScore]) -> Table:
             _styled_pct(s.counts.nonzero_accuracy),
             str(len(s.wrong)) if s.wrong else "[green]0[/]",
             str(s.cost.calls),
-            str(s.cost.tokens),
+            str(s.cost.tokens.total),
             f"{s.cost.seconds:.2f}",
         )
     return table
@@ -114,7 +114,7 @@ def _print_totals(console: Console, run: EvalRun) -> None:
         console.print(f"  [yellow]多报[/] {escape(item)}")
     c = s.cost
     console.print(
-        f"调用 {c.calls} (缓存命中 {c.cache_hits})  tokens {c.prompt_tokens}+{c.completion_tokens}  {c.seconds:.2f} 秒"
+        f"调用 {c.calls} (缓存命中 {c.cache_hits})  tokens {c.tokens.prompt}+{c.tokens.completion}  {c.seconds:.2f} 秒"
     )
 
 
@@ -136,7 +136,15 @@ def _print_wrong(console: Console, scores: list[ReportScore], limit: int) -> Non
 def print_comparison(console: Console, comparison: Comparison, old_name: str = "", new_name: str = "") -> None:
     """Headline metric deltas and, per report, the cells fixed and broken since the older run."""
     console.print(f"[bold]对比[/] {escape(old_name)} → {escape(new_name)}")
-    for key in (*HEADLINE, "silent_errors", "exact", "cost.calls", "cost.tokens", "cost.seconds"):
+    for key in (
+        *HEADLINE,
+        "silent_errors",
+        "exact",
+        "cost.calls",
+        "cost.tokens.prompt",
+        "cost.tokens.completion",
+        "cost.seconds",
+    ):
         d = comparison.metrics.get(key)
         if d is None:
             continue

@@ -60,9 +60,14 @@ def extract_loaded(loaded: LoadedInput, settings: Settings, extractor: Extractor
         client = extractor if extractor is not None else build_client(settings)
         envelope = _with_model(loaded, settings, reading, first, sections or list(SECTION_KEYS), client, run)
         if isinstance(client, ModelClient):
-            accounting = client.accounting.to_run(settings.backend, settings.model, prompt_version())
-            accounting.rounds = envelope.run.rounds
-            envelope.run = accounting
+            made = RunInfo(
+                backend=settings.backend,
+                model=settings.model,
+                prompt_version=prompt_version(),
+                rounds=envelope.run.rounds,
+            )
+            made.add(client.accounting.cost())
+            envelope.run = made
     envelope.run.seconds = round(time.perf_counter() - started, 6)
     return envelope
 

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from giar_llm import batch
-from giar_llm.batch import BatchItem, expand_inputs, run_batch
+from giar_llm.batch import FIXED_COLUMNS, BatchItem, execute, expand_inputs, run_batch
 from giar_llm.core.envelope import Envelope, Source
 from giar_llm.core.schema import empty_report
 from giar_llm.settings import Settings
@@ -75,7 +74,7 @@ def test_a_batch_isolates_bad_files_and_writes_every_output(tmp_path: Path) -> N
     with (outdir / "reports.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 6
-    assert list(rows[0])[:9] == list(batch.FIXED_COLUMNS)
+    assert list(rows[0])[:9] == list(FIXED_COLUMNS)
     assert "applications.results.total_processed.total" in rows[0]
     by_name = {Path(r["source"]).name: r for r in rows}
     assert by_name["000_27f8f84a704e59bd.txt"]["agency"] == "盐仓街道"
@@ -186,7 +185,7 @@ def test_cross_year_warnings_are_added_to_the_batch_outputs(tmp_path: Path, monk
         report.applications.carried_forward.total = 3
         return Envelope(source=Source(path=str(path), sha256="0" * 64), status="verified", report=report)
 
-    monkeypatch.setattr(batch, "extract_file", fake_extract)
+    monkeypatch.setattr(execute, "extract_file", fake_extract)
     folder = tmp_path / "in"
     folder.mkdir()
     for year in (2021, 2022):
@@ -207,14 +206,14 @@ def _dying_chunk(tasks: list[Any], settings: Settings) -> list[Any]:
     """A process-pool worker that dies (like an out-of-memory kill) on the file named die.txt."""
     if any(Path(task.path).name == "die.txt" for task in tasks):
         os._exit(9)
-    return batch._run_chunk(tasks, settings)
+    return execute._run_chunk(tasks, settings)
 
 
 def test_a_dead_worker_process_fails_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = _inputs(tmp_path / "in")[:3]
     shutil.copy(inputs[0], tmp_path / "in" / "die.txt")
     inputs.insert(1, tmp_path / "in" / "die.txt")
-    monkeypatch.setattr(batch, "_run_chunk", _dying_chunk)
+    monkeypatch.setattr(execute, "_run_chunk", _dying_chunk)
     summary = run_batch(inputs, tmp_path / "out", RULES, jobs=2)
     results = _results(tmp_path / "out")
     assert list(results) == [p.name for p in inputs]

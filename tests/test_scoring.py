@@ -8,7 +8,8 @@ import json
 import pytest
 
 from giar_llm.core.checker import check
-from giar_llm.core.envelope import ExpectedViolation, GoldFile, RunInfo, Tokens
+from giar_llm.core.cost import Tokens
+from giar_llm.core.envelope import ExpectedViolation, GoldFile, RunInfo
 from giar_llm.core.findings import Violation
 from giar_llm.core.paths import flatten
 from giar_llm.core.schema import Report2021, Row, empty_report
@@ -180,7 +181,7 @@ def test_summarize_totals_statuses_and_cost() -> None:
     assert summary.statuses == {"verified": 2, "source_inconsistent": 0, "unverified": 0, "failed": 1}
     assert summary.silent_errors == 1 and summary.silent_error_reports == ["b.txt"]
     assert summary.cost.calls == 6 and summary.cost.cache_hits == 2
-    assert summary.cost.prompt_tokens == 200 and summary.cost.completion_tokens == 40
+    assert summary.cost.tokens.prompt == 200 and summary.cost.tokens.completion == 40
     assert summary.cost.seconds == pytest.approx(3.0)
     assert summary.violation_precision == summary.violation_recall == 1.0
     assert summary.backend == "llm"

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from giar_llm.core.cost import Cost
 from giar_llm.core.findings import HeuristicWarning, Violation
 from giar_llm.core.levels import Level
 from giar_llm.core.schema import Report2019, Report2021
@@ -24,30 +25,20 @@ class Source(BaseModel):
     kind: str | None = Field(default=None, description="text | html | pdf | docx")
 
 
-class Tokens(BaseModel):
-    prompt: int = 0
-    completion: int = 0
+class RunInfo(Cost):
+    """How a report was made (backend, model, prompt version, checker rounds) and what it cost."""
 
-
-class RunInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     backend: str = "rules"
     model: str | None = None
     prompt_version: str | None = None
-    calls: int = 0
-    cache_hits: int = 0
-    tokens: Tokens = Field(default_factory=Tokens)
-    seconds: float = 0.0
     rounds: int = 0
 
-    def add(self, other: RunInfo) -> None:
-        self.calls += other.calls
-        self.cache_hits += other.cache_hits
-        self.tokens.prompt += other.tokens.prompt
-        self.tokens.completion += other.tokens.completion
-        self.seconds += other.seconds
-        self.rounds += other.rounds
+    def add(self, other: Cost) -> None:
+        super().add(other)
+        if isinstance(other, RunInfo):
+            self.rounds += other.rounds
 
 
 class Envelope(BaseModel):

@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import STATUSES, GoldFile, RunInfo
 from giar_llm.core.findings import Violation
 from giar_llm.core.paths import Value, describe_cell, flatten, flatten_json, labels, short_label, table_of
@@ -133,40 +134,6 @@ class ViolationScore(_Model):
     @property
     def recall(self) -> float:
         return _ratio(self.tp, self.tp + self.fn)
-
-
-class Cost(_Model):
-    """Run accounting of one report (or summed over a run)."""
-
-    calls: int = 0
-    cache_hits: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    @classmethod
-    def from_run(cls, run: RunInfo | None) -> Cost:
-        if run is None:
-            return cls()
-        return cls(
-            calls=run.calls,
-            cache_hits=run.cache_hits,
-            prompt_tokens=run.tokens.prompt,
-            completion_tokens=run.tokens.completion,
-            seconds=run.seconds,
-        )
-
-    def add(self, other: Cost) -> None:
-        self.calls += other.calls
-        self.cache_hits += other.cache_hits
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.seconds = round(self.seconds + other.seconds, 6)
 
 
 class ReportScore(_Model):
@@ -296,7 +263,7 @@ def score_report(
         sections=sections,
         wrong=wrong,
         violations=score_violations(gold, violations),
-        cost=Cost.from_run(run),
+        cost=run.cost() if run is not None else Cost(),
     )
 
 

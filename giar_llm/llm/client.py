@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import instructor
@@ -20,10 +20,10 @@ import openai
 from instructor.core import InstructorError
 from instructor.processing.response import handle_response_model, process_response
 from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from giar_llm.core.envelope import RunInfo, Tokens
+from giar_llm.core.cost import Cost
 from giar_llm.errors import (
     MalformedOutputError,
     ModelError,
@@ -95,25 +95,10 @@ class Answer:
     cached: bool
 
 
-@dataclass
-class Accounting:
-    calls: int = 0
-    cache_hits: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
-    failures: list[str] = field(default_factory=list)
+class Accounting(Cost):
+    """The client's cost so far, and the kinds of its failed calls."""
 
-    def to_run(self, backend: str, model: str | None, prompt_version: str | None) -> RunInfo:
-        return RunInfo(
-            backend=backend,
-            model=model,
-            prompt_version=prompt_version,
-            calls=self.calls,
-            cache_hits=self.cache_hits,
-            tokens=Tokens(prompt=self.prompt_tokens, completion=self.completion_tokens),
-            seconds=round(self.seconds, 3),
-        )
+    failures: list[str] = Field(default_factory=list)
 
 
 class ModelClient:
@@ -222,8 +207,8 @@ class ModelClient:
         finally:
             self.accounting.seconds += time.perf_counter() - started
         if completion.usage is not None:
-            self.accounting.prompt_tokens += completion.usage.prompt_tokens or 0
-            self.accounting.completion_tokens += completion.usage.completion_tokens or 0
+            self.accounting.tokens.prompt += completion.usage.prompt_tokens or 0
+            self.accounting.tokens.completion += completion.usage.completion_tokens or 0
         data: dict[str, Any] = completion.model_dump(mode="json", exclude_unset=True)
         return data
 

@@ -57,7 +57,7 @@ def test_clean_extraction_of_a_table(tmp_path: Path) -> None:
     assert result.error is None and result.unsure == {}
     assert all(v == 0 for v in result.values.values()) and len(result.values) == 15
     assert model_client.accounting.calls == 1
-    assert model_client.accounting.prompt_tokens > 0 and model_client.accounting.completion_tokens > 0
+    assert model_client.accounting.tokens.prompt > 0 and model_client.accounting.tokens.completion > 0
 
 
 def test_a_cached_rerun_makes_no_call(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_truncated_output_is_an_error_and_never_cached(tmp_path: Path) -> None:
     model_client = client(tmp_path, cache=True, max_tokens=24)
     with recorder().use_cassette("client_truncated"), pytest.raises(errors.TruncatedOutputError, match="max_tokens=24"):
         model_client.structured(messages(TABLE4), ReviewLitigation)
-    assert model_client.accounting.completion_tokens == 24
+    assert model_client.accounting.tokens.completion == 24
     assert model_client.cache is not None and model_client.cache.stats()["entries"] == 0
 
 

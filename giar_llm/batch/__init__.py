@@ -1,0 +1,107 @@
+"""Many documents: expand the inputs, extract each one in isolation, resume, and write the batch outputs.
+
+Planning and resume are in ``plan``, running the tasks in ``execute``, the batch outputs in ``outputs``.
+
+Layout of ``outdir``::
+
+    results/<name>.json   one result envelope per input (as ``extract`` writes it, on one line)
+    state/<name>.done     {"sha256": <content hash>, "config": <config key>, "result": <result file hash>},
+                          written after the result
+    results.jsonl         every envelope, one per line, in input order (cross-year warnings added)
+    reports.csv           one row per input: source, sha256, status, agency, year, format, violations,
+                          warnings, error, then one column per cell path (UTF-8 with a BOM, for Excel)
+    reports.parquet       the same table, when pyarrow is installed
+    cross_year.json       the cross-year warnings by source path (see ``core.cross_year``)
+    summary.json          counts by status, violations by check, model accounting, timings
+
+``<name>`` is the input's path relative to the folder (or glob) it was found under, made safe for a file
+name, plus a short hash of its absolute path, so two inputs with the same base name never collide.
+
+Resume: an input is skipped when its ``.done`` names the file's current content hash and the current
+config key (backend, model, base_url, prompt version, package version, max_rounds), and the result file
+still has the digest the ``.done`` recorded and parses. Every write is atomic (a temporary file, then a
+rename) and ``.done`` is written after the result, so a batch killed at any moment leaves only whole
+files, and a result without a matching ``.done`` is simply redone. The per-input files are not fsync'ed
+(two fsyncs per input cost more than the rules backend's reading): the result digest in ``.done`` makes
+a result that a power cut left empty or stale be redone rather than reused. The batch outputs are
+fsync'ed. A failure that may not happen again (an unexpected exception, a dead worker, a model error, a
+``failed`` envelope from a model backend) is recorded with ``"retry": true`` and redone on the next run;
+a file that can't be read (empty, binary, no table) is a final ``failed`` result and is skipped.
+
+Isolation: any exception for one file becomes a ``failed`` envelope with a one-line reason; a worker
+process that dies (out of memory, a crash in a parser) is retried alone and then recorded as failed.
+
+Cross-year warnings (``core.cross_year``: 上年结转 vs last year's 结转下年度, 现行有效件数 carried
+forward) are added to the envelopes' ``warnings`` in ``results.jsonl`` and counted in ``reports.csv``, and
+listed in ``cross_year.json``; the per-input result files are not rewritten.
+
+In ``summary.json`` the statuses and violations count every input (resumed ones too); calls, cache hits,
+tokens and ``compute_seconds`` count the work done by this run only; ``seconds`` is this run's wall time.
+
+One batch at a time per ``outdir``: a run starts by removing temporary files a killed run left there.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from giar_llm.batch.execute import Outcome, run_tasks
+from giar_llm.batch.outputs import FIXED_COLUMNS, write_outputs
+from giar_llm.batch.plan import BatchItem, BatchSummary, config_key, plan_batch, remove_stale_temporaries, result_name
+from giar_llm.files import write_json
+from giar_llm.inputs.listing import expand_inputs
+from giar_llm.llm.extraction import Extractor
+from giar_llm.settings import Settings
+
+__all__ = ["FIXED_COLUMNS", "BatchItem", "BatchSummary", "config_key", "expand_inputs", "result_name", "run_batch"]
+
+
+def run_batch(
+    inputs: Sequence[Path | str],
+    outdir: Path,
+    settings: Settings,
+    jobs: int | None = None,
+    on_result: Callable[[BatchItem], None] | None = None,
+    extractor: Extractor | None = None,
+) -> BatchSummary:
+    """Extract every input into ``outdir`` (see the module docstring), resuming finished work.
+
+    ``jobs`` (default: the CPU count) is the number of worker processes for the ``rules`` backend; the
+    model backends use ``settings.concurrency`` threads. ``extractor`` (a fake model in tests) runs in
+    threads, or inline for ``rules``.
+    """
+    started = time.perf_counter()
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    results_dir, state_dir = outdir / "results", outdir / "state"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(results_dir, state_dir, outdir)
+
+    plan = plan_batch(inputs, outdir, settings)
+    summary = BatchSummary(outdir=outdir, total=len(plan.tasks), skipped=len(plan.resumed))
+    if on_result is not None:
+        for task, stored in plan.resumed:
+            on_result(
+                BatchItem(Path(task.path), str(stored["status"]), True, 0.0, Path(task.result), stored.get("error"))
+            )
+
+    recomputed: set[int] = set()
+
+    def emit(outcome: Outcome) -> None:
+        recomputed.add(outcome.index)
+        if on_result is not None:
+            task = plan.tasks[outcome.index]
+            on_result(
+                BatchItem(Path(task.path), outcome.status, False, outcome.seconds, Path(task.result), outcome.error)
+            )
+
+    run_tasks(plan.todo, settings, jobs, extractor, emit)
+
+    summary.recomputed = len(recomputed)
+    write_outputs(plan.tasks, recomputed, outdir, summary)
+    summary.seconds = time.perf_counter() - started
+    write_json(outdir / "summary.json", summary.to_json())
+    return summary

@@ -1,0 +1,198 @@
+"""Planning a batch: the result name and config key of every input, and which stored results can be reused.
+
+An input is resumed when its ``.done`` names the file's current content hash and the current config key,
+and the result file still has the digest the ``.done`` recorded (see the package docstring).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import giar_llm
+from giar_llm.core.cost import Cost
+from giar_llm.core.envelope import STATUSES
+from giar_llm.inputs.listing import list_inputs
+from giar_llm.prompts import prompt_version
+from giar_llm.settings import Settings
+
+__all__ = ["BatchItem", "BatchSummary", "Plan", "Task", "config_key", "plan_batch", "read_json", "result_name"]
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One finished input, as ``on_result`` sees it."""
+
+    path: Path
+    status: str
+    skipped: bool
+    seconds: float
+    result: Path
+    error: str | None = None
+
+
+@dataclass
+class BatchSummary:
+    outdir: Path
+    total: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    violations: dict[str, int] = field(default_factory=dict)
+    warnings: int = 0
+    cross_year_warnings: int = 0
+    cost: Cost = field(default_factory=Cost)  # of the inputs this run extracted (not the resumed ones)
+    seconds: float = 0.0
+    skipped: int = 0
+    recomputed: int = 0
+    parquet: bool = False
+
+    @property
+    def failed(self) -> int:
+        return self.statuses.get("failed", 0)
+
+    @property
+    def any_failed(self) -> bool:
+        return self.failed > 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outdir": str(self.outdir),
+            "total": self.total,
+            "statuses": {s: self.statuses.get(s, 0) for s in STATUSES},
+            "violations": dict(sorted(self.violations.items())),
+            "warnings": self.warnings,
+            "cross_year_warnings": self.cross_year_warnings,
+            "calls": self.cost.calls,
+            "cache_hits": self.cost.cache_hits,
+            "tokens": self.cost.tokens.model_dump(),
+            "seconds": round(self.seconds, 3),
+            "compute_seconds": round(self.cost.seconds, 3),
+            "skipped": self.skipped,
+            "recomputed": self.recomputed,
+            "failed": self.failed,
+            "parquet": self.parquet,
+        }
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input to extract: where its result and its ``.done`` go."""
+
+    index: int
+    path: str
+    sha256: str  # of the content when the batch was planned ("" when unreadable)
+    result: str
+    done: str
+    config: str
+
+
+@dataclass
+class Plan:
+    """Every input in order, those still to do, and the stored results reused."""
+
+    tasks: list[Task]
+    todo: list[Task]
+    resumed: list[tuple[Task, dict[str, Any]]]
+
+
+def result_name(relative: Path, absolute: Path) -> str:
+    """A file name for an input's result: its relative path made safe, plus a short hash of its absolute path."""
+    stem = re.sub(r"[^\w.\-]+", "_", "__".join(p for p in relative.parts if p not in ("", ".", "..")))
+    stem = stem.strip("._")[:80] or "input"
+    digest = hashlib.sha256(str(absolute).encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return f"{stem}-{digest}"
+
+
+def config_key(settings: Settings) -> str:
+    """The hash of everything that changes a result: a resumed result must have been made with the same."""
+    parts = {
+        "backend": settings.backend,
+        "model": settings.model,
+        "base_url": settings.base_url,
+        "prompt_version": prompt_version(),
+        "version": giar_llm.__version__,
+        "max_rounds": settings.max_rounds,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _resumable(task: Task) -> dict[str, Any] | None:
+    """The stored result when it can be reused, else None."""
+    if not task.sha256:
+        return None
+    state = read_json(Path(task.done))
+    if not isinstance(state, dict) or state.get("retry"):
+        return None
+    if state.get("sha256") != task.sha256 or state.get("config") != task.config:
+        return None
+    try:
+        data = Path(task.result).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != state.get("result"):
+        return None
+    if state.get("status") in STATUSES:  # the digest vouches for the file: no need to parse it here
+        return {"status": state["status"], "error": state.get("error")}
+    try:
+        result = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(result, dict) or result.get("status") not in STATUSES:
+        return None
+    return result
+
+
+def remove_stale_temporaries(*folders: Path) -> None:
+    for folder in folders:
+        for stale in folder.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def plan_batch(inputs: Sequence[Path | str], outdir: Path, settings: Settings) -> Plan:
+    """List the inputs (the output folder excluded), name their results, and find those that can be resumed."""
+    results_dir, state_dir = outdir / "results", outdir / "state"
+    config = config_key(settings)
+    tasks: list[Task] = []
+    for index, item in enumerate(list_inputs(inputs, exclude=outdir)):
+        name = result_name(item.relative, item.path.resolve())
+        tasks.append(
+            Task(
+                index=index,
+                path=str(item.path),
+                sha256=_file_sha256(item.path),
+                result=str(results_dir / f"{name}.json"),
+                done=str(state_dir / f"{name}.done"),
+                config=config,
+            )
+        )
+    todo: list[Task] = []
+    resumed: list[tuple[Task, dict[str, Any]]] = []
+    for task in tasks:
+        stored = _resumable(task)
+        if stored is None:
+            todo.append(task)
+        else:
+            resumed.append((task, stored))
+    return Plan(tasks, todo, resumed)
