@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 
 from giar_llm.core.checker import check
+from giar_llm.core.constraints import Split, narrow
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Envelope, RunInfo, Source
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.levels import Cell
 from giar_llm.core.paths import flatten
-from giar_llm.core.reconcile import DigitRun, Reconciled, missing_cells, reader_cells, reconcile
+from giar_llm.core.reconcile import DigitRun, Reconciled, build_report, missing_cells, reader_cells, reconcile
 from giar_llm.core.schema import Report2019, Report2021, empty_report
 from giar_llm.core.verdict import involved_cells, judge, status_of
 from giar_llm.inputs import LoadedInput, load_input
@@ -77,7 +78,17 @@ def reader_result(reading: Reading) -> Reconciled | None:
     if reading.report is None:
         return None
     cells = reader_cells(flatten(reading.report), reading.evidence, reading.unsure, reading.derived)
-    return Reconciled(report=reading.report, cells=cells, warnings=list(reading.warnings))
+    cells = narrow(cells, splits_of(reading))
+    return Reconciled(report=build_report(reading.report, cells), cells=cells, warnings=list(reading.warnings))
+
+
+def splits_of(reading: Reading) -> dict[str, Split]:
+    """The reader's rows of run-together digits with every split their own arithmetic allows."""
+    out: dict[str, Split] = {}
+    for row, (fields, runs) in reading.fused.items():
+        options, complete = reading.splits.get(row, ([], False))
+        out[row] = Split(tuple(fields), tuple(runs), tuple(options), complete)
+    return out
 
 
 def _sections_to_ask(settings: Settings, first: Reconciled) -> list[str]:
@@ -140,6 +151,8 @@ def _with_model(
     model = {path: cell for r in results for path, cell in r.model_cells().items()}
     runs = {row: DigitRun(tuple(fields), tuple(digits)) for row, (fields, digits) in reading.fused.items()}
     reconciled = reconcile(base, reader, model, runs, prefer_reader)
+    reconciled.cells = narrow(reconciled.cells, splits_of(reading))
+    reconciled.report = build_report(base, reconciled.cells)
     reconciled.warnings = list(reading.warnings) + reconciled.warnings
     reconciled.warnings += [HeuristicWarning(check="model_failed", message=e) for e in errors]
     return envelope_from_cells(loaded.source, document, reconciled, run)

@@ -111,8 +111,10 @@ def test_a_digit_run_copied_whole_into_cells_is_not_a_reading() -> None:
     fake = FakeExtractor(table2, table2, table2)
     envelope = extract_file(REPORTS / "pingtan-2020.txt", AUTO, extractor=fake)
     assert envelope.report is not None
-    assert envelope.report.proactive.licensing.decisions is None
+    assert envelope.levels["proactive.licensing.decisions"] == "chosen"  # a plausible split, not the model's
+    assert envelope.report.proactive.licensing.decisions == 278
     assert "396442278" in envelope.unsure["proactive.licensing.decisions"]
+    assert 278 in envelope.candidates["proactive.licensing.decisions"]
     assert envelope.report.proactive.penalty.items_change == -18  # a true split of 2648-18538 is kept
 
 

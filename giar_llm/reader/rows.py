@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from giar_llm.reader.cells import Atom, split_runs
 
 Number = int | float
+SPLIT_LIMIT = 64  # splits listed per row; a row with this many may have more
 Span = tuple[int, int]
 
 
@@ -118,7 +119,7 @@ def resolve(
     runs = [a for a in values if not a.delimited]
     digits = sum(len(a.text.lstrip("+-")) for a in values)
     if runs and all(a.is_integer for a in values) and digits >= width:
-        limit = 64 if checked else 4
+        limit = SPLIT_LIMIT
         solutions = split_runs([a.text for a in values], width, accept, limit=limit)
         if len(solutions) == 1:
             return RowRead(list(solutions[0]), _run_spans(values, solutions[0]), split=True)

@@ -1,0 +1,279 @@
+"""What the certain constraints allow for cells the reader could not read: candidates, and proof (pure).
+
+A row of run-together digits has several splits (the digits in order, no leading zeros). The table's
+sums (row totals, each column's balance and results total, 表四's totals) and the report's own prose
+stating the same quantity narrow them. When exactly one assignment of every such row survives and the
+splits were listed completely, its cells are ``derived`` and the reason names the constraints. When
+several survive, the cells are ``chosen``: a value the model picked if it is one of them, else the most
+plausible (similar magnitudes in a row; 现行有效 not below 本年制发), with every surviving value listed
+as a candidate, best first. When none survives, the cells stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from giar_llm.core.levels import REASON_TEXT, Cell, Number, Reason
+from giar_llm.core.schema import APPLICANT_COLUMNS, COLUMNS, REVIEW_PARTS
+
+REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+
+
+@dataclass(frozen=True)
+class Equation:
+    """sum(plus) == sum(minus), blanks counting 0; skipped when one of ``totals`` is blank."""
+
+    plus: tuple[str, ...]
+    minus: tuple[str, ...]
+    name: str
+    totals: tuple[str, ...] = ()
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.plus + self.minus
+
+
+@dataclass(frozen=True)
+class Split:
+    """A row of run-together digits and its splits (``complete`` when every split is listed)."""
+
+    fields: tuple[str, ...]
+    runs: tuple[str, ...]
+    options: tuple[tuple[Number, ...], ...]
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A value a cell must hold by evidence beyond the table (the report's prose), with the words."""
+
+    value: Number
+    quote: str
+
+
+def equations(paths: Iterable[str]) -> list[Equation]:
+    """The strict sums of a report with these cell paths (spec section 3), as equations."""
+    present = set(paths)
+    out: list[Equation] = []
+    rows = sorted({p.rpartition(".")[0] for p in present if p.startswith("applications.") and p.endswith(".total")})
+    for row in rows:
+        out.append(
+            Equation(tuple(f"{row}.{c}" for c in APPLICANT_COLUMNS), (f"{row}.total",), "本行合计", (f"{row}.total",))
+        )
+    outcomes = [r for r in rows if r.startswith("applications.results.") and not r.endswith("total_processed")]
+    for column in COLUMNS:
+        processed = f"applications.results.total_processed.{column}"
+        out.append(
+            Equation(
+                (f"applications.new_requests.{column}", f"applications.carried_over.{column}"),
+                (processed, f"applications.carried_forward.{column}"),
+                "本列收支平衡（新收+上年结转=办理+结转下年度）",
+                (processed,),
+            )
+        )
+        out.append(Equation(tuple(f"{r}.{column}" for r in outcomes), (processed,), "本列办理结果之和", (processed,)))
+    for group in REVIEW_GROUPS:
+        row = f"review_litigation.{group}"
+        if f"{row}.total" in present:
+            out.append(
+                Equation(tuple(f"{row}.{p}" for p in REVIEW_PARTS), (f"{row}.total",), "表四合计", (f"{row}.total",))
+            )
+    return [e for e in out if all(c in present for c in e.cells)]
+
+
+# --------------------------------------------------------------------------- the search
+
+
+@dataclass
+class Solutions:
+    found: list[tuple[int, ...]]  # an option index per choice
+    complete: bool  # every assignment was tried
+    used: list[Equation]
+
+
+def solve(
+    fixed: Mapping[str, Number | None],
+    choices: Sequence[tuple[tuple[str, ...], Sequence[tuple[Number, ...]]]],
+    rules: Sequence[Equation],
+    cap: int = 64,
+    budget: int = 50_000,
+) -> Solutions:
+    """Every assignment of one option per choice that satisfies every equation (at most ``cap``)."""
+    owner: dict[str, int] = {path: i for i, (paths, _) in enumerate(choices) for path in paths}
+    used = [e for e in rules if any(c in owner for c in e.cells)]
+    due: dict[int, list[Equation]] = {}
+    for equation in used:
+        due.setdefault(max(owner[c] for c in equation.cells if c in owner), []).append(equation)
+    values: dict[str, Number | None] = dict(fixed)
+    found: list[tuple[int, ...]] = []
+    steps = 0
+    picked: list[int] = []
+
+    def holds(equation: Equation) -> bool:
+        if any(values.get(t) is None for t in equation.totals):
+            return True
+        plus = sum(values.get(c) or 0 for c in equation.plus)
+        minus = sum(values.get(c) or 0 for c in equation.minus)
+        return plus == minus
+
+    def visit(depth: int) -> bool:
+        nonlocal steps
+        if depth == len(choices):
+            found.append(tuple(picked))
+            return len(found) < cap
+        paths, options = choices[depth]
+        for index, option in enumerate(options):
+            steps += 1
+            if steps > budget:
+                return False
+            values.update(zip(paths, option, strict=True))
+            if all(holds(e) for e in due.get(depth, ())):
+                picked.append(index)
+                going = visit(depth + 1)
+                picked.pop()
+                if not going:
+                    return False
+        return True
+
+    complete = visit(0)
+    return Solutions(found, complete, used)
+
+
+# --------------------------------------------------------------------------- plausibility
+
+
+def plausibility(fields: Sequence[str], option: Sequence[Number]) -> tuple[int, int, int]:
+    """Lower is more plausible: soft relations of the national format broken, then the spread of digit
+    lengths, then the largest value (a row's cells tend to have similar magnitudes)."""
+    named = dict(zip(fields, option, strict=True))
+    broken = 0
+    for whole, part in (("in_force", "issued"), ("total_published", "newly_published")):
+        if whole in named and part in named and named[whole] < named[part]:
+            broken += 1
+    lengths = [len(str(abs(int(v)))) for v in option]
+    return broken, max(lengths) - min(lengths), int(max(abs(v) for v in option))
+
+
+# --------------------------------------------------------------------------- narrowing
+
+
+def narrow(
+    cells: Mapping[str, Cell],
+    splits: Mapping[str, Split],
+    pins: Mapping[str, Pin] | None = None,
+    rank: Mapping[str, Sequence[tuple[Number, ...]]] | None = None,
+) -> dict[str, Cell]:
+    """The cells after applying every certain constraint to the rows of run-together digits.
+
+    ``rank`` may order a row's options ahead of plausibility (the agency's neighbouring years); it never
+    proves anything.
+    """
+    pins = pins or {}
+    out = dict(cells)
+    rows = [row for row, split in splits.items() if not any(_trusted(out, f"{row}.{f}") for f in split.fields)]
+    if not rows:
+        return out
+    choice_paths = {f"{row}.{f}" for row in rows for f in splits[row].fields}
+    uncertain = {p for p, c in out.items() if not c.trusted and p not in choice_paths}
+    rules = [e for e in equations(out) if not any(c in uncertain for c in e.cells)]
+    fixed = {p: c.value for p, c in out.items() if c.trusted}
+    choices: list[tuple[tuple[str, ...], list[tuple[Number, ...]]]] = []
+    quotes: list[str] = []
+    for row in rows:
+        split = splits[row]
+        paths = tuple(f"{row}.{f}" for f in split.fields)
+        options = list(split.options)
+        for path in paths:
+            if path in pins:
+                column = paths.index(path)
+                options = [o for o in options if o[column] == pins[path].value]
+                quotes.append(f"正文「{pins[path].quote}」")
+        preferred = (rank or {}).get(row, ())
+        options.sort(key=lambda o: _order(o, split, preferred))
+        choices.append((paths, options))
+    for group in _components(choices, rules):
+        _settle(out, [rows[i] for i in group], [choices[i] for i in group], splits, fixed, rules, quotes, rank or {})
+    return out
+
+
+def _components(
+    choices: Sequence[tuple[tuple[str, ...], Sequence[tuple[Number, ...]]]], rules: Sequence[Equation]
+) -> list[list[int]]:
+    """Groups of choices linked by an equation (independent groups are solved apart)."""
+    owner = {path: i for i, (paths, _) in enumerate(choices) for path in paths}
+    parent = list(range(len(choices)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for equation in rules:
+        linked = sorted({root(owner[c]) for c in equation.cells if c in owner})
+        for other in linked[1:]:
+            parent[other] = linked[0]
+    groups: dict[int, list[int]] = {}
+    for i in range(len(choices)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def _settle(
+    out: dict[str, Cell],
+    rows: list[str],
+    choices: list[tuple[tuple[str, ...], list[tuple[Number, ...]]]],
+    splits: Mapping[str, Split],
+    fixed: Mapping[str, Number | None],
+    rules: Sequence[Equation],
+    quotes: list[str],
+    rank: Mapping[str, Sequence[tuple[Number, ...]]],
+) -> None:
+    """One group of linked rows: derived when one assignment is left, else chosen among the survivors."""
+    solutions = solve(fixed, choices, rules)
+    if not solutions.found:
+        return
+    proven = len(solutions.found) == 1 and solutions.complete and all(splits[r].complete for r in rows)
+    for i, row in enumerate(rows):
+        paths, options = choices[i]
+        surviving = [options[k] for k in sorted({s[i] for s in solutions.found})]
+        if proven:
+            names = "、".join(dict.fromkeys(e.name for e in solutions.used if set(e.cells) & set(paths)))
+            reason = Reason.DERIVED_PROSE if quotes else Reason.DERIVED_CONSTRAINTS
+            message = "唯一满足" + "、".join(
+                x for x in (f"连写数字 {''.join(splits[row].runs)} 的数字顺序（无前导零）", names, *quotes) if x
+            )
+            for path, value in zip(paths, surviving[0], strict=True):
+                out[path] = Cell.derived(value, reason, message, out[path].span)
+            continue
+        current = tuple(out[p].value for p in paths)
+        keep = current in surviving and any(out[p].reason is not Reason.READER for p in paths)
+        best = options[solutions.found[0][i]]  # the search tries options best first
+        pick = surviving[surviving.index(current)] if keep else best  # type: ignore[arg-type]
+        for column, path in enumerate(paths):
+            ranked = tuple(dict.fromkeys(o[column] for o in [pick, *surviving]))
+            cell = out[path]
+            if keep:
+                out[path] = Cell.doubt(
+                    pick[column], cell.reason or Reason.MODEL_UNPROVEN, cell.message, cell.span, ranked
+                )
+            else:
+                reason = Reason.CHOSEN_PRIOR_YEAR if pick in rank.get(row, ()) else Reason.CHOSEN_PLAUSIBLE
+                detail = f"；连写数字 {''.join(splits[row].runs)} 有 {len(surviving)} 种拆分满足确定的约束"
+                before = "" if cell.reason in _OWN else f"；{cell.message}"
+                out[path] = Cell.doubt(pick[column], reason, REASON_TEXT[reason] + detail + before, None, ranked)
+
+
+_OWN = frozenset({Reason.READER, Reason.CHOSEN_PLAUSIBLE, Reason.CHOSEN_PRIOR_YEAR})
+
+
+def _trusted(cells: Mapping[str, Cell], path: str) -> bool:
+    cell = cells.get(path)
+    return cell is not None and cell.trusted
+
+
+def _order(
+    option: tuple[Number, ...], split: Split, preferred: Sequence[tuple[Number, ...]]
+) -> tuple[int, int, int, int]:
+    first = preferred.index(option) if option in preferred else len(preferred)
+    return (first, *plausibility(split.fields, option))
