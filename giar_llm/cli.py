@@ -16,6 +16,8 @@ from giar_llm import __version__
 from giar_llm.batch import expand_inputs, run_batch
 from giar_llm.batch_view import BatchProgress, print_batch_summary
 from giar_llm.core.checker import check as run_checks
+from giar_llm.core.corrections import apply_for_source
+from giar_llm.core.envelope import Envelope
 from giar_llm.core.findings import CheckResult
 from giar_llm.errors import GiarError
 from giar_llm.evaluate import (
@@ -28,7 +30,7 @@ from giar_llm.evaluate import (
     thresholds_check,
 )
 from giar_llm.evaluate_view import print_comparison, print_eval, print_threshold_failures
-from giar_llm.files import dumps, load_report_file, schema_drift, write_json, write_schemas
+from giar_llm.files import dumps, load_corrections, load_report_file, schema_drift, write_json, write_schemas
 from giar_llm.inputs import load_bytes, load_input
 from giar_llm.llm.cache import ResponseCache
 from giar_llm.pipeline import extract_loaded
@@ -51,6 +53,22 @@ ModelOption = Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. deep
 BaseUrlOption = Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
 MaxRoundsOption = Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")]
+
+
+CorrectionsOption = Annotated[
+    Path | None,
+    typer.Option(help="A corrections file (or a folder of them) from the review page, applied after reading."),
+]
+
+
+def with_corrections(envelope: Envelope, corrections: Path | None) -> Envelope:
+    """The envelope with the kept corrections for its source applied; those not applied are reported."""
+    if corrections is None:
+        return envelope
+    applied = apply_for_source(envelope, load_corrections(corrections))
+    for line in applied.rejected:
+        err.print(f"giar-llm: 更正未应用：{line}", markup=False)
+    return applied.envelope
 
 
 def model_settings(
@@ -100,6 +118,7 @@ def extract_command(
     base_url: BaseUrlOption = None,
     no_cache: NoCacheOption = False,
     max_rounds: MaxRoundsOption = None,
+    corrections: CorrectionsOption = None,
 ) -> None:
     """Read one report, check it, and print (or write) its result envelope."""
     if view not in ("json", "table"):
@@ -107,7 +126,7 @@ def extract_command(
     try:
         settings = model_settings(backend, model, base_url, no_cache, max_rounds)
         loaded = load_bytes(sys.stdin.buffer.read(), "-") if file == "-" else load_input(file)
-        envelope = extract_loaded(loaded, settings)
+        envelope = with_corrections(extract_loaded(loaded, settings), corrections)
     except GiarError as exc:
         raise fail(str(exc)) from None
     if envelope.status == "failed":
@@ -233,6 +252,36 @@ def cache_command(
     else:
         out.print(dumps(cache.stats()), markup=False)
     cache.close()
+
+
+@app.command("review")
+def review_command(
+    target: Annotated[Path, typer.Argument(help="A result envelope (JSON) or a batch output folder.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="The page to write (default: RESULT.html, OUT/review/index.html)."),
+    ] = None,
+    source: Annotated[Path | None, typer.Option(help="The source file, when it has moved since the run.")] = None,
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+) -> None:
+    """Write a self-contained review page (or a batch index with one page per report)."""
+    from giar_llm.review.build import review
+
+    try:
+        written = review(target, output, source)
+    except GiarError as exc:
+        raise fail(str(exc)) from None
+    page = written.index or written.pages[0]
+    if written.index is not None:
+        out.print(f"{len(written.pages)} 份复核页面，索引：{page}", markup=False)
+    else:
+        out.print(f"复核页面：{page}", markup=False)
+    if written.missing_sources:
+        err.print(f"giar-llm: {written.missing_sources} 份原文文件找不到，页面中不显示原文", markup=False)
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(page.resolve().as_uri())
 
 
 @app.command("version")

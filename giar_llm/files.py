@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
+from giar_llm.core.corrections import Correction, parse_corrections
 from giar_llm.core.envelope import Envelope, GoldFile
 from giar_llm.core.schema import Report2019, Report2021, json_schemas, parse_report
 from giar_llm.errors import InputError, ReportFormatError
@@ -116,6 +117,23 @@ def load_gold(path: Path) -> GoldFile:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ReportFormatError(f"{path}: not a valid gold file: {where}: {first['msg']}") from exc
+
+
+def load_corrections(path: Path) -> list[Correction]:
+    """The corrections in a file, or in every ``*.json`` file of a folder (in name order)."""
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.is_file())
+    elif path.exists():
+        files = [path]
+    else:
+        raise InputError(f"{path}: no such corrections file or folder")
+    corrections: list[Correction] = []
+    for file in files:
+        try:
+            corrections.extend(parse_corrections(read_json(file)))
+        except ValueError as exc:
+            raise ReportFormatError(f"{file}: {exc}") from exc
+    return corrections
 
 
 def write_schemas(folder: Path) -> list[Path]:

@@ -41,6 +41,18 @@ class RunInfo(Cost):
             self.rounds += other.rounds
 
 
+class ReviewedCell(BaseModel):
+    """A cell a person set or confirmed (a correction applied), and by whom."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    old: int | float | None = Field(default=None, description="更正前的值")
+    new: int | float | None = Field(default=None, description="复核后的值")
+    reason: str = ""
+    reviewer: str | None = None
+    time: str | None = None
+
+
 class Envelope(BaseModel):
     """What ``giar-llm extract`` writes for one input file."""
 
@@ -61,6 +73,10 @@ class Envelope(BaseModel):
     unsure: dict[str, str] = Field(
         default_factory=dict, description="cells the extraction is not sure of (chosen/unknown), with the reason"
     )
+    reviews: dict[str, ReviewedCell] = Field(
+        default_factory=dict, description="cells a person set or confirmed (level reviewed), by cell path"
+    )
+    reviewed: bool = Field(default=False, description="corrections were applied and no doubtful cell is left")
     run: RunInfo = Field(default_factory=RunInfo)
     error: str | None = None
 
