@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 from giar_llm.core.checker import check
-from giar_llm.core.constraints import Split, narrow
+from giar_llm.core.constraints import Pin, Split, narrow
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Envelope, RunInfo, Source
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.levels import Cell
+from giar_llm.core.neighbours import Neighbours, neighbour_rank
 from giar_llm.core.paths import flatten
 from giar_llm.core.reconcile import DigitRun, Reconciled, build_report, missing_cells, reader_cells, reconcile
 from giar_llm.core.schema import Report2019, Report2021, empty_report
@@ -32,9 +33,14 @@ from giar_llm.reader.reading import Reading
 from giar_llm.settings import Settings
 
 
-def extract_file(path: Path | str, settings: Settings, extractor: Extractor | None = None) -> Envelope:
-    """Read and check one file. Raises InputError when the file can't be read at all."""
-    return extract_loaded(load_input(path), settings, extractor)
+def extract_file(
+    path: Path | str, settings: Settings, extractor: Extractor | None = None, neighbours: Neighbours | None = None
+) -> Envelope:
+    """Read and check one file. Raises InputError when the file can't be read at all.
+
+    ``neighbours``: the same agency's reports for the neighbouring years, which rank the splits of
+    run-together digits (see ``core.neighbours``)."""
+    return extract_loaded(load_input(path), settings, extractor, neighbours)
 
 
 def build_client(settings: Settings) -> ModelClient:
@@ -45,10 +51,13 @@ def build_client(settings: Settings) -> ModelClient:
     return ModelClient(endpoint, settings, prompt_version(), cache)
 
 
-def extract_loaded(loaded: LoadedInput, settings: Settings, extractor: Extractor | None = None) -> Envelope:
+def extract_loaded(
+    loaded: LoadedInput, settings: Settings, extractor: Extractor | None = None, neighbours: Neighbours | None = None
+) -> Envelope:
     started = time.perf_counter()
     reading = read(loaded.document)
-    first = reader_result(reading)
+    neighbours = neighbours or Neighbours()
+    first = reader_result(reading, neighbours)
     run = RunInfo(backend=settings.backend)
     sections = [] if settings.backend == "rules" or first is None else _sections_to_ask(settings, first)
     if settings.backend != "rules":
@@ -59,7 +68,9 @@ def extract_loaded(loaded: LoadedInput, settings: Settings, extractor: Extractor
         envelope = envelope_from_cells(loaded.source, loaded.document, first, run)
     else:
         client = extractor if extractor is not None else build_client(settings)
-        envelope = _with_model(loaded, settings, reading, first, sections or list(SECTION_KEYS), client, run)
+        envelope = _with_model(
+            loaded, settings, reading, first, sections or list(SECTION_KEYS), client, run, neighbours
+        )
         if isinstance(client, ModelClient):
             made = RunInfo(
                 backend=settings.backend,
@@ -73,13 +84,20 @@ def extract_loaded(loaded: LoadedInput, settings: Settings, extractor: Extractor
     return envelope
 
 
-def reader_result(reading: Reading) -> Reconciled | None:
+def reader_result(reading: Reading, neighbours: Neighbours | None = None) -> Reconciled | None:
     """The reader's reading as cell records (None when it found no table)."""
     if reading.report is None:
         return None
     cells = reader_cells(flatten(reading.report), reading.evidence, reading.unsure, reading.derived)
-    cells = narrow(cells, splits_of(reading))
+    cells = narrow(
+        cells, splits_of(reading), pins_of(reading), neighbour_rank(splits_of(reading), neighbours or Neighbours())
+    )
     return Reconciled(report=build_report(reading.report, cells), cells=cells, warnings=list(reading.warnings))
+
+
+def pins_of(reading: Reading) -> dict[str, Pin]:
+    """The quantities the report's prose states, as constraints on the same cells."""
+    return {path: Pin(value, quote) for path, (value, quote) in reading.prose.items()}
 
 
 def splits_of(reading: Reading) -> dict[str, Split]:
@@ -112,6 +130,7 @@ def _with_model(
     sections: list[str],
     client: Extractor,
     run: RunInfo,
+    neighbours: Neighbours,
 ) -> Envelope:
     """Ask the model for ``sections``, then reconcile its cells with the reader's."""
     document = loaded.document
@@ -151,7 +170,8 @@ def _with_model(
     model = {path: cell for r in results for path, cell in r.model_cells().items()}
     runs = {row: DigitRun(tuple(fields), tuple(digits)) for row, (fields, digits) in reading.fused.items()}
     reconciled = reconcile(base, reader, model, runs, prefer_reader)
-    reconciled.cells = narrow(reconciled.cells, splits_of(reading))
+    splits = splits_of(reading)
+    reconciled.cells = narrow(reconciled.cells, splits, pins_of(reading), neighbour_rank(splits, neighbours))
     reconciled.report = build_report(base, reconciled.cells)
     reconciled.warnings = list(reading.warnings) + reconciled.warnings
     reconciled.warnings += [HeuristicWarning(check="model_failed", message=e) for e in errors]

@@ -49,6 +49,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from giar_llm.batch.execute import Outcome, run_tasks
+from giar_llm.batch.neighbours import revisit_with_neighbours
 from giar_llm.batch.outputs import FIXED_COLUMNS, write_outputs
 from giar_llm.batch.plan import BatchItem, BatchSummary, config_key, plan_batch, remove_stale_temporaries, result_name
 from giar_llm.files import write_json
@@ -99,6 +100,7 @@ def run_batch(
             )
 
     run_tasks(plan.todo, settings, jobs, extractor, emit)
+    revisit_with_neighbours(plan.tasks, settings, extractor, recomputed)
 
     summary.recomputed = len(recomputed)
     write_outputs(plan.tasks, recomputed, outdir, summary)

@@ -50,7 +50,8 @@ def _replace(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def _record(task: Task, envelope: Envelope, retry: bool) -> None:
+def record(task: Task, envelope: Envelope, retry: bool) -> None:
+    """Write a task's result, then its ``.done``."""
     text = dumps(envelope.to_json(), indent=None) + "\n"  # compact: the C encoder, several times faster
     _replace(Path(task.result), text)
     state: dict[str, Any] = {
@@ -73,7 +74,7 @@ def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Out
     except Exception as exc:  # isolation: one bad file never stops the batch
         envelope = failed_envelope(task.path, _reason(exc), task.sha256)
         retry = not isinstance(exc, InputError | ReportFormatError)
-    _record(task, envelope, retry)
+    record(task, envelope, retry)
     return Outcome(task.index, envelope.status, time.perf_counter() - started, envelope.error)
 
 
@@ -85,7 +86,7 @@ def _run_chunk(tasks: list[Task], settings: Settings) -> list[Outcome]:
 def _fail(task: Task, reason: str) -> Outcome:
     """A failure the worker itself could not record (a dead worker process, an error writing the result)."""
     envelope = failed_envelope(task.path, reason, task.sha256)
-    _record(task, envelope, retry=True)
+    record(task, envelope, retry=True)
     return Outcome(task.index, "failed", 0.0, reason)
 
 

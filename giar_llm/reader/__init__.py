@@ -29,6 +29,7 @@ from giar_llm.reader.layout import (
 )
 from giar_llm.reader.meta import NARRATIVE_CELLS, narrative_warnings, read_meta
 from giar_llm.reader.normalize import compact, normalize
+from giar_llm.reader.prose import prose_statements
 from giar_llm.reader.reading import Reading
 from giar_llm.reader.rows import SPLIT_LIMIT, RowRead
 from giar_llm.reader.tables import (
@@ -120,6 +121,7 @@ def read(document: Document) -> Reading:
     reading.report = parse_report(report)
     cells = {p: _get(report, p) for p in NARRATIVE_CELLS}
     reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
+    reading.prose = prose_statements(text[: t2 if t2 is not None else t3], fmt)
     return reading
 
 

@@ -28,5 +28,7 @@ class Reading:
     derived: dict[str, str] = field(default_factory=dict)
     # row path -> (field names, its run-together digits) for rows whose split stayed ambiguous
     fused: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)
+    # cell path -> (number, words) a quantity the report's prose states unambiguously
+    prose: dict[str, tuple[int, str]] = field(default_factory=dict)
     # row path -> every split of its digits the row's own arithmetic allows (complete: fewer than the limit)
     splits: dict[str, tuple[list[tuple[int, ...]], bool]] = field(default_factory=dict)

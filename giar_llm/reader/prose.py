@@ -1,0 +1,74 @@
+"""Quantities the report's own prose states in words (「本年制发规范性文件3件」, 「共收到政府信息公开申请
+二十一件」, 「行政复议2件」), Arabic or Chinese numerals, for the same cells the tables hold.
+
+A statement counts only when the prose names the quantity once, or every time with the same number.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GAP = r"[^。；;\n\d零〇一二两三四五六七八九十百千万]{0,12}?"
+_NUMERAL = r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:件|个|起|条)"
+
+# (cell path, format or "" for both, pattern)
+_STATEMENTS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    (
+        "applications.new_requests.total",
+        "",
+        re.compile(rf"(?:新收|共收到|收到)(?:各类)?政府信息公开申请{_GAP}{_NUMERAL}"),
+    ),
+    (
+        "review_litigation.review.total",
+        "",
+        re.compile(rf"政府信息公开行政复议{_GAP}{_NUMERAL}|(?<![、和及与])行政复议(?:案件)?(?:共)?{_NUMERAL}"),
+    ),
+    (
+        "proactive.normative_docs.issued",
+        "2021",
+        re.compile(rf"(?:本年)?(?:制发|制定|出台|印发){_GAP}规范性文件{_GAP}{_NUMERAL}"),
+    ),
+    ("proactive.normative_docs.repealed", "2021", re.compile(rf"废止{_GAP}规范性文件{_GAP}{_NUMERAL}")),
+    ("proactive.normative_docs.in_force", "2021", re.compile(rf"现行有效{_GAP}规范性文件{_GAP}{_NUMERAL}")),
+    (
+        "proactive.regulations.issued",
+        "2021",
+        re.compile(rf"(?:本年)?(?:制发|制定|出台|印发){_GAP}规章{_GAP}{_NUMERAL}"),
+    ),
+)
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(text: str) -> int | None:
+    """二十一 → 21, 一百零五 → 105, 两千 → 2000, 十 → 10, 三 → 3; Arabic digits as they are; else None."""
+    if text.isdigit():
+        return int(text)
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        elif char in _UNITS:
+            section += (1 if digit is None else digit) * _UNITS[char]
+            digit = None
+        elif char == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def prose_statements(text: str, fmt: str) -> dict[str, tuple[int, str]]:
+    """Cell path -> (the number the prose states, the words), for quantities stated unambiguously."""
+    out: dict[str, tuple[int, str]] = {}
+    for path, only, regex in _STATEMENTS:
+        if only and only != fmt:
+            continue
+        found = {(chinese_number(next(g for g in m.groups() if g)), m.group(0)) for m in regex.finditer(text)}
+        values = {v for v, _ in found if v is not None}
+        if len(values) == 1:
+            value = values.pop()
+            out[path] = (value, min(q for v, q in found if v == value))
+    return out
