@@ -11,9 +11,7 @@ from pathlib import Path, PurePath
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Source
 from giar_llm.errors import InputError
-from giar_llm.inputs.docx import load_docx
 from giar_llm.inputs.html import load_html, looks_like_html
-from giar_llm.inputs.pdf import load_pdf
 from giar_llm.inputs.text import decode, text_document
 
 __all__ = ["LoadedInput", "detect_kind", "load_bytes", "load_input"]
@@ -62,9 +60,13 @@ def load_bytes(data: bytes, name: str) -> LoadedInput:
     digest = hashlib.sha256(data).hexdigest()
     kind = detect_kind(data, name)
     encoding: str | None = None
-    if kind == "pdf":
+    if kind == "pdf":  # pypdf and python-docx are imported by the first file that needs them
+        from giar_llm.inputs.pdf import load_pdf
+
         document = load_pdf(data)
     elif kind == "docx":
+        from giar_llm.inputs.docx import load_docx
+
         document = load_docx(data)
     elif kind == "html":
         document, encoding = load_html(data)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from typing import TYPE_CHECKING
 
 from giar_llm.core.document import Document
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse, decode, decode_as
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 REPORT_PHRASE = "收到和处理政府信息公开申请"
 # Text that only the report's own tables contain (表二, 表三, 表四).
@@ -388,6 +390,8 @@ def _fill_synthetic(offsets: list[int]) -> list[int]:
 
 def html_document(source: str) -> Document:
     """Derive the report text of a decoded HTML string, with ``origin`` offsets into it."""
+    from selectolax.lexbor import LexborHTMLParser  # imported by the first HTML input, not by every command
+
     tree = LexborHTMLParser(source)
     root = tree.root
     if root is None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from giar_llm.core.document import Document
 from giar_llm.errors import InputError
 
@@ -62,6 +60,8 @@ def _check_text(text: str) -> None:
 
 def _detect(data: bytes) -> tuple[str, str]:
     """Decode bytes that are not UTF-8 and carry no BOM, by detection."""
+    from charset_normalizer import from_bytes  # only for the rare file that needs detection
+
     best = from_bytes(data).best()
     if best is not None and best.encoding:
         encoding = normalize_encoding(best.encoding)

@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import diskcache
-
 
 def cache_key(base_url: str, model: str, request: dict[str, Any], prompt_version: str) -> str:
     canonical = json.dumps(
@@ -27,8 +25,10 @@ def cache_key(base_url: str, model: str, request: dict[str, Any], prompt_version
 
 class ResponseCache:
     def __init__(self, folder: Path) -> None:
+        import diskcache  # here, not at import: a command without a model never opens the cache
+
         self.folder = folder
-        self._cache = diskcache.Cache(str(folder))
+        self._cache: Any = diskcache.Cache(str(folder))
 
     def get(self, key: str) -> dict[str, Any] | None:
         value = self._cache.get(key)

@@ -4,7 +4,9 @@ instructor turns a pydantic model into the request for the endpoint's mode (json
 and parses the answer; the HTTP call itself is ours so that raw responses can be cached, transient
 faults retried with tenacity (the SDK's own retries are off), and every attempt's tokens counted.
 
-openai exceptions are mapped to giar-llm's in one table, ``ERROR_TABLE``.
+openai exceptions are mapped to giar-llm's in one table, ``error_table()``. openai, instructor and
+tenacity are imported when a client is built or used, never by importing this module: a command that
+reads without a model doesn't pay their start-up.
 """
 
 from __future__ import annotations
@@ -13,15 +15,10 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import instructor
-import openai
-from instructor.core import InstructorError
-from instructor.processing.response import handle_response_model, process_response
-from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
 from pydantic import BaseModel, Field, ValidationError
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from giar_llm.core.cost import Cost
 from giar_llm.errors import (
@@ -34,24 +31,33 @@ from giar_llm.llm.cache import ResponseCache, cache_key
 from giar_llm.llm.providers import Endpoint
 from giar_llm.settings import Settings
 
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletion
+
 T = TypeVar("T", bound=BaseModel)
 
-# openai exception -> (our exception, transient?); most specific first.
-ERROR_TABLE: tuple[tuple[type[Exception], type[ModelError]], ...] = (
-    (openai.RateLimitError, TransientModelError),
-    (openai.APITimeoutError, TransientModelError),
-    (openai.APIConnectionError, TransientModelError),
-    (openai.InternalServerError, TransientModelError),
-    (openai.LengthFinishReasonError, TruncatedOutputError),
-    (openai.APIResponseValidationError, MalformedOutputError),
-    (openai.APIStatusError, ModelError),
-    (openai.OpenAIError, ModelError),
-)
+
+@cache
+def error_table() -> tuple[tuple[type[Exception], type[ModelError]], ...]:
+    """openai exception -> our exception; most specific first."""
+    import openai
+
+    return (
+        (openai.RateLimitError, TransientModelError),
+        (openai.APITimeoutError, TransientModelError),
+        (openai.APIConnectionError, TransientModelError),
+        (openai.InternalServerError, TransientModelError),
+        (openai.LengthFinishReasonError, TruncatedOutputError),
+        (openai.APIResponseValidationError, MalformedOutputError),
+        (openai.APIStatusError, ModelError),
+        (openai.OpenAIError, ModelError),
+    )
 
 
 def map_error(exc: Exception) -> ModelError:
     """The giar-llm error for an openai exception, keeping the original as ``__cause__``."""
-    for source, target in ERROR_TABLE:
+    for source, target in error_table():
         if isinstance(exc, source):
             status = getattr(exc, "status_code", None)
             text = f"{type(exc).__name__}{f' {status}' if status else ''}: {exc}"
@@ -116,6 +122,9 @@ class ModelClient:
         self.endpoint = endpoint
         self.settings = settings
         self.prompt_version = prompt_version
+        import instructor
+        import openai
+
         self.cache = cache
         self.mode = instructor.Mode(endpoint.mode)
         self.sdk = sdk or openai.OpenAI(
@@ -125,6 +134,8 @@ class ModelClient:
         self.accounting = Accounting()
 
     def request_for(self, messages: list[dict[str, Any]], response_model: type[BaseModel]) -> dict[str, Any]:
+        from instructor.processing.response import handle_response_model
+
         _, kwargs = handle_response_model(response_model, mode=self.mode, messages=messages)
         return {
             "model": self.endpoint.model,
@@ -156,6 +167,10 @@ class ModelClient:
         raise last_error
 
     def _structured_once(self, messages: list[dict[str, Any]], response_model: type[T]) -> Answer:
+        from instructor.core import InstructorError
+        from instructor.processing.response import process_response
+        from openai.types.chat import ChatCompletion
+
         request = self.request_for(messages, response_model)
         key = cache_key(self.endpoint.base_url, self.endpoint.model, request, self.prompt_version)
         raw = self.cache.get(key) if (self.cache is not None and self.settings.use_cache) else None
@@ -186,6 +201,8 @@ class ModelClient:
         return Answer(value=value, content=content, cached=cached)
 
     def _send(self, request: dict[str, Any]) -> dict[str, Any]:
+        from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
         retrying = Retrying(
             retry=retry_if_exception_type(TransientModelError),
             stop=stop_after_attempt(max(1, self.settings.max_retries + 1)),
@@ -197,6 +214,8 @@ class ModelClient:
         return result
 
     def _send_once(self, request: dict[str, Any]) -> dict[str, Any]:
+        import openai
+
         started = time.perf_counter()
         self.accounting.calls += 1
         try:
@@ -214,6 +233,8 @@ class ModelClient:
 
 
 def _content_of(completion: ChatCompletion) -> str:
+    from openai.types.chat import ChatCompletionMessageFunctionToolCall
+
     if not completion.choices:
         return ""
     message = completion.choices[0].message

@@ -18,7 +18,7 @@ import giar_llm.errors as errors
 from giar_llm.core.document import Document
 from giar_llm.core.schema import ReviewLitigation, empty_report
 from giar_llm.llm.cache import ResponseCache
-from giar_llm.llm.client import ERROR_TABLE, ModelClient, map_error
+from giar_llm.llm.client import ModelClient, error_table, map_error
 from giar_llm.llm.extraction import extract_section
 from giar_llm.llm.providers import resolve
 from giar_llm.llm.sections import response_model
@@ -100,7 +100,7 @@ def test_rate_limit_is_retried_after_the_servers_delay(tmp_path: Path) -> None:
 
 
 def test_error_table_covers_every_openai_error() -> None:
-    mapped = {source for source, _ in ERROR_TABLE}
+    mapped = {source for source, _ in error_table()}
     for name in dir(openai):
         exc = getattr(openai, name)
         if isinstance(exc, type) and issubclass(exc, openai.OpenAIError):
