@@ -1,63 +1,96 @@
 """The giar-llm command line: each command parses, calls one library function, renders, exits.
 
-Exit codes: 0 success, 1 the report fails a strict check (or a batch had failures), 2 bad input.
+Exit codes: 0 success, 1 the report fails a strict check (or a batch had failures), 2 bad input or usage.
+Every ordinary mistake is one line on standard error (``giar-llm: …``) and exit 2, never a traceback.
+Command modules (batch, eval, the model client) are imported by the command that needs them, so a
+reader-only ``extract`` starts fast.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from giar_llm import __version__
-from giar_llm.batch import expand_inputs, run_batch
-from giar_llm.batch_view import BatchProgress, print_batch_summary
-from giar_llm.core.checker import check as run_checks
-from giar_llm.core.corrections import apply_for_source
-from giar_llm.core.envelope import Envelope
-from giar_llm.core.findings import CheckResult
 from giar_llm.errors import GiarError
-from giar_llm.evaluate import (
-    compare_runs,
-    expand_reports,
-    latest_run,
-    load_run,
-    load_thresholds,
-    run_eval,
-    thresholds_check,
-)
-from giar_llm.evaluate_view import print_comparison, print_eval, print_threshold_failures
-from giar_llm.files import dumps, load_corrections, load_report_file, schema_drift, write_json, write_schemas
-from giar_llm.inputs import load_bytes, load_input
-from giar_llm.llm.cache import ResponseCache
-from giar_llm.pipeline import extract_loaded
 from giar_llm.settings import Settings
-from giar_llm.terminal import print_check, print_envelope
+
+if TYPE_CHECKING:
+    from giar_llm.core.envelope import Envelope
+    from giar_llm.inputs import LoadedInput
+
+ENVIRONMENT = """环境变量（选项优先）：GIAR_BACKEND、GIAR_MODEL、GIAR_BASE_URL、GIAR_CACHE_DIR、GIAR_MAX_ROUNDS、
+GIAR_TIMEOUT、GIAR_MAX_TOKENS、GIAR_CONCURRENCY 见各命令的选项；GIAR_API_KEY：compatible 端点的密钥
+（各服务商另有自己的密钥变量，如 DEEPSEEK_API_KEY）；GIAR_PROMPTS_DIR：另用一个提示词文件夹。"""
 
 app = typer.Typer(
     name="giar-llm",
-    help="政府信息公开工作年度报告 → verified, structured data.",
+    help="政府信息公开工作年度报告 → 经过核验的结构化数据。",
+    epilog=ENVIRONMENT,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+log = logging.getLogger("giar_llm")
 
 
-BackendOption = Annotated[str | None, typer.Option(help="rules | llm | auto (default: auto with a model).")]
-ModelOption = Annotated[str | None, typer.Option(help="PROVIDER/MODEL, e.g. deepseek/deepseek-chat.")]
-BaseUrlOption = Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint URL.")]
-NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
-MaxRoundsOption = Annotated[int | None, typer.Option(help="Repair rounds after a failed check (default 2).")]
+class Backend(StrEnum):
+    rules = "rules"
+    llm = "llm"
+    auto = "auto"
+
+
+class ExtractFormat(StrEnum):
+    json = "json"
+    table = "table"
+    csv = "csv"
+    cells = "cells"
+
+
+class CacheAction(StrEnum):
+    stats = "stats"
+    clear = "clear"
+
+
+BackendOption = Annotated[
+    Backend | None,
+    typer.Option(envvar="GIAR_BACKEND", help="rules 只用读取器；llm 模型读每张表；auto 读取器优先（有模型时默认）。"),
+]
+ModelOption = Annotated[str | None, typer.Option(envvar="GIAR_MODEL", help="服务商/模型，如 deepseek/deepseek-chat。")]
+BaseUrlOption = Annotated[str | None, typer.Option(envvar="GIAR_BASE_URL", help="OpenAI 兼容端点的地址。")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="不读也不写模型应答缓存。")]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(envvar="GIAR_CACHE_DIR", help="缓存文件夹（默认 ~/.cache/giar-llm）。", show_default=False),
+]
+MaxRoundsOption = Annotated[
+    int | None, typer.Option(envvar="GIAR_MAX_ROUNDS", min=0, help="检查未通过后的复核轮数（默认 2）。")
+]
+TimeoutOption = Annotated[
+    float | None, typer.Option(envvar="GIAR_TIMEOUT", min=0, help="单次模型请求的超时秒数（默认 900）。")
+]
+MaxTokensOption = Annotated[
+    int | None, typer.Option(envvar="GIAR_MAX_TOKENS", min=1, help="单次应答的 token 上限（默认 4000）。")
+]
+VerboseOption = Annotated[
+    int, typer.Option("-v", "--verbose", count=True, help="更多过程信息（-v 匹配的行与模型请求，-vv 调试）。")
+]
+QuietOption = Annotated[bool, typer.Option("-q", "--quiet", help="只输出结果与错误，不显示进度。")]
 
 
 CorrectionsOption = Annotated[
     Path | None,
-    typer.Option(help="A corrections file (or a folder of them) from the review page, applied after reading."),
+    typer.Option(help="复核页面导出的更正文件（或其文件夹），读取后应用。", show_default=False),
 ]
 
 
@@ -65,22 +98,48 @@ def with_corrections(envelope: Envelope, corrections: Path | None) -> Envelope:
     """The envelope with the kept corrections for its source applied; those not applied are reported."""
     if corrections is None:
         return envelope
+    from giar_llm.core.corrections import apply_for_source
+    from giar_llm.files import load_corrections
+
     applied = apply_for_source(envelope, load_corrections(corrections))
     for line in applied.rejected:
         err.print(f"giar-llm: 更正未应用：{line}", markup=False)
     return applied.envelope
 
 
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """The package logger on standard error through rich: warnings by default, -v info, -vv debug, -q errors."""
+    from rich.logging import RichHandler
+
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False, rich_tracebacks=False)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
 def model_settings(
-    backend: str | None, model: str | None, base_url: str | None, no_cache: bool, max_rounds: int | None, **more: Any
+    backend: Backend | None,
+    model: str | None,
+    base_url: str | None,
+    no_cache: bool,
+    max_rounds: int | None,
+    cache_dir: Path | None = None,
+    timeout: float | None = None,
+    max_tokens: int | None = None,
+    **more: Any,
 ) -> Settings:
     """Settings from the environment and the model flags every pipeline command shares."""
     return Settings.from_env(
-        backend=backend,
+        backend=backend.value if backend is not None else None,
         model=model,
         base_url=base_url,
         use_cache=False if no_cache else None,
         max_rounds=max_rounds,
+        cache_dir=cache_dir,
+        timeout=timeout,
+        max_tokens=max_tokens,
         **more,
     )
 
@@ -90,134 +149,301 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _nearest_existing(path: Path) -> Path:
+    current = path.absolute()
+    while not current.exists() and current != current.parent:
+        current = current.parent
+    return current
+
+
+def output_file(path: Path, flag: str = "-o") -> Path:
+    """An output file path, checked before any work: not a folder, and its folder writable."""
+    if path.is_dir():
+        raise fail(f"{flag} {path}: 是一个文件夹，这里要一个文件路径")
+    parent = _nearest_existing(path.parent)
+    if not parent.is_dir():
+        raise fail(f"{flag} {path}: {parent} 不是文件夹")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise fail(f"{flag} {path}: 没有写入 {parent} 的权限")
+    return path
+
+
+def output_folder(path: Path, flag: str = "-o") -> Path:
+    """An output folder path, checked before any work: not a file, and writable."""
+    if path.exists() and not path.is_dir():
+        raise fail(f"{flag} {path}: 是一个文件，这里要一个文件夹")
+    existing = _nearest_existing(path)
+    if not existing.is_dir():
+        raise fail(f"{flag} {path}: {existing} 不是文件夹")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise fail(f"{flag} {path}: 没有写入 {existing} 的权限")
+    return path
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"giar-llm {__version__}", markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号后退出。")
+    ] = False,
+) -> None:
+    """政府信息公开工作年度报告 → 经过核验的结构化数据。"""
+    configure_logging(verbose, quiet)
+
+
+def _verbosity(verbose: int, quiet: bool) -> None:
+    """A command's own -v/-q adds to the ones given before the command."""
+    if verbose or quiet:
+        current = log.getEffectiveLevel()
+        level = logging.ERROR if quiet else max(logging.DEBUG, min(current, logging.WARNING) - 10 * verbose)
+        log.setLevel(level)
+
+
 @app.command("check")
 def check_command(
-    file: Annotated[Path, typer.Argument(help="A report, result envelope or gold file (JSON).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the violations and warnings as JSON.")] = False,
+    file: Annotated[Path, typer.Argument(help="报告、结果信封或金标准文件（JSON）。")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出未通过的检查与警告。")] = False,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
-    """Verify a report's sums and cross-checks; exit 1 when a strict check fails."""
+    """核对报告的各项合计与勾稽关系；严格检查未通过时退出码 1。"""
+    from giar_llm.core.checker import check as run_checks
+    from giar_llm.core.paths import flatten
+    from giar_llm.files import dumps, load_report_file
+    from giar_llm.terminal import print_check
+
+    _verbosity(verbose, quiet)
     try:
         loaded = load_report_file(file)
     except GiarError as exc:
         raise fail(str(exc)) from None
-    result: CheckResult = run_checks(loaded.report)
+    result = run_checks(loaded.report)
+    empty = all(v is None for p, v in flatten(loaded.report).items() if not p.startswith("meta."))
     if as_json:
-        out.print(dumps(result.model_dump(mode="json")), markup=False)
+        out.print(dumps({**result.model_dump(mode="json"), "empty": empty}), markup=False)
     else:
-        print_check(out, str(file), result)
-    raise typer.Exit(0 if result.passed else 1)
+        print_check(out, str(file), result, envelope=loaded.envelope, empty=empty)
+    raise typer.Exit(0 if result.passed and not empty else 1)
+
+
+def _log_matched_rows(envelope: Envelope, loaded: LoadedInput) -> None:
+    """-v: which source line each row's cells were read from."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    from giar_llm.datapackage import source_text
+    from giar_llm.terminal import matched_rows
+
+    document = loaded.document
+    text = document.text if document.origin is None else source_text(envelope.source.model_dump())
+    for line in matched_rows(envelope, text or ""):
+        log.info(line)
 
 
 @app.command("extract")
 def extract_command(
-    file: Annotated[str, typer.Argument(help="A report: .txt/.md/.html/.pdf/.docx, or - for standard input.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the envelope JSON here.")] = None,
-    view: Annotated[str, typer.Option("--format", help="json or table (for the terminal).")] = "json",
+    file: Annotated[str, typer.Argument(help="一份报告：.txt/.md/.html/.pdf/.docx，- 表示标准输入。")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写入此文件（不写则输出到屏幕）。", show_default=False)
+    ] = None,
+    view: Annotated[
+        ExtractFormat,
+        typer.Option(
+            "--format", help="json 结果信封；table 终端表格；cells 单元格长表 CSV；csv 报告宽表 CSV（一行）。"
+        ),
+    ] = ExtractFormat.json,
     backend: BackendOption = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     max_rounds: MaxRoundsOption = None,
+    timeout: TimeoutOption = None,
+    max_tokens: MaxTokensOption = None,
     corrections: CorrectionsOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
-    """Read one report, check it, and print (or write) its result envelope."""
-    if view not in ("json", "table"):
-        raise fail(f"--format must be json or table, not {view!r}")
+    """读取一份报告并核对，输出（或写入）结果。"""
+    from giar_llm.files import dumps, write_json
+    from giar_llm.inputs import load_bytes, load_input
+    from giar_llm.pipeline import extract_loaded
+
+    _verbosity(verbose, quiet)
+    if output is not None:
+        output_file(output)
     try:
-        settings = model_settings(backend, model, base_url, no_cache, max_rounds)
-        loaded = load_bytes(sys.stdin.buffer.read(), "-") if file == "-" else load_input(file)
+        settings = model_settings(backend, model, base_url, no_cache, max_rounds, cache_dir, timeout, max_tokens)
+        loaded: LoadedInput = load_bytes(sys.stdin.buffer.read(), "-") if file == "-" else load_input(file)
         envelope = with_corrections(extract_loaded(loaded, settings), corrections)
     except GiarError as exc:
         raise fail(str(exc)) from None
+    _log_matched_rows(envelope, loaded)
     if envelope.status == "failed":
         err.print(f"giar-llm: {file}: {envelope.error}", markup=False)
-    if output is not None:
-        write_json(output, envelope.to_json())
-    if view == "table":
+    try:
+        if view in (ExtractFormat.csv, ExtractFormat.cells):
+            # evidence points into document.text when the document is the source itself (text, PDF)
+            text = loaded.document.text if loaded.document.origin is None else None
+            _write_tables(envelope, text, view, output)
+        elif output is not None:
+            write_json(output, envelope.to_json())
+    except OSError as exc:
+        raise fail(f"{output}: 无法写入（{exc.strerror or exc}）") from None
+    if view == ExtractFormat.table:
+        from giar_llm.terminal import print_envelope
+
         print_envelope(out, envelope)
-    elif output is None:
+    elif view == ExtractFormat.json and output is None:
         out.print(dumps(envelope.to_json()), markup=False)
     raise typer.Exit(2 if envelope.status == "failed" else 0)
 
 
+def _write_tables(envelope: Envelope, text: str | None, view: ExtractFormat, output: Path | None) -> None:
+    from giar_llm.datapackage import write_cells_csv, write_reports_csv
+
+    write = write_cells_csv if view == ExtractFormat.cells else write_reports_csv
+    write(output, [(envelope.to_json(), text)], stream=None if output is not None else sys.stdout)
+
+
 @app.command("batch")
 def batch_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders or glob patterns.")],
-    outdir: Annotated[Path, typer.Option("-o", "--out", help="Output folder (results/, JSONL, CSV, Parquet).")],
+    inputs: Annotated[list[str], typer.Argument(help="文件、文件夹或通配符。")],
+    outdir: Annotated[Path, typer.Option("-o", "--out", help="输出文件夹（results/、JSONL、CSV、Parquet）。")],
     backend: BackendOption = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
-    jobs: Annotated[int | None, typer.Option(help="Reader processes (default: every core).")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="Concurrent model requests (default 4).")] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, help="读取进程数（默认：全部核心）。")] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(envvar="GIAR_CONCURRENCY", min=1, help="同时发出的模型请求数（默认 4）。")
+    ] = None,
     no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     max_rounds: MaxRoundsOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    timeout: TimeoutOption = None,
+    max_tokens: MaxTokensOption = None,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
-    """Run the pipeline over many reports; resumable; exit 1 if any input failed."""
+    """对许多报告运行流程；可续跑；有文件失败时退出码 1。"""
+    from giar_llm.batch import expand_inputs, run_batch
+    from giar_llm.batch_view import BatchProgress, print_batch_summary
+
+    _verbosity(verbose, quiet)
+    output_folder(outdir)
     try:
-        settings = model_settings(backend, model, base_url, no_cache, max_rounds, concurrency=concurrency)
+        settings = model_settings(
+            backend,
+            model,
+            base_url,
+            no_cache,
+            max_rounds,
+            cache_dir,
+            timeout,
+            max_tokens,
+            concurrency=concurrency,
+        )
         paths = expand_inputs(inputs, exclude=outdir)
         if not paths:
-            raise fail("no input files matched")
-        if quiet:
+            raise fail("没有匹配的输入文件")
+        if log.getEffectiveLevel() >= logging.ERROR:
             summary = run_batch(paths, outdir, settings, jobs=jobs)
         else:
             with BatchProgress(err, len(paths)) as progress:
                 summary = run_batch(paths, outdir, settings, jobs=jobs, on_result=progress.advance)
     except GiarError as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{exc.filename or outdir}: 无法写入（{exc.strerror or exc}）") from None
     print_batch_summary(out, summary)
-    out.print(f"结果已写入 {outdir}", markup=False)
     raise typer.Exit(1 if summary.any_failed else 0)
 
 
 @app.command("eval")
 def eval_command(
-    reports: Annotated[list[Path] | None, typer.Argument(help="Reports or folders (default: evals/reports).")] = None,
+    reports: Annotated[
+        list[Path] | None, typer.Argument(help="报告或文件夹（默认 evals/reports）。", show_default=False)
+    ] = None,
     backend: BackendOption = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     max_rounds: MaxRoundsOption = None,
-    gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("evals/gold"),
-    runs: Annotated[Path, typer.Option(help="Where run folders are written.")] = Path("evals/runs"),
-    compare: Annotated[Path | None, typer.Option(help="A previous run folder to compare with.")] = None,
-    compare_last: Annotated[bool, typer.Option("--compare-last", help="Compare with the latest earlier run.")] = False,
+    timeout: TimeoutOption = None,
+    max_tokens: MaxTokensOption = None,
+    gold: Annotated[Path, typer.Option(help="金标准文件夹。")] = Path("evals/gold"),
+    runs: Annotated[Path, typer.Option(help="评测记录写入的文件夹。")] = Path("evals/runs"),
+    compare: Annotated[Path | None, typer.Option(help="与之比较的一次先前评测。", show_default=False)] = None,
+    compare_last: Annotated[bool, typer.Option("--compare-last", help="与最近一次先前评测比较。")] = False,
     min_accuracy: Annotated[
-        float | None, typer.Option(help="Exit 1 when strict cell accuracy is below this (0-1).")
+        float | None, typer.Option(min=0, help="严格单元格准确率低于此值（0–1）时退出码 1。")
     ] = None,
     thresholds: Annotated[
-        Path | None, typer.Option(help="A thresholds JSON file (e.g. evals/thresholds.json); exit 1 if not met.")
+        Path | None, typer.Option(help="阈值 JSON 文件（如 evals/thresholds.json）；未达到时退出码 1。")
     ] = None,
     fail_on_regression: Annotated[
-        bool, typer.Option("--fail-on-regression", help="Exit 1 when a cell right before is wrong now.")
+        bool, typer.Option("--fail-on-regression", help="上次正确、这次错误的单元格存在时退出码 1。")
     ] = False,
+    verbose: VerboseOption = 0,
+    quiet: QuietOption = False,
 ) -> None:
-    """Score the pipeline against the hand-labelled gold files; write evals/runs/<time>/."""
+    """用人工标注的金标准给流程打分；写入 evals/runs/<时间>/。"""
+    from giar_llm.evaluate import (
+        compare_runs,
+        expand_reports,
+        latest_run,
+        load_run,
+        load_thresholds,
+        report_id,
+        run_eval,
+        thresholds_check,
+    )
+    from giar_llm.evaluate_view import print_comparison, print_eval, print_threshold_failures
+
+    _verbosity(verbose, quiet)
     try:
-        settings = model_settings(backend, model, base_url, no_cache, max_rounds)
-        run = run_eval(expand_reports(reports or None), gold, settings, runs)
+        files = expand_reports(reports or None)
+        if not any(f.is_file() for f in files):
+            where = ", ".join(str(r) for r in reports) if reports else "evals/reports"
+            raise fail(f"没有找到要评测的报告（{where}）；请给出报告文件与 --gold 金标准文件夹")
+        if not gold.is_dir():
+            raise fail(f"--gold {gold}: 没有这个金标准文件夹")
+        if not any((gold / f"{report_id(path)}.json").is_file() for path in files):
+            raise fail(f"{len(files)} 份报告在 {gold} 中都没有金标准文件（按文件名第一个点之前的部分配对）")
+        output_folder(runs, "--runs")
+        settings = model_settings(backend, model, base_url, no_cache, max_rounds, cache_dir, timeout, max_tokens)
+        run = run_eval(files, gold, settings, runs)
     except GiarError as exc:
         raise fail(str(exc)) from None
     print_eval(out, run)
     code = 0
-    previous = load_run(compare) if compare is not None else None
+    try:
+        previous = load_run(compare) if compare is not None else None
+    except GiarError as exc:
+        raise fail(str(exc)) from None
     if previous is None and (compare_last or fail_on_regression):
         previous = latest_run(runs, exclude=run.path)
     if previous is not None:
         comparison = compare_runs(previous, run)
         print_comparison(out, comparison, str(previous.path or ""), str(run.path or ""))
         if fail_on_regression and any(change.broken for change in comparison.reports):
-            err.print("giar-llm: regression: cells right in the previous run are wrong now", markup=False)
+            err.print("giar-llm: 有回退：上次正确的单元格这次错了", markup=False)
             code = 1
     if min_accuracy is not None and run.summary.strict_accuracy < min_accuracy:
-        err.print(
-            f"giar-llm: strict accuracy {run.summary.strict_accuracy:.4f} is below {min_accuracy}",
-            markup=False,
-        )
+        err.print(f"giar-llm: 严格准确率 {run.summary.strict_accuracy:.4f} 低于 {min_accuracy}", markup=False)
         code = 1
     if thresholds is not None:
-        failures = thresholds_check(run, load_thresholds(thresholds))
+        try:
+            failures = thresholds_check(run, load_thresholds(thresholds))
+        except GiarError as exc:
+            raise fail(str(exc)) from None
         print_threshold_failures(out, failures)
         code = code or (1 if failures else 0)
     raise typer.Exit(code)
@@ -225,30 +451,39 @@ def eval_command(
 
 @app.command("schema")
 def schema_command(
-    folder: Annotated[Path, typer.Option("--dir", help="Where the JSON Schema files live.")] = Path("schemas"),
-    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if the files differ from the models.")] = False,
+    folder: Annotated[Path, typer.Option("--dir", help="JSON Schema 文件所在的文件夹。")] = Path("schemas"),
+    check_only: Annotated[bool, typer.Option("--check", help="文件与模型不一致时退出码 1。")] = False,
 ) -> None:
-    """Write the report JSON Schemas to schemas/ (or check that they are current)."""
+    """把报告的 JSON Schema 写入 schemas/（或检查其是否最新）。"""
+    from giar_llm.files import schema_drift, write_schemas
+
     if check_only:
         drifted = schema_drift(folder)
         if drifted:
-            raise fail(f"schema files out of date: {', '.join(drifted)} (run: giar-llm schema)", 1)
-        out.print("schemas are current")
+            raise fail(f"schema 文件已过时：{', '.join(drifted)}（运行 giar-llm schema 更新）", 1)
+        out.print("schema 文件是最新的")
         return
+    output_folder(folder, "--dir")
     for path in write_schemas(folder):
-        out.print(f"wrote {path}")
+        out.print(f"已写入 {path}", markup=False)
 
 
 @app.command("cache")
 def cache_command(
-    action: Annotated[str, typer.Argument(help="stats or clear")],
+    action: Annotated[CacheAction, typer.Argument(help="stats 查看或 clear 清空。")],
+    cache_dir: CacheDirOption = None,
 ) -> None:
-    """Show or clear the model response cache."""
-    if action not in ("stats", "clear"):
-        raise fail(f"cache takes stats or clear, not {action!r}")
-    cache = ResponseCache(Settings.from_env().cache_dir / "responses")
-    if action == "clear":
-        out.print(f"removed {cache.clear()} cached responses")
+    """查看或清空模型应答缓存。"""
+    from giar_llm.files import dumps
+    from giar_llm.llm.cache import ResponseCache
+
+    try:
+        settings = Settings.from_env(cache_dir=cache_dir)
+    except GiarError as exc:
+        raise fail(str(exc)) from None
+    cache = ResponseCache(settings.cache_dir / "responses")
+    if action == CacheAction.clear:
+        out.print(f"已删除 {cache.clear()} 条缓存的应答")
     else:
         out.print(dumps(cache.stats()), markup=False)
     cache.close()
@@ -256,15 +491,15 @@ def cache_command(
 
 @app.command("review")
 def review_command(
-    target: Annotated[Path, typer.Argument(help="A result envelope (JSON) or a batch output folder.")],
+    target: Annotated[Path, typer.Argument(help="结果信封（JSON）或批处理输出文件夹。")],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="The page to write (default: RESULT.html, OUT/review/index.html)."),
+        typer.Option("-o", "--output", help="写入的页面（默认 RESULT.html，或 OUT/review/index.html）。"),
     ] = None,
-    source: Annotated[Path | None, typer.Option(help="The source file, when it has moved since the run.")] = None,
-    open_page: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+    source: Annotated[Path | None, typer.Option(help="原文文件（运行后移动过时）。")] = None,
+    open_page: Annotated[bool, typer.Option("--open", help="在浏览器中打开页面。")] = False,
 ) -> None:
-    """Write a self-contained review page (or a batch index with one page per report)."""
+    """写出独立的复核页面（批处理则每份报告一页，外加索引）。"""
     from giar_llm.review.build import review
 
     try:
@@ -286,13 +521,34 @@ def review_command(
 
 @app.command("version")
 def version_command() -> None:
-    """Print the package version."""
+    """显示版本号。"""
     out.print(__version__)
+
+
+def _usage_error(exc: Exception) -> int:
+    """A usage mistake as one line: the parser's message and where to find help."""
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", "giar-llm") or "giar-llm"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = " ".join(message.split())
+    err.print(f"giar-llm: {message}（{command} -h 查看用法）", markup=False)
+    return int(getattr(exc, "exit_code", 2))
 
 
 def main() -> None:
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # a usage mistake: unknown option, bad value, missing argument
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the bare command prints its help
+            out.print(exc.format_message() if hasattr(exc, "format_message") else str(exc), markup=False)
+            sys.exit(0)
+        sys.exit(_usage_error(exc))
+    except typer.Abort:
+        sys.exit(130)
     except GiarError as exc:  # a library error that escaped a command: one line, exit 2
         err.print(f"giar-llm: {exc}", markup=False)
         sys.exit(2)
+    except OSError as exc:  # an output that can't be written after all (disk full, permissions changed)
+        err.print(f"giar-llm: {exc.filename or ''}: {exc.strerror or exc}", markup=False)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -35,7 +35,7 @@ def test_extract_writes_the_envelope_and_reads_stdin(tmp_path: Path) -> None:
 def test_extract_table_view_names_tables_in_chinese() -> None:
     result = runner.invoke(app, ["extract", str(SEED), "--format", "table"])
     assert result.exit_code == 0, result.output
-    assert "verified" in result.output and "表三" in result.output
+    assert "✓ 已核实" in result.output and "表三" in result.output
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -13,6 +13,12 @@ from giar_llm.core.schema import Report2019, Report2021
 
 Status = Literal["verified", "source_inconsistent", "unverified", "failed"]
 STATUSES: tuple[str, ...] = ("verified", "source_inconsistent", "unverified", "failed")
+STATUS_NAMES: dict[str, str] = {
+    "verified": "已核实",
+    "source_inconsistent": "原文不一致",
+    "unverified": "未核实",
+    "failed": "失败",
+}
 AnyReport = Annotated[Report2019 | Report2021, Field(discriminator="format")]
 
 

@@ -1,0 +1,3 @@
+from giar_llm.cli import main
+
+main()

@@ -1,0 +1,473 @@
+"""The analyst's tables, pure: one row per cell (long) and one row per report (wide), with fixed columns.
+
+Every column has a short Stata-safe name (≤32 characters, ``[a-z][a-z0-9_]*``), a Chinese and an
+English label, a unit and a type: ``codebook()`` lists them, and the writers (``giar_llm.datapackage``)
+use exactly these names. The wide table's cell columns are the union of both national formats'
+cells (both variants of （六）其他处理), whatever a batch holds, so its column set never changes from
+batch to batch; ``format`` says which cells apply. A doubtful number never travels alone: every cell
+value column is followed by its evidence-level column (``…_lv``), and the long table has the level
+and the reason on the cell's own row.
+
+Rows are built from envelope JSON data (what a batch's results hold), so they need no model objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from giar_llm.core.envelope import STATUS_NAMES
+from giar_llm.core.levels import DOUBTFUL, LEVEL_NAMES
+from giar_llm.core.paths import flatten, labels, short_label
+from giar_llm.core.schema import OTHER_SUBROWS, Row, empty_report
+
+Value = int | float | str | bool | None
+
+TABLES: dict[str, tuple[str, str, str]] = {  # head of a path -> (short code, 二/三/四, English)
+    "proactive": ("t2", "二", "Table 2, proactive disclosure"),
+    "applications": ("t3", "三", "Table 3, applications"),
+    "review_litigation": ("t4", "四", "Table 4, administrative review and litigation"),
+}
+
+# Each path segment of the national format: (short code for column names, English label).
+SEGMENTS: dict[str, tuple[str, str]] = {
+    "results": ("", "results"),
+    # 表二 rows and columns
+    "regulations": ("reg", "regulations"),
+    "normative_docs": ("norm", "normative documents"),
+    "licensing": ("lic", "administrative licensing"),
+    "other_services": ("osvc", "other administrative services"),
+    "penalty": ("pen", "administrative penalties"),
+    "coercion": ("coer", "administrative coercion"),
+    "fees": ("fee", "administrative fees"),
+    "procurement": ("proc", "government procurement"),
+    "issued": ("iss", "issued this year"),
+    "repealed": ("rep", "repealed this year"),
+    "in_force": ("force", "in force"),
+    "newly_made": ("made", "newly made"),
+    "newly_published": ("pub", "newly published"),
+    "total_published": ("totpub", "total published"),
+    "decisions": ("dec", "decisions this year"),
+    "prev_year_items": ("prev", "items the previous year"),
+    "items_change": ("chg", "change in items"),
+    "amount_wan_yuan": ("amt", "amount (10,000 yuan)"),
+    "items": ("items", "items"),
+    # 表三 rows
+    "new_requests": ("new", "new requests"),
+    "carried_over": ("cin", "carried over from last year"),
+    "granted": ("grant", "granted"),
+    "partially_granted": ("part", "partially granted"),
+    "denied": ("den", "denied"),
+    "state_secret": ("secret", "state secret"),
+    "prohibited_by_law": ("law", "prohibited by other laws"),
+    "security_stability": ("stab", "security and stability"),
+    "third_party_rights": ("third", "third-party rights"),
+    "internal_affairs": ("intern", "internal affairs"),
+    "process_info": ("process", "process information"),
+    "enforcement_file": ("enforce", "enforcement files"),
+    "admin_query": ("query", "administrative queries"),
+    "unable": ("unab", "unable to provide"),
+    "not_held": ("nothold", "not held"),
+    "needs_creation": ("create", "would need creating"),
+    "unclear_after_correction": ("unclear", "unclear after correction"),
+    "not_processed": ("notpr", "not processed"),
+    "petition_complaint": ("petition", "petitions and complaints"),
+    "duplicate": ("dup", "duplicate requests"),
+    "publication": ("public", "publications requested"),
+    "excessive_repeat": ("excess", "excessive repeated requests"),
+    "confirm_or_reissue": ("reissue", "confirm or reissue"),
+    "other": ("oth", "other"),
+    "no_correction": ("nocorr", "no correction in time"),
+    "fee_unpaid": ("feeun", "fee unpaid"),
+    "total_processed": ("totproc", "total processed"),
+    "carried_forward": ("cout", "carried forward to next year"),
+    # 表三 columns
+    "natural_person": ("np", "natural persons"),
+    "commercial_enterprise": ("biz", "commercial enterprises"),
+    "research_institution": ("res", "research institutions"),
+    "public_interest_org": ("ngo", "public-interest organisations"),
+    "legal_service_org": ("legal", "legal service organisations"),
+    "other_org": ("othorg", "other organisations"),
+    "total": ("tot", "total"),
+    # 表四
+    "review": ("rev", "administrative review"),
+    "litigation_direct": ("litd", "litigation without review"),
+    "litigation_after_review": ("litr", "litigation after review"),
+    "upheld": ("uph", "upheld"),
+    "corrected": ("corr", "corrected"),
+    "other_outcome": ("othres", "other outcome"),
+    "pending": ("pend", "pending"),
+}
+
+STATA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an output table, as the codebook describes it."""
+
+    name: str  # short, Stata-safe
+    label_zh: str
+    label_en: str
+    type: str  # string | integer | number | boolean
+    unit: str = ""
+    path: str = ""  # the cell path, for a cell column
+
+    def row(self, table: str) -> dict[str, str]:
+        return {
+            "table": table,
+            "name": self.name,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "type": self.type,
+            "unit": self.unit,
+            "cell_path": self.path,
+        }
+
+
+# --------------------------------------------------------------------------- cells of both formats
+
+
+def _merged_order(sequences: Iterable[Sequence[str]]) -> list[str]:
+    """Every item of the sequences once; an item new to a later sequence goes right after its predecessor there."""
+    order: list[str] = []
+    for sequence in sequences:
+        previous: str | None = None
+        for item in sequence:
+            if item not in order:
+                order.insert(order.index(previous) + 1 if previous is not None else len(order), item)
+            previous = item
+    return order
+
+
+@cache
+def cell_paths() -> tuple[str, ...]:
+    """Every cell path of either format (both variants of （六）), meta left out, in the form's order."""
+    sequences = []
+    for fmt in ("2021", "2019"):
+        for merged in (False, True):
+            report = empty_report(fmt)
+            other = report.applications.results.other
+            other.total = Row() if merged else None
+            for name in OTHER_SUBROWS:
+                setattr(other, name, None if merged else Row())
+            sequences.append([p for p in flatten(report) if not p.startswith("meta.")])
+    heads = list(TABLES)
+    return tuple(sorted(_merged_order(sequences), key=lambda p: heads.index(p.split(".", 1)[0])))
+
+
+def _has_path(path: str, fmt: str) -> bool:
+    """Whether a report of the format can have the cell (either （六） variant)."""
+    return path in _paths_of(fmt)
+
+
+@cache
+def _paths_of(fmt: str) -> frozenset[str]:
+    out: set[str] = set()
+    for merged in (False, True):
+        report = empty_report(fmt)  # type: ignore[arg-type]
+        other = report.applications.results.other
+        other.total = Row() if merged else None
+        for name in OTHER_SUBROWS:
+            setattr(other, name, None if merged else Row())
+        out.update(flatten(report))
+    return frozenset(out)
+
+
+def short_name(path: str) -> str:
+    """The Stata-safe column name of a cell path, e.g. ``t3_den_third_np`` (KeyError for an unknown segment)."""
+    head, _, rest = path.partition(".")
+    parts = [TABLES[head][0]] + [SEGMENTS[s][0] for s in rest.split(".") if SEGMENTS[s][0]]
+    return "_".join(parts)
+
+
+def english_label(path: str) -> str:
+    head, _, rest = path.partition(".")
+    words = [SEGMENTS[s][1] for s in rest.split(".") if s != "results"]
+    return f"{TABLES[head][2]}: {' / '.join(words)}"
+
+
+def chinese_label(path: str, fmt: str | None = None) -> str:
+    """表三 （三）不予公开·4.保护第三方合法权益·自然人 (the form's own labels, parentheticals kept short)."""
+    names = labels(path, fmt)
+    head = path.split(".", 1)[0]
+    parts = [short_label(n) for n in names[1:]]
+    if path.startswith("applications.results.") and len(parts) > 2:
+        parts = parts[1:]
+    return f"表{TABLES[head][1]} {'·'.join(parts)}"
+
+
+def both_formats_label(path: str) -> str:
+    """The Chinese label, with the 2019 wording added where the two formats name the cell differently."""
+    new, old = (chinese_label(path, fmt) if _has_path(path, fmt) else None for fmt in ("2021", "2019"))
+    if new and old and new != old:
+        return f"{new}（2019 格式：{old.split(' ', 1)[1]}）"
+    return new or old or path
+
+
+def unit_of(path: str) -> str:
+    last = path.rpartition(".")[2]
+    if last == "amount_wan_yuan":
+        return "万元"
+    if "items" in last:
+        return "项"
+    return "件"
+
+
+def value_type(path: str) -> str:
+    return "number" if path.endswith("amount_wan_yuan") else "integer"
+
+
+# --------------------------------------------------------------------------- the two tables' columns
+
+CELL_COLUMNS: tuple[Column, ...] = (
+    Column("report_id", "报告编号", "report id (hash of file path and content)", "string"),
+    Column("source_file", "源文件", "source file", "string"),
+    Column("sha256", "文件 SHA-256", "SHA-256 of the source file", "string"),
+    Column("agency", "机关", "agency", "string"),
+    Column("year", "年度", "report year", "integer"),
+    Column("format", "表格格式", "national form (2019 or 2021)", "string"),
+    Column("status", "报告状态", "report status (verified/source_inconsistent/unverified/failed)", "string"),
+    Column("table", "表", "table (二/三/四)", "string"),
+    Column("row_label", "行", "row label (Chinese)", "string"),
+    Column("column_label", "列", "column label (Chinese)", "string"),
+    Column("cell_path", "单元格路径", "cell path", "string"),
+    Column("value", "数值", "value", "number"),
+    Column("unit", "单位", "unit", "string"),
+    Column("level", "证据等级", "evidence level (read/derived/chosen/unknown/reviewed)", "string"),
+    Column("level_zh", "证据等级（中文）", "evidence level in Chinese", "string"),
+    Column("doubtful", "存疑", "doubtful: level chosen or unknown", "boolean"),
+    Column("unsure_reason", "存疑原因", "why the cell is doubtful", "string"),
+    Column("candidates", "候选值", "candidate values, best first, separated by |", "string"),
+    Column("quote", "原文", "the source line the value was read from", "string"),
+    Column("page", "页码", "page of the source (when the input layer records pages)", "integer"),
+    Column("line", "行号", "line of the decoded source the value was read from", "integer"),
+)
+
+REPORT_FIXED: tuple[Column, ...] = (
+    Column("report_id", "报告编号", "report id (hash of file path and content)", "string"),
+    Column("source_file", "源文件", "source file", "string"),
+    Column("sha256", "文件 SHA-256", "SHA-256 of the source file", "string"),
+    Column("status", "报告状态", "report status (verified/source_inconsistent/unverified/failed)", "string"),
+    Column("status_zh", "报告状态（中文）", "report status in Chinese", "string"),
+    Column("agency", "机关", "agency", "string"),
+    Column("year", "年度", "report year", "integer"),
+    Column("format", "表格格式", "national form (2019 or 2021): which cell columns apply", "string"),
+    Column("title", "标题", "report title", "string"),
+    Column("n_cells", "单元格数", "cells in the report", "integer"),
+    Column("n_doubtful", "存疑单元格数", "doubtful cells (chosen or unknown)", "integer"),
+    Column("n_derived", "推算单元格数", "derived cells", "integer"),
+    Column("n_violations", "严格检查未通过数", "strict checks failing", "integer"),
+    Column("n_warnings", "警告数", "warnings", "integer"),
+    Column(
+        "duplicate_of", "重复于", "report id of an earlier report with the same content or agency and year", "string"
+    ),
+    Column("error", "错误", "why no report could be produced", "string"),
+)
+
+
+@cache
+def report_cell_columns() -> tuple[Column, ...]:
+    """Each cell's value column followed by its level column, for every cell of either format."""
+    out: list[Column] = []
+    for path in cell_paths():
+        name, zh, en = short_name(path), both_formats_label(path), english_label(path)
+        out.append(Column(name, zh, en, value_type(path), unit_of(path), path))
+        out.append(Column(f"{name}_lv", f"{zh}·证据等级", f"{en} (evidence level)", "string", "", path))
+    return tuple(out)
+
+
+def report_columns(extra: Sequence[Column] = ()) -> tuple[Column, ...]:
+    return (*REPORT_FIXED, *extra, *report_cell_columns())
+
+
+def cell_columns(extra: Sequence[Column] = ()) -> tuple[Column, ...]:
+    return (*CELL_COLUMNS, *extra)
+
+
+def codebook(extra: Sequence[Column] = ()) -> list[dict[str, str]]:
+    """One row per column of cells.csv and reports.csv (the user's manifest columns included)."""
+    rows = [c.row("cells") for c in cell_columns(extra)]
+    rows += [c.row("reports") for c in report_columns(extra)]
+    return rows
+
+
+def stata_name(text: str, taken: Iterable[str] = ()) -> str:
+    """A Stata-safe name for a column the user brought (a manifest header), unique among ``taken``."""
+    base = re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()).strip("_")
+    if not base or not base[0].isalpha():
+        base = f"m_{base}" if base else "m"
+    base = base[:32]
+    used = set(taken)
+    name, n = base, 1
+    while name in used:
+        n += 1
+        suffix = f"_{n}"
+        name = base[: 32 - len(suffix)] + suffix
+    return name
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def report_id(source: str, sha256: str) -> str:
+    """Stable across reruns, distinct for each input of a batch."""
+    return hashlib.sha256(f"{source}\0{sha256}".encode()).hexdigest()[:16]
+
+
+def _report_fields(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    report = data.get("report") if isinstance(data.get("report"), dict) else {}
+    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    meta = (report or {}).get("meta") or {}
+    return report or {}, source or {}, meta
+
+
+def _cell_values(report: Mapping[str, Any]) -> dict[str, Value]:
+    out: dict[str, Value] = {}
+    _walk_json(report, "", out)
+    return {p: v for p, v in out.items() if p != "format" and not p.startswith("meta.")}
+
+
+def _walk_json(data: Mapping[str, Any], prefix: str, out: dict[str, Value]) -> None:
+    for key, value in data.items():
+        if isinstance(value, dict):
+            _walk_json(value, f"{prefix}{key}.", out)
+        else:
+            out[f"{prefix}{key}"] = value
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a cell's value stands in the source: its line (1-based), the line's text, the page."""
+
+    line: int | None = None
+    quote: str | None = None
+    page: int | None = None
+
+
+def places(text: str, evidence: Mapping[str, Sequence[int]], width: int = 200) -> dict[str, Place]:
+    """Each evidence span's line and quoted line of ``text`` (the decoded source the spans point into)."""
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    from bisect import bisect_right
+
+    out: dict[str, Place] = {}
+    for path, span in evidence.items():
+        if not span or span[0] > len(text):
+            continue
+        index = bisect_right(starts, span[0]) - 1
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+        quote = " ".join(text[starts[index] : end].split())
+        out[path] = Place(line=index + 1, quote=quote[:width])
+    return out
+
+
+def _number(value: Value) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def cell_rows(
+    data: Mapping[str, Any], where: Mapping[str, Place] | None = None, extra: Mapping[str, Value] | None = None
+) -> list[dict[str, Value]]:
+    """The long rows of one envelope: one per cell of its report (none for a failed one)."""
+    report, source, meta = _report_fields(data)
+    if not report:
+        return []
+    fmt = str(report.get("format") or "")
+    levels: Mapping[str, str] = data.get("levels") or {}
+    unsure: Mapping[str, str] = data.get("unsure") or {}
+    candidates: Mapping[str, Sequence[Any]] = data.get("candidates") or {}
+    where = where or {}
+    common: dict[str, Value] = {
+        "report_id": report_id(str(source.get("path") or ""), str(source.get("sha256") or "")),
+        "source_file": source.get("path"),
+        "sha256": source.get("sha256"),
+        "agency": meta.get("agency"),
+        "year": meta.get("year") if isinstance(meta.get("year"), int) else None,
+        "format": fmt or None,
+        "status": data.get("status"),
+    }
+    rows = []
+    for path, value in _cell_values(report).items():
+        head = path.split(".", 1)[0]
+        if head not in TABLES:
+            continue
+        level = levels.get(path) or ("unknown" if value is None else "read")
+        row_labels = labels(path, fmt or None)
+        place = where.get(path, Place())
+        reason = unsure.get(path) or _covering_reason(path, unsure)
+        rows.append(
+            {
+                **common,
+                "table": TABLES[head][1],
+                "row_label": "·".join(short_label(n) for n in row_labels[1:-1]),
+                "column_label": row_labels[-1],
+                "cell_path": path,
+                "value": _number(value),
+                "unit": unit_of(path),
+                "level": level,
+                "level_zh": LEVEL_NAMES.get(level, level),
+                "doubtful": level in DOUBTFUL,
+                "unsure_reason": reason,
+                "candidates": "|".join(str(c) for c in candidates.get(path) or []) or None,
+                "quote": place.quote,
+                "page": place.page,
+                "line": place.line,
+                **(extra or {}),
+            }
+        )
+    return rows
+
+
+def _covering_reason(path: str, unsure: Mapping[str, str]) -> str | None:
+    head = path
+    while "." in head:
+        head = head.rpartition(".")[0]
+        if head in unsure:
+            return unsure[head]
+    return None
+
+
+def report_row(
+    data: Mapping[str, Any], extra: Mapping[str, Value] | None = None, duplicate_of: str | None = None
+) -> dict[str, Value]:
+    """The wide row of one envelope: fixed columns, the user's, then every cell's value and level."""
+    report, source, meta = _report_fields(data)
+    fmt = str(report.get("format") or "") or None
+    status = str(data.get("status") or "")
+    levels: Mapping[str, str] = data.get("levels") or {}
+    values = _cell_values(report) if report else {}
+    row: dict[str, Value] = {
+        "report_id": report_id(str(source.get("path") or ""), str(source.get("sha256") or "")),
+        "source_file": source.get("path"),
+        "sha256": source.get("sha256"),
+        "status": status or None,
+        "status_zh": STATUS_NAMES.get(status),
+        "agency": meta.get("agency"),
+        "year": meta.get("year") if isinstance(meta.get("year"), int) else None,
+        "format": fmt,
+        "title": meta.get("title"),
+        "n_cells": len(values),
+        "n_doubtful": sum(1 for p in values if levels.get(p) in DOUBTFUL),
+        "n_derived": sum(1 for p in values if levels.get(p) == "derived"),
+        "n_violations": len(data.get("violations") or []),
+        "n_warnings": len(data.get("warnings") or []),
+        "duplicate_of": duplicate_of,
+        "error": data.get("error"),
+        **(extra or {}),
+    }
+    for column in report_cell_columns():
+        if column.name.endswith("_lv"):
+            if column.path in values:
+                value = values[column.path]
+                row[column.name] = levels.get(column.path) or ("unknown" if value is None else "read")
+            else:
+                row[column.name] = None
+        else:
+            row[column.name] = _number(values.get(column.path))
+    return row

@@ -1,0 +1,361 @@
+"""The data package: cells.csv/.parquet (long), reports.csv/.parquet (wide), codebook.csv, datapackage.json.
+
+The columns are ``giar_llm.core.tabular``'s, fixed; CSV is UTF-8 with a BOM (Excel opens it as UTF-8);
+Parquet needs pyarrow (``pip install "giar-llm[parquet]"``) and is skipped with a note without it.
+A ``--manifest`` CSV adds the user's own columns to every row, joined on the file name. Each output is
+written through a temporary file and renamed into place.
+
+Quotes and line numbers come from the source file, decoded with the encoding its envelope records
+(and only if its content still has the recorded sha256); PDF and DOCX sources have none in a batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import IO, Any
+
+from giar_llm.core.tabular import (
+    Column,
+    Place,
+    Value,
+    cell_columns,
+    cell_rows,
+    codebook,
+    places,
+    report_columns,
+    report_id,
+    report_row,
+    stata_name,
+)
+from giar_llm.errors import InputError
+from giar_llm.files import atomic_file, dumps, write_text_atomic
+
+log = logging.getLogger(__name__)
+
+MANIFEST_KEYS = ("file", "filename", "file_name", "source_file", "source", "path", "文件", "文件名")
+_PARQUET_BATCH = 4096
+_PARQUET_TYPES = ("string", "integer", "number", "boolean")
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+@dataclass
+class Manifest:
+    """The user's own columns by file name (or by the path as the batch lists it)."""
+
+    columns: list[Column] = field(default_factory=list)
+    rows: dict[str, dict[str, Value]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def lookup(self, source: str) -> dict[str, Value]:
+        for key in (source, PurePath(source).name):
+            if key in self.rows:
+                self.used.add(key)
+                return self.rows[key]
+        return dict.fromkeys((c.name for c in self.columns), None)
+
+    def unmatched(self) -> list[str]:
+        return sorted(set(self.rows) - self.used)
+
+
+def read_manifest(path: Path, reserved: Iterable[str] = ()) -> Manifest:
+    """A CSV with a file-name column (file, filename, source_file, path, 文件 or 文件名; else the first)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"--manifest {path}: 没有这个文件") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--manifest {path}: 无法读取（{exc}）") from None
+    table = list(csv.reader(text.splitlines()))
+    if not table or not table[0]:
+        raise InputError(f"--manifest {path}: 没有表头")
+    header = [h.strip() for h in table[0]]
+    lowered = [h.lower() for h in header]
+    key = next((lowered.index(k) for k in MANIFEST_KEYS if k in lowered), 0)
+    taken = set(reserved)
+    columns: list[Column] = []
+    for i, name in enumerate(header):
+        if i == key:
+            continue
+        short = stata_name(name, taken)
+        taken.add(short)
+        columns.append(Column(short, name, name, "string"))
+    manifest = Manifest(columns=columns)
+    for line in table[1:]:
+        if not line or not any(cell.strip() for cell in line):
+            continue
+        file = line[key].strip() if key < len(line) else ""
+        if not file:
+            continue
+        if file in manifest.rows:
+            log.warning("清单 %s 中 %s 出现了不止一次，使用第一行", path, file)
+            continue
+        values = [line[i].strip() if i < len(line) else "" for i in range(len(header)) if i != key]
+        manifest.rows[file] = {c.name: (v or None) for c, v in zip(columns, values, strict=True)}
+    return manifest
+
+
+# --------------------------------------------------------------------------- source quotes
+
+
+def source_places(data: Mapping[str, Any], text: str | None = None) -> dict[str, Place]:
+    """Line and quote of every evidence span: from ``text`` when given, else the source file as recorded."""
+    evidence = data.get("evidence") or {}
+    if not evidence:
+        return {}
+    if text is None:
+        text = source_text(data.get("source") or {})
+    return places(text, evidence) if text is not None else {}
+
+
+def source_text(source: Mapping[str, Any]) -> str | None:
+    """The decoded source file, if it is at hand, unchanged, and was decoded as text (not PDF/DOCX)."""
+    path, encoding, digest = source.get("path"), source.get("encoding"), source.get("sha256")
+    if not path or path == "-" or not encoding:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None  # the file changed since it was read: no quote rather than a wrong one
+    try:
+        return data.decode(str(encoding))
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _csv_text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _Sink:
+    """One table as CSV (always) and Parquet (with pyarrow), rows streamed, both renamed into place at the end."""
+
+    def __init__(self, stack: ExitStack, folder: Path, stem: str, columns: Sequence[Column], parquet: bool) -> None:
+        self.columns = list(columns)
+        self.names = [c.name for c in self.columns]
+        handle = stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding="utf-8-sig", newline=""))
+        self.csv = csv.writer(handle)
+        self.csv.writerow(self.names)
+        self.pa: Any = None
+        self.writer: Any = None
+        self.batch: list[Mapping[str, Value]] = []
+        self.rows = 0
+        if parquet:
+            try:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+            except ImportError:
+                return
+            self.pa = pa
+            types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+            self.schema = pa.schema([pa.field(c.name, types[c.type]) for c in self.columns])
+            binary = stack.enter_context(atomic_file(folder / f"{stem}.parquet", encoding=None))
+            self.writer = pq.ParquetWriter(binary, self.schema)
+            stack.callback(self._close_parquet)
+
+    def add(self, row: Mapping[str, Value]) -> None:
+        self.csv.writerow([_csv_text(row.get(n)) for n in self.names])
+        self.rows += 1
+        if self.writer is not None:
+            self.batch.append(row)
+            if len(self.batch) >= _PARQUET_BATCH:
+                self._flush()
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        arrays = []
+        for column, pa_field in zip(self.columns, self.schema, strict=True):
+            values = [_parquet_value(row.get(column.name), column.type) for row in self.batch]
+            arrays.append(self.pa.array(values, type=pa_field.type))
+        self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
+        self.batch = []
+
+    def _close_parquet(self) -> None:
+        self._flush()
+        self.writer.close()
+
+    @property
+    def parquet(self) -> bool:
+        return self.writer is not None
+
+
+def _parquet_value(value: Value, kind: str) -> Value:
+    if value is None:
+        return None
+    if kind == "string":
+        return str(value)
+    if kind == "integer":
+        return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if kind == "number":
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return bool(value)
+
+
+@dataclass
+class PackageSummary:
+    reports: int = 0
+    cells: int = 0
+    doubtful_cells: int = 0
+    parquet: bool = False
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    manifest_unmatched: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reports": self.reports,
+            "cells": self.cells,
+            "doubtful_cells": self.doubtful_cells,
+            "parquet": self.parquet,
+            "duplicates": self.duplicates,
+            "manifest_unmatched": self.manifest_unmatched,
+        }
+
+
+class PackageWriter:
+    """``with PackageWriter(folder, manifest) as package: package.add(envelope_data, text)`` for each report."""
+
+    def __init__(self, folder: Path, manifest: Manifest | None = None, parquet: bool = True) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.extra = manifest.columns if manifest is not None else []
+        self.want_parquet = parquet
+        self.summary = PackageSummary()
+        self._by_sha: dict[str, str] = {}
+        self._by_year: dict[tuple[str, int], str] = {}
+        self._stack = ExitStack()
+
+    def __enter__(self) -> PackageWriter:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with ExitStack() as stack:
+            self.cells = _Sink(stack, self.folder, "cells", cell_columns(self.extra), self.want_parquet)
+            self.reports = _Sink(stack, self.folder, "reports", report_columns(self.extra), self.want_parquet)
+            self._stack = stack.pop_all()
+        return self
+
+    def add(self, data: Mapping[str, Any], text: str | None = None) -> None:
+        source = data.get("source") or {}
+        path, digest = str(source.get("path") or ""), str(source.get("sha256") or "")
+        extra = self.manifest.lookup(path) if self.manifest is not None else {}
+        rid = report_id(path, digest)
+        duplicate = self._duplicate_of(rid, path, digest, data)
+        for row in cell_rows(data, source_places(data, text), extra):
+            self.cells.add(row)
+            self.summary.cells += 1
+            self.summary.doubtful_cells += bool(row["doubtful"])
+        self.reports.add(report_row(data, extra, duplicate))
+        self.summary.reports += 1
+
+    def _duplicate_of(self, rid: str, path: str, digest: str, data: Mapping[str, Any]) -> str | None:
+        meta = ((data.get("report") or {}).get("meta")) or {}
+        agency, year = meta.get("agency"), meta.get("year")
+        first: str | None = None
+        kind = ""
+        if digest and digest in self._by_sha:
+            first, kind = self._by_sha[digest], "sha256"
+        elif isinstance(agency, str) and isinstance(year, int) and (agency, year) in self._by_year:
+            first, kind = self._by_year[(agency, year)], "agency_year"
+        if digest:
+            self._by_sha.setdefault(digest, rid)
+        if isinstance(agency, str) and isinstance(year, int):
+            self._by_year.setdefault((agency, year), rid)
+        if first is not None:
+            self.summary.duplicates.append({"source": path, "report_id": rid, "duplicate_of": first, "kind": kind})
+            what = "内容相同（sha256 一致）" if kind == "sha256" else f"机关与年度相同（{agency} {year}）"
+            log.warning("疑似重复的报告：%s 与报告 %s %s", path, first, what)
+        return first
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._stack.__exit__(exc_type, exc, tb)  # type: ignore[arg-type]
+        if exc_type is not None:
+            return
+        self.summary.parquet = self.cells.parquet
+        if self.manifest is not None:
+            self.summary.manifest_unmatched = self.manifest.unmatched()
+            if self.summary.manifest_unmatched:
+                log.warning("清单中有 %d 个文件没有对应的报告", len(self.summary.manifest_unmatched))
+        write_codebook(self.folder, self.extra, self.summary.parquet)
+
+
+def write_codebook(folder: Path, extra: Sequence[Column] = (), parquet: bool = False) -> None:
+    """codebook.csv (every column of both tables) and a Frictionless datapackage.json describing them."""
+    rows = codebook(extra)
+    with atomic_file(folder / "codebook.csv", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    resources = []
+    for stem, columns in (("cells", cell_columns(extra)), ("reports", report_columns(extra))):
+        fields = [
+            {"name": c.name, "type": c.type, "title": c.label_zh, "description": c.label_en}
+            | ({"unit": c.unit} if c.unit else {})
+            | ({"cell_path": c.path} if c.path else {})
+            for c in columns
+        ]
+        resources.append(
+            {
+                "name": stem,
+                "path": f"{stem}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {"fields": fields, "missingValues": [""]},
+            }
+        )
+        if parquet:
+            resources.append({"name": f"{stem}-parquet", "path": f"{stem}.parquet", "format": "parquet"})
+    package = {
+        "name": "giar-llm-reports",
+        "title": "政府信息公开工作年度报告 数据",
+        "resources": resources,
+    }
+    write_text_atomic(folder / "datapackage.json", dumps(package) + "\n")
+
+
+Sourced = tuple[Mapping[str, Any], str | None]  # an envelope's JSON data and its decoded source text, if at hand
+
+
+def write_cells_csv(path: Path | None, envelopes: Sequence[Sourced], stream: IO[str] | None = None) -> None:
+    """The long table of some envelopes as one CSV (to a file with a BOM, or to ``stream``)."""
+    rows = (row for data, text in envelopes for row in cell_rows(data, source_places(data, text)))
+    _write_csv(path, [c.name for c in cell_columns()], rows, stream)
+
+
+def write_reports_csv(path: Path | None, envelopes: Sequence[Sourced], stream: IO[str] | None = None) -> None:
+    """The wide table of some envelopes as one CSV."""
+    _write_csv(path, [c.name for c in report_columns()], (report_row(data) for data, _ in envelopes), stream)
+
+
+def _write_csv(
+    path: Path | None, names: list[str], rows: Iterable[Mapping[str, Value]], stream: IO[str] | None
+) -> None:
+    def write(handle: IO[str]) -> None:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([_csv_text(row.get(n)) for n in names])
+
+    if path is not None:
+        with atomic_file(path, encoding="utf-8-sig", newline="") as handle:
+            write(handle)
+    else:
+        assert stream is not None
+        write(stream)

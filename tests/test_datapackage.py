@@ -1,0 +1,135 @@
+"""The data package: fixed schemas, levels beside every number, a codebook for every column, manifests,
+duplicates; read back with pandas and pyarrow."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from giar_llm.cli import app
+from giar_llm.core.tabular import STATA_NAME, cell_columns, cell_paths, report_columns
+from giar_llm.datapackage import PackageWriter, read_manifest
+from giar_llm.pipeline import extract_file
+from giar_llm.settings import Settings
+
+from .conftest import REPORTS
+
+SHANGHAI = REPORTS / "shanghai-office-2025.md"
+SEED = REPORTS / "000_27f8f84a704e59bd.txt"
+SEED_2019 = REPORTS / "001_804bc5c71be8d781.txt"
+PINGTAN = REPORTS / "pingtan-2020.txt"
+
+runner = CliRunner()
+
+
+def test_cell_columns_have_short_stata_safe_unique_names() -> None:
+    for columns in (cell_columns(), report_columns()):
+        names = [c.name for c in columns]
+        assert len(names) == len(set(names))
+        assert all(STATA_NAME.match(n) for n in names), [n for n in names if not STATA_NAME.match(n)]
+    cells = [c for c in report_columns() if c.path]
+    assert {c.path for c in cells} == set(cell_paths())
+    assert len(cells) == 2 * len(cell_paths())  # a level column beside every value column
+    for value, level in zip(cells[::2], cells[1::2], strict=True):
+        assert level.name == f"{value.name}_lv" and level.path == value.path
+    assert "applications.results.other.total.total" in cell_paths()  # both （六） variants
+    assert "applications.results.other.fee_unpaid.total" in cell_paths()
+    assert "proactive.procurement.amount_wan_yuan" in cell_paths()  # 2019 only
+    assert "proactive.regulations.newly_made" in cell_paths()
+
+
+def test_extract_cells_format_keeps_the_level_beside_the_doubtful_number(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(SHANGHAI), "--format", "cells"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [c.name for c in cell_columns()]
+    repealed = next(r for r in rows if r["cell_path"] == "proactive.regulations.repealed")
+    assert repealed["value"] == "235" and repealed["level"] == "chosen" and repealed["doubtful"] == "true"
+    assert repealed["unsure_reason"] and repealed["table"] == "二" and repealed["column_label"] == "本年废止件数"
+    read = next(r for r in rows if r["cell_path"] == "applications.new_requests.total")
+    assert read["level"] == "read" and read["value"] == "1295" and read["line"] and "1295" in read["quote"]
+
+    out = tmp_path / "one.csv"
+    assert runner.invoke(app, ["extract", str(SHANGHAI), "--format", "csv", "-o", str(out)]).exit_code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    wide = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(wide) == 1 and list(wide[0]) == [c.name for c in report_columns()]
+    assert wide[0]["t2_reg_rep"] == "235" and wide[0]["t2_reg_rep_lv"] == "chosen"
+    assert wide[0]["n_doubtful"] == "10" and wide[0]["status_zh"] == "未核实"
+
+
+def package(tmp_path: Path, paths: list[Path], manifest: Path | None = None) -> Path:
+    folder = tmp_path / "package"
+    loaded = read_manifest(manifest, [c.name for c in report_columns()]) if manifest else None
+    with PackageWriter(folder, loaded) as writer:
+        for path in paths:
+            writer.add(extract_file(path, Settings()).to_json())
+    return folder
+
+
+def test_package_reads_back_with_pandas_and_pyarrow_in_the_fixed_schema(tmp_path: Path) -> None:
+    folder = package(tmp_path, [SEED, SHANGHAI, SEED_2019])
+    table = pq.read_table(folder / "cells.parquet")
+    expected = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool"}
+    assert [(f.name, str(f.type)) for f in table.schema] == [(c.name, expected[c.type]) for c in cell_columns()]
+    cells = pd.read_parquet(folder / "cells.parquet")
+    doubtful = cells[cells["doubtful"]]
+    assert set(doubtful["source_file"]) == {str(SHANGHAI)}
+    assert (doubtful["level"].isin(["chosen", "unknown"])).all() and doubtful["unsure_reason"].notna().all()
+    from_csv = pd.read_csv(folder / "cells.csv", encoding="utf-8-sig")
+    assert list(from_csv.columns) == [c.name for c in cell_columns()] and len(from_csv) == len(cells)
+
+    reports = pd.read_parquet(folder / "reports.parquet")
+    assert list(reports.columns) == [c.name for c in report_columns()]
+    assert list(reports["format"]) == ["2021", "2021", "2019"]
+    row_2019 = reports.iloc[2]
+    assert pd.isna(row_2019["t2_reg_made_lv"]) is False and pd.isna(row_2019["t2_reg_force_lv"])  # 2021-only cell
+    assert list(reports["n_doubtful"]) == [0, 10, 0]
+
+
+def test_the_reports_columns_never_depend_on_the_batch(tmp_path: Path) -> None:
+    one = pd.read_csv(package(tmp_path / "a", [SEED_2019]) / "reports.csv", encoding="utf-8-sig")
+    other = pd.read_csv(package(tmp_path / "b", [PINGTAN, SEED]) / "reports.csv", encoding="utf-8-sig")
+    assert list(one.columns) == list(other.columns) == [c.name for c in report_columns()]
+
+
+def test_codebook_and_datapackage_cover_every_column(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("文件名,URL,Region Code\n000_27f8f84a704e59bd.txt,http://a,330100\n", encoding="utf-8")
+    folder = package(tmp_path, [SEED, SHANGHAI], manifest)
+    codebook = pd.read_csv(folder / "codebook.csv", encoding="utf-8-sig", keep_default_na=False)
+    for table in ("cells", "reports"):
+        header = pd.read_csv(folder / f"{table}.csv", encoding="utf-8-sig", nrows=0).columns
+        described = codebook[codebook["table"] == table]
+        assert list(described["name"]) == list(header)
+        assert (described["label_zh"] != "").all() and (described["label_en"] != "").all()
+        assert (described["type"].isin(["string", "integer", "number", "boolean"])).all()
+        assert all(len(n) <= 32 and STATA_NAME.match(n) for n in described["name"])
+    data = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in data["resources"] if "schema" in r}
+    assert fields["reports"] == [c for c in codebook[codebook["table"] == "reports"]["name"]]
+    assert "url" in fields["cells"] and "region_code" in fields["reports"]
+
+    reports = pd.read_csv(folder / "reports.csv", encoding="utf-8-sig", dtype=str)
+    assert list(reports["url"].fillna("")) == ["http://a", ""]
+    assert list(reports["region_code"].fillna("")) == ["330100", ""]
+    assert codebook[codebook["name"] == "region_code"]["label_zh"].iloc[0] == "Region Code"
+
+
+def test_duplicates_are_flagged(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SEED.read_bytes())
+    folder = tmp_path / "package"
+    with PackageWriter(folder) as writer:
+        for path in (SEED, copy, SHANGHAI):
+            writer.add(extract_file(path, Settings()).to_json())
+    assert [d["kind"] for d in writer.summary.duplicates] == ["sha256"]
+    reports = pd.read_csv(folder / "reports.csv", encoding="utf-8-sig", dtype=str)
+    assert reports["duplicate_of"].iloc[1] == reports["report_id"].iloc[0]
+    assert reports["report_id"].nunique() == 3
