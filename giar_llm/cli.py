@@ -330,14 +330,17 @@ def batch_command(
     max_tokens: MaxTokensOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
+    corrections: CorrectionsOption = None,
 ) -> None:
-    """对许多报告运行流程；可续跑；有文件失败时退出码 1。"""
+    """对许多报告运行流程；可续跑；有文件失败时退出码 1；OUT/corrections/ 中的更正每次都应用。"""
     from giar_llm.batch import expand_inputs, run_batch
     from giar_llm.batch_view import BatchProgress, print_batch_summary
+    from giar_llm.files import load_corrections
 
     _verbosity(verbose, quiet)
     output_folder(outdir)
     try:
+        kept = load_corrections(corrections) if corrections is not None else []
         settings = model_settings(
             backend,
             model,
@@ -353,10 +356,10 @@ def batch_command(
         if not paths:
             raise fail("没有匹配的输入文件")
         if log.getEffectiveLevel() >= logging.ERROR:
-            summary = run_batch(paths, outdir, settings, jobs=jobs)
+            summary = run_batch(paths, outdir, settings, jobs=jobs, corrections=kept)
         else:
             with BatchProgress(err, len(paths)) as progress:
-                summary = run_batch(paths, outdir, settings, jobs=jobs, on_result=progress.advance)
+                summary = run_batch(paths, outdir, settings, jobs=jobs, on_result=progress.advance, corrections=kept)
     except GiarError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

@@ -5,8 +5,9 @@ Planning and resume are in ``plan``, running the tasks in ``execute``, the batch
 Layout of ``outdir``::
 
     results/<name>.json   one result envelope per input (as ``extract`` writes it, on one line)
-    state/<name>.done     {"sha256": <content hash>, "config": <config key>, "result": <result file hash>},
-                          written after the result
+    state/<name>.done     {"sha256": <content hash>, "config": <config key>, "result": <result file hash>,
+                          "corrections": <digest of the corrections applied>}, written after the result
+    corrections/*.json    kept corrections from the review page (``giar-llm review``), applied on every run
     results.jsonl         every envelope, one per line, in input order (cross-year warnings added)
     reports.csv           one row per input: source, sha256, status, agency, year, format, violations,
                           warnings, error, then one column per cell path (UTF-8 with a BOM, for Excel)
@@ -27,6 +28,10 @@ a result that a power cut left empty or stale be redone rather than reused. The 
 fsync'ed. A failure that may not happen again (an unexpected exception, a dead worker, a model error, a
 ``failed`` envelope from a model backend) is recorded with ``"retry": true`` and redone on the next run;
 a file that can't be read (empty, binary, no table) is a final ``failed`` result and is skipped.
+
+Corrections: the files in ``corrections/`` (and those passed in) are applied to the inputs they were made
+on (by content hash), after reading; a correction made on an older version of an input's file name is
+reported in its warnings, not applied. A change in an input's corrections redoes it on the next run.
 
 Isolation: any exception for one file becomes a ``failed`` envelope with a one-line reason; a worker
 process that dies (out of memory, a crash in a parser) is retried alone and then recorded as failed.
@@ -52,10 +57,13 @@ from giar_llm.batch.execute import Outcome, run_tasks
 from giar_llm.batch.neighbours import revisit_with_neighbours
 from giar_llm.batch.outputs import FIXED_COLUMNS, write_outputs
 from giar_llm.batch.plan import BatchItem, BatchSummary, config_key, plan_batch, remove_stale_temporaries, result_name
-from giar_llm.files import write_json
+from giar_llm.core.corrections import Correction
+from giar_llm.files import load_corrections, write_json
 from giar_llm.inputs.listing import expand_inputs
 from giar_llm.llm.extraction import Extractor
 from giar_llm.settings import Settings
+
+CORRECTIONS_FOLDER = "corrections"
 
 __all__ = ["FIXED_COLUMNS", "BatchItem", "BatchSummary", "config_key", "expand_inputs", "result_name", "run_batch"]
 
@@ -67,6 +75,7 @@ def run_batch(
     jobs: int | None = None,
     on_result: Callable[[BatchItem], None] | None = None,
     extractor: Extractor | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> BatchSummary:
     """Extract every input into ``outdir`` (see the module docstring), resuming finished work.
 
@@ -81,7 +90,10 @@ def run_batch(
     state_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(results_dir, state_dir, outdir)
 
-    plan = plan_batch(inputs, outdir, settings)
+    kept = outdir / CORRECTIONS_FOLDER
+    if kept.is_dir():
+        corrections = [*corrections, *load_corrections(kept)]
+    plan = plan_batch(inputs, outdir, settings, corrections)
     summary = BatchSummary(outdir=outdir, total=len(plan.tasks), skipped=len(plan.resumed))
     if on_result is not None:
         for task, stored in plan.resumed:

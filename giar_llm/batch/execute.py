@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from giar_llm.batch.plan import Task
+from giar_llm.core.corrections import apply_corrections
 from giar_llm.core.envelope import Envelope
 from giar_llm.errors import InputError, ReportFormatError
 from giar_llm.files import atomic_file, dumps
@@ -61,6 +62,8 @@ def record(task: Task, envelope: Envelope, retry: bool) -> None:
         "status": envelope.status,
         "error": envelope.error,
     }
+    if task.corrections_key:
+        state["corrections"] = task.corrections_key
     if retry:
         state["retry"] = True
     _replace(Path(task.done), dumps(state, indent=None) + "\n")
@@ -71,6 +74,8 @@ def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Out
     try:
         envelope = extract_file(task.path, settings, extractor)
         retry = envelope.status == "failed" and settings.backend != "rules"
+        if task.corrections:
+            envelope = apply_corrections(envelope, task.corrections).envelope
     except Exception as exc:  # isolation: one bad file never stops the batch
         envelope = failed_envelope(task.path, _reason(exc), task.sha256)
         retry = not isinstance(exc, InputError | ReportFormatError)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import giar_llm
+from giar_llm.core.corrections import Correction, for_source
 from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import STATUSES
 from giar_llm.inputs.listing import list_inputs
@@ -88,6 +89,8 @@ class Task:
     result: str
     done: str
     config: str
+    corrections: tuple[Correction, ...] = ()  # kept corrections for this input (made on it, or on an older version)
+    corrections_key: str = ""  # their digest: a resumed result must have had the same applied
 
 
 @dataclass
@@ -147,6 +150,8 @@ def _resumable(task: Task) -> dict[str, Any] | None:
         return None
     if state.get("sha256") != task.sha256 or state.get("config") != task.config:
         return None
+    if state.get("corrections", "") != task.corrections_key:
+        return None
     try:
         data = Path(task.result).read_bytes()
     except OSError:
@@ -170,21 +175,38 @@ def remove_stale_temporaries(*folders: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def plan_batch(inputs: Sequence[Path | str], outdir: Path, settings: Settings) -> Plan:
-    """List the inputs (the output folder excluded), name their results, and find those that can be resumed."""
+def corrections_key(corrections: Sequence[Correction]) -> str:
+    """The digest of the corrections applied to one input, in order ("" for none)."""
+    if not corrections:
+        return ""
+    text = json.dumps([c.model_dump(mode="json") for c in corrections], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plan_batch(
+    inputs: Sequence[Path | str], outdir: Path, settings: Settings, corrections: Sequence[Correction] = ()
+) -> Plan:
+    """List the inputs (the output folder excluded), name their results, and find those that can be resumed.
+    Each input takes the kept corrections made on its content (or on an older version of the same file name,
+    to be reported, not applied); a change in them redoes the input."""
     results_dir, state_dir = outdir / "results", outdir / "state"
     config = config_key(settings)
     tasks: list[Task] = []
     for index, item in enumerate(list_inputs(inputs, exclude=outdir)):
         name = result_name(item.relative, item.path.resolve())
+        sha256 = _file_sha256(item.path)
+        matching, stale = for_source(corrections, sha256, str(item.path)) if corrections else ([], [])
+        mine = tuple(matching + stale)
         tasks.append(
             Task(
                 index=index,
                 path=str(item.path),
-                sha256=_file_sha256(item.path),
+                sha256=sha256,
                 result=str(results_dir / f"{name}.json"),
                 done=str(state_dir / f"{name}.done"),
                 config=config,
+                corrections=mine,
+                corrections_key=corrections_key(mine),
             )
         )
     todo: list[Task] = []
