@@ -522,6 +522,29 @@ def review_command(
         webbrowser.open(page.resolve().as_uri())
 
 
+@app.command("gold")
+def gold_command(
+    result: Annotated[Path, typer.Argument(help="复核过的结果文件（JSON）。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的标准答案文件，如 evals/gold/ID.json。")],
+    corrections: CorrectionsOption = None,
+) -> None:
+    """把复核过的结果写成标准答案文件，供 giar-llm eval 使用（每个单元格可信，勾稽关系已确认）。"""
+    from giar_llm.core.corrections import gold_file
+    from giar_llm.files import load_envelope, write_json
+
+    try:
+        envelope = with_corrections(load_envelope(result), corrections)
+    except GiarError as exc:
+        raise fail(str(exc)) from None
+    output_file(output)
+    gold, problems = gold_file(envelope)
+    if gold is None:
+        more = f"（另有 {len(problems) - 3} 处）" if len(problems) > 3 else ""
+        raise fail(f"{result}: 不能作为标准答案：{'；'.join(problems[:3])}{more}")
+    write_json(output, gold.model_dump(mode="json"))
+    out.print(f"标准答案已写入 {output}", markup=False)
+
+
 @app.command("version")
 def version_command() -> None:
     """显示版本号。"""

@@ -110,6 +110,16 @@ def load_report_file(path: Path) -> LoadedReport:
         raise ReportFormatError(f"{path}: not a valid report: {where}: {first['msg']}") from exc
 
 
+def load_envelope(path: Path) -> Envelope:
+    """A result envelope (any status) from a JSON file."""
+    try:
+        return Envelope.model_validate(read_json(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ReportFormatError(f"{path}: not a result envelope: {where}: {first['msg']}") from exc
+
+
 def load_gold(path: Path) -> GoldFile:
     try:
         return GoldFile.model_validate(read_json(path))

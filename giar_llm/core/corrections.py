@@ -18,9 +18,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from giar_llm.core.checker import check
-from giar_llm.core.envelope import Envelope, ReviewedCell
+from giar_llm.core.envelope import Envelope, ExpectedViolation, GoldFile, ReviewedCell
 from giar_llm.core.findings import HeuristicWarning
-from giar_llm.core.levels import DOUBTFUL, Level, covering
+from giar_llm.core.levels import DOUBTFUL, LEVEL_NAMES, Level, covering
 from giar_llm.core.paths import describe_cell, flatten
 from giar_llm.core.schema import parse_report, report_to_json
 from giar_llm.core.verdict import involved_cells, judge, status_of
@@ -180,6 +180,24 @@ def apply_corrections(envelope: Envelope, corrections: Sequence[Correction]) -> 
     result.status = status_of(checked, doubtful_cells | set(unsure))
     result.reviewed = bool(reviewed) and result.status in ("verified", "source_inconsistent")
     return Applied(result, applied, rejected)
+
+
+def gold_file(envelope: Envelope) -> tuple[GoldFile | None, list[str]]:
+    """A reviewed result as a gold file (its confirmed violations expected), or why it can't be one."""
+    if envelope.report is None:
+        return None, [f"没有报告：{envelope.error or envelope.status}"]
+    left = [p for p, level in envelope.levels.items() if level in DOUBTFUL]
+    problems = [f"{describe_cell(p)} 仍存疑（{LEVEL_NAMES[envelope.levels[p]]}）" for p in left]
+    problems += [f"{v.message}（尚未确认原文如此）" for v in envelope.violations if v.verdict != "source"]
+    if problems:
+        return None, problems
+    who = sorted({mark.reviewer for mark in envelope.reviews.values() if mark.reviewer})
+    notes = f"由复核结果生成：原文 {envelope.source.path}（sha256 {envelope.source.sha256}）"
+    notes += f"；人工复核 {len(envelope.reviews)} 个单元格" + (f"，复核人 {'、'.join(who)}" if who else "")
+    if not envelope.reviews:
+        notes += "；未经人工复核（读取器已核实）"
+    expected = [ExpectedViolation(check=v.check, cell=v.cell, row=v.row) for v in envelope.violations]
+    return GoldFile(report=envelope.report, expected_violations=expected, notes=notes), []
 
 
 def _texts(warnings: Iterable[HeuristicWarning]) -> set[str]:

@@ -6,11 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from giar_llm.core.envelope import Envelope
 from giar_llm.errors import InputError, ReportFormatError
-from giar_llm.files import read_json, write_text_atomic
+from giar_llm.files import load_envelope, write_text_atomic
 from giar_llm.inputs import LoadedInput, load_input
 from giar_llm.review.index import IndexRow, index_page, index_row
 from giar_llm.review.page import report_page, source_view
@@ -23,16 +21,6 @@ class Written:
     index: Path | None
     pages: list[Path]
     missing_sources: int
-
-
-def load_envelope(path: Path) -> Envelope:
-    data = read_json(path)
-    try:
-        return Envelope.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ReportFormatError(f"{path}: not a result envelope: {where}: {first['msg']}") from exc
 
 
 def find_source(envelope: Envelope, result: Path, source: Path | None = None) -> LoadedInput | None:
