@@ -31,7 +31,7 @@ from giar_llm.reader.meta import NARRATIVE_CELLS, narrative_warnings, read_meta
 from giar_llm.reader.normalize import compact, normalize
 from giar_llm.reader.prose import prose_statements
 from giar_llm.reader.reading import Reading
-from giar_llm.reader.rows import SPLIT_LIMIT, RowRead
+from giar_llm.reader.rows import RowRead
 from giar_llm.reader.tables import (
     TableRead,
     find,
@@ -173,7 +173,7 @@ def _header_unit(text: str, spec: RowSpec, start: int) -> str | None:
 def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: RowRead, text: str) -> None:
     if row.runs and row.unsure:
         reading.fused[spec.path] = (spec.fields, row.runs)
-        reading.splits[spec.path] = ([tuple(c) for c in row.candidates], len(row.candidates) < SPLIT_LIMIT)
+        reading.splits[spec.path] = ([tuple(c) for c in row.candidates], row.complete)
     zeros: list[str] = []
     for column, field in enumerate(spec.fields):
         path = f"{spec.path}.{field}"

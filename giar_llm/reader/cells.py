@@ -9,7 +9,7 @@ holds several cells is split with the table's arithmetic by :func:`split_runs`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -123,49 +123,224 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     return out
 
 
-def _parts(run: str, k: int) -> Iterator[list[int]]:
-    """Every way to cut a digit run into ``k`` numbers without leading zeros (a leading '-' signs the first)."""
-    sign = -1 if run.startswith("-") else 1
-    digits = run.lstrip("+-")
+# --------------------------------------------------------------------------- the digit-run splitter
 
-    def cut(rest: str, k: int, first: bool) -> Iterator[list[int]]:
-        if k == 1:
-            if rest and (rest == "0" or not rest.startswith("0")):
-                yield [int(rest) * (sign if first else 1)]
-            return
-        for i in range(1, len(rest) - k + 2):
-            head = rest[:i]
-            if head != "0" and head.startswith("0"):
-                break
-            value = int(head) * (sign if first else 1)
-            for tail in cut(rest[i:], k - 1, False):
-                yield [value, *tail]
-
-    yield from cut(digits, k, True)
+Sums = Sequence[tuple[int, int]]  # (first, total): values[first:total] add up to values[total]
+_MOD = 1000  # residues of sums are tracked modulo 1000: a number's last three digits
+_MOD_DIGITS = 3
+_FULL = (1 << _MOD) - 1
+STEP_BUDGET = 200_000
 
 
-def split_runs(runs: Sequence[str], n: int, accept: Callable[[list[int]], bool], limit: int = 64) -> list[list[int]]:
-    """Every split of the digit runs into exactly ``n`` numbers that ``accept`` takes (at most ``limit``).
+@dataclass(frozen=True)
+class Split:
+    """The splits found, in the order of their cuts; ``complete`` when every split is listed (fewer than
+    ``limit`` exist and the search finished within its step budget)."""
 
-    Each run keeps its order and yields at least one number. One solution: the split is unique; several:
-    ambiguous; none: no split satisfies the arithmetic.
+    solutions: list[list[int]]
+    complete: bool
+
+
+class _OutOfSteps(Exception):
+    pass
+
+
+class _Splitter:
+    """Cuts of the digits (each run's digits in order) into ``n`` numbers that satisfy ``sums``.
+
+    Dynamic programming over the digit positions: ``rest(i, p)`` is every way to make values ``i..`` from
+    the digits from position ``p``, memoised. A group of cells whose last is the sum of the others is cut
+    total first: for every place the total can stand, ``members`` cuts the digits before it into numbers
+    adding up to it, memoised on (position, count, remainder) and pruned by necessary conditions that
+    cost nothing to check: every member is at most the total (so has at most its digits), a number is
+    congruent to its digit sum modulo 9 whatever the cuts, and the remainder's last three digits must be
+    reachable by the digits left (a table of residues per position, as bit sets). The search is bounded by
+    the number of its states; ``STEP_BUDGET`` caps it anyway, and a search that reaches it is reported
+    incomplete rather than guessed.
     """
-    lengths = [len(r.lstrip("+-")) for r in runs]
-    if not runs or sum(lengths) < n or len(runs) > n:
-        return []
-    solutions: list[list[int]] = []
 
-    def assign(i: int, left: int, acc: list[int]) -> None:
-        if len(solutions) >= limit:
-            return
-        if i == len(runs):
-            if left == 0 and accept(acc):
-                solutions.append(acc)
-            return
-        remaining = len(runs) - i - 1
-        for k in range(1, min(lengths[i], left - remaining) + 1):
-            for parts in _parts(runs[i], k):
-                assign(i + 1, left - k, acc + parts)
+    def __init__(self, runs: Sequence[str], n: int, sums: Sums, limit: int, budget: int) -> None:
+        self.digits = "".join(r.lstrip("+-") for r in runs)
+        self.size = len(self.digits)
+        self.n, self.limit, self.budget = n, limit, budget
+        self.run_end = [0] * self.size
+        self.sign = [1] * self.size
+        pos = 0
+        for run in runs:
+            body = run.lstrip("+-")
+            self.run_end[pos : pos + len(body)] = [pos + len(body)] * len(body)
+            if run.startswith("-"):
+                self.sign[pos] = -1
+            pos += len(body)
+        self.signed = -1 in self.sign  # a negative member: the magnitude and modulo-9 bounds do not hold
+        self.nines = [0] * (self.size + 1)
+        for p, ch in enumerate(self.digits):
+            self.nines[p + 1] = self.nines[p] + int(ch)
+        self.values: dict[tuple[int, int], int] = {}
+        self.fewest = [0] * (self.size + 1)  # how few / how many numbers the digits from p can make
+        self.most = [0] * (self.size + 1)
+        for p in range(self.size - 1, -1, -1):
+            options = self.ends(p, self.size)
+            self.fewest[p] = 1 + min(self.fewest[b] for b in options)
+            self.most[p] = 1 + max(self.most[b] for b in options)
+        self.total_of: list[int | None] = [None] * n  # at a group's first cell: the index of its total
+        for first, total in sums:
+            self.total_of[first] = total
+        self.steps = 0
+        self.memo_rest: dict[tuple[int, int], list[list[int]]] = {}
+        self.memo_members: dict[tuple[int, int, int, int], list[list[int]]] = {}
+        self.memo_residues: dict[tuple[int, int, int], list[int]] = {}
 
-    assign(0, n, [])
-    return solutions
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.budget:
+            raise _OutOfSteps
+
+    def ends(self, p: int, stop: int) -> range:
+        """Where a number starting at p can end: within its run, no leading zero, not after ``stop``."""
+        last = min(self.run_end[p], stop)
+        if self.digits[p] == "0":
+            last = min(last, p + 1)
+        return range(p + 1, last + 1)
+
+    def value(self, a: int, b: int) -> int:
+        v = self.values.get((a, b))
+        if v is None:
+            v = self.values[(a, b)] = int(self.digits[a:b]) * self.sign[a]
+        return v
+
+    def fits(self, p: int, count: int) -> bool:
+        """Can the digits from p make exactly ``count`` numbers? (Every count between the fewest and the
+        most can: a number of two or more digits splits off its last digit.)"""
+        if p == self.size:
+            return count == 0
+        return self.fewest[p] <= count <= self.most[p]
+
+    def rest(self, i: int, p: int) -> list[list[int]]:
+        """Values ``i..n-1`` from the digits from ``p`` (at most ``limit`` ways)."""
+        key = (i, p)
+        found = self.memo_rest.get(key)
+        if found is not None:
+            return found
+        self.tick()
+        out: list[list[int]] = []
+        if i == self.n:
+            out = [[]] if p == self.size else []
+        elif (total := self.total_of[i]) is None:
+            for b in self.ends(p, self.size):
+                if self.fits(b, self.n - i - 1):
+                    head = self.value(p, b)
+                    out += ([head, *tail] for tail in self.rest(i + 1, b)[: self.limit - len(out)])
+                    if len(out) >= self.limit:
+                        break
+        else:
+            out = self.group(i, total, p)
+        self.memo_rest[key] = out
+        return out
+
+    def group(self, first: int, total: int, p: int) -> list[list[int]]:
+        """A group's members, its total at [t, e), then the values after it."""
+        k = total - first
+        out: list[list[int]] = []
+        for e in range(p + k + 1, self.size + 1):
+            if not self.fits(e, self.n - total - 1):
+                continue
+            tails: list[list[int]] | None = None
+            for t in range(e - 1, p + k - 1, -1):
+                if self.run_end[t] < e or (self.digits[t] == "0" and e - t > 1):
+                    continue  # digits[t:e] is not one number
+                goal = self.value(t, e)
+                heads = self.members(p, t, k, goal, self.size if self.signed else e - t)
+                if not heads:
+                    continue
+                if tails is None:
+                    tails = self.rest(total + 1, e)
+                if not tails:
+                    break
+                for head in heads:
+                    out += ([*head, goal, *tail] for tail in tails[: self.limit - len(out)])
+                    if len(out) >= self.limit:
+                        return out
+        return out
+
+    def members(self, p: int, t: int, k: int, goal: int, cap: int) -> list[list[int]]:
+        """Cuts of digits[p:t] into ``k`` numbers of at most ``cap`` digits adding up to ``goal``."""
+        key = (p, t, k, goal)
+        found = self.memo_members.get(key)
+        if found is not None:
+            return found
+        self.tick()
+        out: list[list[int]] = []
+        if k == 1:
+            if self.run_end[p] >= t and (self.digits[p] != "0" or t - p == 1) and self.value(p, t) == goal:
+                out = [[goal]]
+        elif k <= t - p <= k * cap and (self.signed or self.possible(p, t, k, goal, cap)):
+            fewer = self.residues(t, k - 1, cap)
+            for b in self.ends(p, min(t - k + 1, p + cap)):
+                v = self.value(p, b)
+                if v > goal and not self.signed:
+                    break
+                if (fewer[b] >> ((goal - v) % _MOD)) & 1:
+                    out += ([v, *tail] for tail in self.members(b, t, k - 1, goal - v, cap)[: self.limit - len(out)])
+                    if len(out) >= self.limit:
+                        break
+        self.memo_members[key] = out
+        return out
+
+    def possible(self, p: int, t: int, k: int, goal: int, cap: int) -> bool:
+        """Necessary for ``k`` non-negative numbers cut from digits[p:t] to add up to ``goal``."""
+        if goal < 0 or (goal - (self.nines[t] - self.nines[p])) % 9:
+            return False
+        digits = t - p
+        if digits > k * len(str(goal)) or goal >= k * 10 ** (digits - k + 1):
+            return False
+        return bool((self.residues(t, k, cap)[p] >> (goal % _MOD)) & 1)
+
+    def residues(self, t: int, k: int, cap: int) -> list[int]:
+        """For each start p: the sums of digits[p:t] cut into ``k`` numbers of at most ``cap`` digits,
+        modulo 1000, as a bit set."""
+        key = (t, k, cap)
+        table = self.memo_residues.get(key)
+        if table is not None:
+            return table
+        table = [0] * (t + 1)
+        digits, run_end, sign = self.digits, self.run_end, self.sign
+        if k == 1:
+            for p in range(max(0, t - cap), t):
+                if run_end[p] >= t and (digits[p] != "0" or t - p == 1):
+                    table[p] = 1 << (int(digits[max(p, t - _MOD_DIGITS) : t]) * sign[p] % _MOD)
+        else:
+            fewer = self.residues(t, k - 1, cap)
+            for p in range(t - k, max(0, t - k * cap) - 1, -1):
+                self.tick()
+                bits = 0
+                for b in self.ends(p, min(t - k + 1, p + cap)):
+                    if after := fewer[b]:
+                        shift = int(digits[max(p, b - _MOD_DIGITS) : b]) * sign[p] % _MOD
+                        bits |= ((after << shift) | (after >> (_MOD - shift))) & _FULL
+                table[p] = bits
+        self.memo_residues[key] = table
+        return table
+
+
+def split_runs(runs: Sequence[str], n: int, sums: Sums = (), limit: int = 64, budget: int | None = None) -> Split:
+    """The splits of the digit runs into exactly ``n`` numbers for which every ``sums`` group adds up.
+
+    Each run keeps its order and yields at least one number; no number has a leading zero; a leading
+    '-' signs a run's first number. One solution: the split is unique; several: ambiguous (at most
+    ``limit`` listed, in the order of their cuts); none: no split satisfies the arithmetic.
+    """
+    bodies = [r.lstrip("+-") for r in runs]
+    if not runs or len(runs) > n or not all(bodies) or sum(map(len, bodies)) < n:
+        return Split([], True)
+    splitter = _Splitter(runs, n, sums, limit, STEP_BUDGET if budget is None else budget)
+    try:
+        found = splitter.rest(0, 0)
+    except _OutOfSteps:
+        return Split([], False)
+    return Split(sorted(found[:limit], key=_lengths), len(found) < limit)
+
+
+def _lengths(values: list[int]) -> list[int]:
+    """The digit lengths of a split's numbers: ordering by them lists splits in the order of their cuts."""
+    return [len(str(abs(v))) for v in values]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from giar_llm.reader.cells import Atom, split_runs
+from giar_llm.reader.cells import Atom, Sums, split_runs
 
 Number = int | float
 SPLIT_LIMIT = 64  # splits listed per row; a row with this many may have more
@@ -25,6 +25,7 @@ class RowRead:
     surplus: list[Atom] = field(default_factory=list)  # numbers beyond the row's width
     zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
     split: bool = False
+    complete: bool = True  # ``candidates`` lists every split
 
     @classmethod
     def missing(cls, width: int, reason: str) -> RowRead:
@@ -86,15 +87,14 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
 def resolve(
     atoms: list[Atom],
     width: int,
-    accept: Callable[[list[int]], bool],
+    sums: Sums,
     has_total: bool,
-    checked: bool = True,
     lines: int | None = None,
 ) -> RowRead:
     """Read ``width`` cells from a region's atoms.
 
     In order: exactly ``width`` numbers; numbers and delimited blanks making ``width`` cells; digit runs
-    split by the row's arithmetic (unique, or candidates when ambiguous); else the numbers placed in the
+    split by the row's arithmetic ``sums`` (unique, or candidates when ambiguous); else the numbers placed in the
     leading columns (and the last in 总计), flagged unsure because blank cells were not delimited.
     """
     values = [a for a in atoms if a.is_value]
@@ -119,18 +119,25 @@ def resolve(
     runs = [a for a in values if not a.delimited]
     digits = sum(len(a.text.lstrip("+-")) for a in values)
     if runs and all(a.is_integer for a in values) and digits >= width:
-        limit = SPLIT_LIMIT
-        solutions = split_runs([a.text for a in values], width, accept, limit=limit)
-        if len(solutions) == 1:
+        split = split_runs([a.text for a in values], width, sums, limit=SPLIT_LIMIT)
+        solutions = split.solutions
+        if len(solutions) == 1 and split.complete:
             return RowRead(list(solutions[0]), _run_spans(values, solutions[0]), split=True)
-        if len(solutions) > 1:
+        if solutions or not split.complete:
             shown = " / ".join(",".join(map(str, s)) for s in solutions[:4])
+            judged = "均符合勾稽关系" if sums else "（此表无勾稽关系可判）"
+            unsure = (
+                f"连写数字有{'' if split.complete else '至少'} {len(solutions)} 种拆分{judged}：{shown}"
+                if solutions
+                else "连写数字过长，拆分未能在限定步数内穷尽，不作猜测"
+            )
             return RowRead(
                 [None] * width,
                 [None] * width,
-                unsure=f"连写数字有{'至少' if len(solutions) >= limit else ''} {len(solutions)} 种拆分{'均符合勾稽关系' if checked else '（此表无勾稽关系可判）'}：{shown}",
+                unsure=unsure,
                 candidates=solutions,
                 runs=[a.text for a in values],
+                complete=split.complete,
             )
     if not values:
         return RowRead.missing(width, "该行未读到数字")

@@ -104,17 +104,9 @@ def read_rows(
         region_end = max(loc.key.end(), ends[id(loc)])
         region = atoms(text, loc.key.end(), region_end)
         has_total = spec.fields[-1] == "total"
-        accept = _row_total if has_total else _anything
+        sums = ((0, spec.width - 1),) if has_total else ()
         lines = text.count("\n", loc.key.end(), region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
-        table.rows[spec.path] = resolve(region, spec.width, accept, has_total, checked=has_total, lines=lines)
-
-
-def _row_total(values: list[int]) -> bool:
-    return sum(values[:-1]) == values[-1]
-
-
-def _anything(values: list[int]) -> bool:
-    return True
+        table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines)
 
 
 def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
@@ -204,8 +196,8 @@ def flag_numbers_before_labels(text: str, start: int, first_label: int, table: T
 def _resolve_across_rows(table: TableRead, limit: int = 20000) -> None:
     """Rows whose digit runs split several ways: keep the combination the column checks accept, if unique."""
     ambiguous = [path for path, row in table.rows.items() if len(row.candidates) > 1]
-    if not ambiguous:
-        return
+    if not ambiguous or not all(table.rows[p].complete for p in ambiguous):
+        return  # a unique fit among incomplete lists would prove nothing
     sizes = [len(table.rows[p].candidates) for p in ambiguous]
     total = 1
     for size in sizes:
@@ -252,9 +244,5 @@ def _columns_hold(values: dict[str, list[int | float | None]]) -> bool:
 def read_flat(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
     """A table printed as one row of numbers after its headers (表四: 15 numbers)."""
     region = atoms(text, start, end)
-    groups = spec.width // 5
-
-    def accept(values: list[int]) -> bool:
-        return all(sum(values[g * 5 : g * 5 + 4]) == values[g * 5 + 4] for g in range(groups))
-
-    return resolve(region, spec.width, accept, has_total=False)
+    sums = tuple((g * 5, g * 5 + 4) for g in range(spec.width // 5))  # each group's fifth cell is its total
+    return resolve(region, spec.width, sums, has_total=False)
