@@ -1,4 +1,5 @@
-"""The batch in the terminal (rich): a progress bar with counts by status and an ETA, and the final summary."""
+"""The batch in the terminal (rich): a progress bar with counts by status and an ETA (plain progress lines
+when standard error is a file or a pipe), and the final summary, which names the failed and unverified files."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from giar_llm.batch import BatchItem, BatchSummary
-from giar_llm.core.envelope import STATUSES
+from giar_llm.core.envelope import STATUS_NAMES, STATUSES
 
 STATUS_STYLES = {
     "verified": "green",
@@ -26,12 +28,8 @@ STATUS_STYLES = {
     "unverified": "yellow",
     "failed": "red",
 }
-STATUS_LABELS = {
-    "verified": "已核验",
-    "source_inconsistent": "原文不平",
-    "unverified": "未核验",
-    "failed": "失败",
-}
+STATUS_LABELS = STATUS_NAMES
+LISTED = 20  # files named in the terminal summary per list; summary.json names them all
 
 __all__ = ["BatchProgress", "print_batch_summary"]
 
@@ -42,8 +40,10 @@ class BatchProgress:
     def __init__(self, console: Console, total: int) -> None:
         self.console = console
         self.total = total
+        self.done = 0
         self.counts: Counter[str] = Counter()
         self.skipped = 0
+        self.plain = not console.is_terminal  # a log file gets one line per file, not a bar drawn at the end
         self.progress = Progress(
             TextColumn("[bold]批处理"),
             BarColumn(),
@@ -58,6 +58,8 @@ class BatchProgress:
         self.task: TaskID | None = None
 
     def __enter__(self) -> BatchProgress:
+        if self.plain:
+            return self
         self.progress.start()
         self.task = self.progress.add_task("batch", total=self.total, counts=self._counts())
         return self
@@ -68,12 +70,21 @@ class BatchProgress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.progress.stop()
+        if not self.plain:
+            self.progress.stop()
 
     def advance(self, item: BatchItem) -> None:
         self.counts[item.status] += 1
         self.skipped += item.skipped
-        if self.task is not None:
+        self.done += 1
+        if self.plain:
+            how = "续用" if item.skipped else f"{item.seconds:.2f} 秒"
+            reason = f"：{item.error}" if item.error else ""
+            line = (
+                f"[{self.done}/{self.total}] {item.path} {STATUS_NAMES.get(item.status, item.status)}（{how}）{reason}"
+            )
+            self.console.print(Text(line), soft_wrap=True)
+        elif self.task is not None:
             self.progress.update(self.task, advance=1, counts=self._counts())
 
     def _counts(self) -> str:
@@ -91,7 +102,7 @@ def print_batch_summary(console: Console, summary: BatchSummary) -> None:
     for status in STATUSES:
         count = summary.statuses.get(status, 0)
         style = STATUS_STYLES[status] if count else "dim"
-        statuses.add_row(f"[{style}]{status}（{STATUS_LABELS[status]}）[/]", str(count))
+        statuses.add_row(Text(f"{STATUS_LABELS[status]}（{status}）", style=style), str(count))
     statuses.add_row("其中续用上次结果", str(summary.skipped), style="dim")
     console.print(statuses)
 
@@ -113,4 +124,29 @@ def print_batch_summary(console: Console, summary: BatchSummary) -> None:
     run.add_row("警告（含跨年度）", f"{summary.warnings}（{summary.cross_year_warnings}）")
     run.add_row("用时", f"{summary.seconds:.1f} 秒")
     console.print(run)
-    console.print(f"输出目录：{summary.outdir}")
+    for title, files in (
+        ("失败的文件", summary.failed_files),
+        ("未核实的文件（有存疑单元格）", summary.unverified_files),
+    ):
+        _name_files(console, title, files)
+    if summary.not_reports:
+        _name_files(console, "不是报告的文件（按扩展名跳过）", summary.not_reports)
+    for duplicate in summary.duplicates[:LISTED]:
+        kind = "内容相同" if duplicate["kind"] == "sha256" else "机关与年度相同"
+        console.print(Text(f"! 疑似重复：{duplicate['source']}（{kind}，与报告 {duplicate['duplicate_of']}）"))
+    console.print(
+        Text(
+            f"数据：cells.csv（{summary.cells} 个单元格，其中存疑 {summary.doubtful_cells}）、reports.csv、codebook.csv"
+        )
+    )
+    console.print(Text(f"输出目录：{summary.outdir}"))
+
+
+def _name_files(console: Console, title: str, files: list[str]) -> None:
+    if not files:
+        return
+    console.print(Text(f"{title}（{len(files)}）：", style="bold"))
+    for path in files[:LISTED]:
+        console.print(Text(f"  {path}"))
+    if len(files) > LISTED:
+        console.print(Text(f"  ……另有 {len(files) - LISTED} 个，见 summary.json"))

@@ -315,7 +315,17 @@ def _write_tables(envelope: Envelope, text: str | None, view: ExtractFormat, out
 @app.command("batch")
 def batch_command(
     inputs: Annotated[list[str], typer.Argument(help="文件、文件夹或通配符。")],
-    outdir: Annotated[Path, typer.Option("-o", "--out", help="输出文件夹（results/、JSONL、CSV、Parquet）。")],
+    outdir: Annotated[Path, typer.Option("-o", "--out", help="输出文件夹（results/、JSONL、数据表、Parquet）。")],
+    include: Annotated[
+        list[str] | None, typer.Option(help="只处理匹配此通配符的文件（文件名或路径，可多次给出）。")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option(help="跳过匹配此通配符的文件（文件名或路径，可多次给出）。")
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="清单 CSV：按文件名把其中的列（网址、地区代码……）并入每张数据表。", show_default=False),
+    ] = None,
     backend: BackendOption = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
@@ -332,13 +342,16 @@ def batch_command(
     quiet: QuietOption = False,
     corrections: CorrectionsOption = None,
 ) -> None:
-    """对许多报告运行流程；可续跑；有文件失败时退出码 1；OUT/corrections/ 中的更正每次都应用。"""
-    from giar_llm.batch import expand_inputs, run_batch
+    """对许多报告运行流程，写出结果与数据表；可续跑；有文件失败时退出码 1；OUT/corrections/ 中的更正每次都应用。"""
+    from giar_llm.batch import run_batch, select_inputs
     from giar_llm.batch_view import BatchProgress, print_batch_summary
     from giar_llm.files import load_corrections
 
     _verbosity(verbose, quiet)
     output_folder(outdir)
+    if manifest is not None and not manifest.is_file():
+        raise fail(f"--manifest {manifest}: 没有这个文件")
+    include, exclude = include or [], exclude or []
     try:
         kept = load_corrections(corrections) if corrections is not None else []
         settings = model_settings(
@@ -352,14 +365,23 @@ def batch_command(
             max_tokens,
             concurrency=concurrency,
         )
-        paths = expand_inputs(inputs, exclude=outdir)
-        if not paths:
+        selection = select_inputs(inputs, outdir, include, exclude)
+        for path in selection.not_reports:
+            log.warning("跳过 %s：扩展名不是报告（.txt .md .html .pdf .docx 等）", path)
+        if not selection.files:
             raise fail("没有匹配的输入文件")
+        options: dict[str, Any] = {
+            "jobs": jobs,
+            "include": include,
+            "exclude": exclude,
+            "manifest": manifest,
+            "corrections": kept,
+        }
         if log.getEffectiveLevel() >= logging.ERROR:
-            summary = run_batch(paths, outdir, settings, jobs=jobs, corrections=kept)
+            summary = run_batch(inputs, outdir, settings, **options)
         else:
-            with BatchProgress(err, len(paths)) as progress:
-                summary = run_batch(paths, outdir, settings, jobs=jobs, on_result=progress.advance, corrections=kept)
+            with BatchProgress(err, len(selection.files)) as progress:
+                summary = run_batch(inputs, outdir, settings, on_result=progress.advance, **options)
     except GiarError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

@@ -84,7 +84,7 @@ def read_manifest(path: Path, reserved: Iterable[str] = ()) -> Manifest:
     for i, name in enumerate(header):
         if i == key:
             continue
-        short = stata_name(name, taken)
+        short = stata_name(name, taken, fallback=f"manifest_{i + 1}")
         taken.add(short)
         columns.append(Column(short, name, name, "string"))
     manifest = Manifest(columns=columns)

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from giar_llm.batch import FIXED_COLUMNS, BatchItem, execute, expand_inputs, run_batch
+from giar_llm.batch import BatchItem, execute, expand_inputs, run_batch
 from giar_llm.core.envelope import Envelope, Source
 from giar_llm.core.schema import empty_report
+from giar_llm.core.tabular import report_columns
 from giar_llm.settings import Settings
 
 from .conftest import REPORTS, ROOT
@@ -74,18 +75,19 @@ def test_a_batch_isolates_bad_files_and_writes_every_output(tmp_path: Path) -> N
     with (outdir / "reports.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 6
-    assert list(rows[0])[:9] == list(FIXED_COLUMNS)
-    assert "applications.results.total_processed.total" in rows[0]
-    by_name = {Path(r["source"]).name: r for r in rows}
+    assert list(rows[0]) == [c.name for c in report_columns()]
+    by_name = {Path(r["source_file"]).name: r for r in rows}
     assert by_name["000_27f8f84a704e59bd.txt"]["agency"] == "盐仓街道"
+    assert by_name["000_27f8f84a704e59bd.txt"]["t3_totproc_tot_lv"] == "read"
     inconsistent = "001_804bc5c71be8d781.txt"
-    assert by_name[inconsistent]["violations"] == str(len(results[inconsistent]["violations"]))
+    assert by_name[inconsistent]["n_violations"] == str(len(results[inconsistent]["violations"]))
     assert by_name["empty.txt"]["status"] == "failed" and by_name["empty.txt"]["error"]
 
     written = json.loads((outdir / "summary.json").read_text(encoding="utf-8"))
     assert written["statuses"]["failed"] == 3 and written["failed"] == 3 and written["skipped"] == 0
     assert sum(written["statuses"].values()) == 6
     assert written["violations"] == summary.violations
+    assert sorted(Path(p).name for p in written["failed_files"]) == ["empty.txt", "garbage.bin", "prose.txt"]
     pyarrow = pytest.importorskip("pyarrow.parquet")
     table = pyarrow.read_table(outdir / "reports.parquet")
     assert table.num_rows == 6 and table.column_names == list(rows[0])

@@ -9,9 +9,12 @@ Layout of ``outdir``::
                           "corrections": <digest of the corrections applied>}, written after the result
     corrections/*.json    kept corrections from the review page (``giar-llm review``), applied on every run
     results.jsonl         every envelope, one per line, in input order (cross-year warnings added)
-    reports.csv           one row per input: source, sha256, status, agency, year, format, violations,
-                          warnings, error, then one column per cell path (UTF-8 with a BOM, for Excel)
-    reports.parquet       the same table, when pyarrow is installed
+    cells.csv             the data package (``giar_llm.datapackage``, columns in ``core.tabular``): one row
+    cells.parquet         per report and cell, with its evidence level, reason, quote and line;
+    reports.csv           one row per input with a fixed column set (every cell of both formats, each
+    reports.parquet       value beside its level); codebook.csv and datapackage.json describe every column;
+    codebook.csv          CSV is UTF-8 with a BOM (for Excel), Parquet is written when pyarrow is installed
+    datapackage.json
     cross_year.json       the cross-year warnings by source path (see ``core.cross_year``)
     summary.json          counts by status, violations by check, model accounting, timings
 
@@ -55,9 +58,20 @@ from pathlib import Path
 
 from giar_llm.batch.execute import Outcome, run_tasks
 from giar_llm.batch.neighbours import revisit_with_neighbours
-from giar_llm.batch.outputs import FIXED_COLUMNS, write_outputs
-from giar_llm.batch.plan import BatchItem, BatchSummary, config_key, plan_batch, remove_stale_temporaries, result_name
+from giar_llm.batch.outputs import write_outputs
+from giar_llm.batch.plan import (
+    BatchItem,
+    BatchSummary,
+    Selection,
+    config_key,
+    plan_batch,
+    remove_stale_temporaries,
+    result_name,
+    select_inputs,
+)
 from giar_llm.core.corrections import Correction
+from giar_llm.core.tabular import report_columns
+from giar_llm.datapackage import read_manifest
 from giar_llm.files import load_corrections, write_json
 from giar_llm.inputs.listing import expand_inputs
 from giar_llm.llm.extraction import Extractor
@@ -65,7 +79,16 @@ from giar_llm.settings import Settings
 
 CORRECTIONS_FOLDER = "corrections"
 
-__all__ = ["FIXED_COLUMNS", "BatchItem", "BatchSummary", "config_key", "expand_inputs", "result_name", "run_batch"]
+__all__ = [
+    "BatchItem",
+    "BatchSummary",
+    "Selection",
+    "config_key",
+    "expand_inputs",
+    "result_name",
+    "run_batch",
+    "select_inputs",
+]
 
 
 def run_batch(
@@ -76,14 +99,19 @@ def run_batch(
     on_result: Callable[[BatchItem], None] | None = None,
     extractor: Extractor | None = None,
     corrections: Sequence[Correction] = (),
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    manifest: Path | None = None,
 ) -> BatchSummary:
     """Extract every input into ``outdir`` (see the module docstring), resuming finished work.
 
     ``jobs`` (default: the CPU count) is the number of worker processes for the ``rules`` backend; the
     model backends use ``settings.concurrency`` threads. ``extractor`` (a fake model in tests) runs in
-    threads, or inline for ``rules``.
+    threads, or inline for ``rules``. ``include``/``exclude`` are globs on the file name or path; ``manifest``
+    is a CSV of the user's own columns, joined on file name into the data package.
     """
     started = time.perf_counter()
+    user_columns = read_manifest(manifest, [c.name for c in report_columns()]) if manifest is not None else None
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     results_dir, state_dir = outdir / "results", outdir / "state"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -93,8 +121,10 @@ def run_batch(
     kept = outdir / CORRECTIONS_FOLDER
     if kept.is_dir():
         corrections = [*corrections, *load_corrections(kept)]
-    plan = plan_batch(inputs, outdir, settings, corrections)
+    selection = select_inputs(inputs, outdir, include, exclude)
+    plan = plan_batch(selection, outdir, settings, corrections)
     summary = BatchSummary(outdir=outdir, total=len(plan.tasks), skipped=len(plan.resumed))
+    summary.not_reports = selection.not_reports
     if on_result is not None:
         for task, stored in plan.resumed:
             on_result(
@@ -115,7 +145,7 @@ def run_batch(
     revisit_with_neighbours(plan.tasks, settings, extractor, recomputed)
 
     summary.recomputed = len(recomputed)
-    write_outputs(plan.tasks, recomputed, outdir, summary)
+    write_outputs(plan.tasks, recomputed, outdir, summary, user_columns)
     summary.seconds = time.perf_counter() - started
     write_json(outdir / "summary.json", summary.to_json())
     return summary

@@ -6,6 +6,7 @@ and the result file still has the digest the ``.done`` recorded (see the package
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import re
@@ -18,11 +19,23 @@ import giar_llm
 from giar_llm.core.corrections import Correction, for_source
 from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import STATUSES
-from giar_llm.inputs.listing import list_inputs
+from giar_llm.inputs import REPORT_SUFFIXES
+from giar_llm.inputs.listing import InputFile, list_inputs
 from giar_llm.prompts import prompt_version
 from giar_llm.settings import Settings
 
-__all__ = ["BatchItem", "BatchSummary", "Plan", "Task", "config_key", "plan_batch", "read_json", "result_name"]
+__all__ = [
+    "BatchItem",
+    "BatchSummary",
+    "Plan",
+    "Selection",
+    "Task",
+    "config_key",
+    "plan_batch",
+    "read_json",
+    "result_name",
+    "select_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,13 @@ class BatchSummary:
     skipped: int = 0
     recomputed: int = 0
     parquet: bool = False
+    failed_files: list[str] = field(default_factory=list)
+    unverified_files: list[str] = field(default_factory=list)
+    not_reports: list[str] = field(default_factory=list)  # skipped by extension, with a note
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    cells: int = 0
+    doubtful_cells: int = 0
+    manifest_unmatched: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -76,6 +96,13 @@ class BatchSummary:
             "recomputed": self.recomputed,
             "failed": self.failed,
             "parquet": self.parquet,
+            "failed_files": self.failed_files,
+            "unverified_files": self.unverified_files,
+            "not_reports": self.not_reports,
+            "duplicates": self.duplicates,
+            "cells": self.cells,
+            "doubtful_cells": self.doubtful_cells,
+            "manifest_unmatched": self.manifest_unmatched,
         }
 
 
@@ -183,16 +210,55 @@ def corrections_key(corrections: Sequence[Correction]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@dataclass
+class Selection:
+    """The input files of a batch, and the files found in a folder or by a glob that are not reports by name."""
+
+    files: list[InputFile]
+    not_reports: list[str]
+
+
+def _matches(item: InputFile, pattern: str) -> bool:
+    relative = item.relative.as_posix()
+    below = Path(*item.relative.parts[1:]).as_posix() if len(item.relative.parts) > 1 else relative
+    return any(fnmatch.fnmatch(text, pattern) for text in (item.path.name, relative, below, item.path.as_posix()))
+
+
+def select_inputs(
+    inputs: Sequence[Path | str], outdir: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> Selection:
+    """The inputs (the output folder left out), narrowed by the ``include``/``exclude`` globs (file name or
+    path); a file a folder or glob turned up whose extension is not a report's is set aside, not failed.
+    A file named on its own is always taken."""
+    named = {Path(i).absolute() for i in inputs if not Path(i).is_dir() and not set("*?[") & set(str(i))}
+    files: list[InputFile] = []
+    not_reports: list[str] = []
+    for item in list_inputs(inputs, exclude=outdir):
+        if include and not any(_matches(item, g) for g in include):
+            continue
+        if any(_matches(item, g) for g in exclude):
+            continue
+        if item.path.absolute() not in named and item.path.suffix.lower() not in REPORT_SUFFIXES:
+            not_reports.append(str(item.path))
+            continue
+        files.append(item)
+    return Selection(files, not_reports)
+
+
 def plan_batch(
-    inputs: Sequence[Path | str], outdir: Path, settings: Settings, corrections: Sequence[Correction] = ()
+    inputs: Sequence[Path | str] | Selection,
+    outdir: Path,
+    settings: Settings,
+    corrections: Sequence[Correction] = (),
 ) -> Plan:
-    """List the inputs (the output folder excluded), name their results, and find those that can be resumed.
+    """Name the results of the inputs (a selection, or paths to select from) and find those that can be resumed.
     Each input takes the kept corrections made on its content (or on an older version of the same file name,
     to be reported, not applied); a change in them redoes the input."""
     results_dir, state_dir = outdir / "results", outdir / "state"
     config = config_key(settings)
     tasks: list[Task] = []
-    for index, item in enumerate(list_inputs(inputs, exclude=outdir)):
+    selection = inputs if isinstance(inputs, Selection) else select_inputs(inputs, outdir)
+    for index, item in enumerate(selection.files):
         name = result_name(item.relative, item.path.resolve())
         sha256 = _file_sha256(item.path)
         matching, stale = for_source(corrections, sha256, str(item.path)) if corrections else ([], [])

@@ -296,11 +296,14 @@ def codebook(extra: Sequence[Column] = ()) -> list[dict[str, str]]:
     return rows
 
 
-def stata_name(text: str, taken: Iterable[str] = ()) -> str:
-    """A Stata-safe name for a column the user brought (a manifest header), unique among ``taken``."""
+def stata_name(text: str, taken: Iterable[str] = (), fallback: str = "manifest") -> str:
+    """A Stata-safe name for a column the user brought (a manifest header), unique among ``taken``;
+    ``fallback`` when the header has no Latin letters or digits (its own words stay in the labels)."""
     base = re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()).strip("_")
-    if not base or not base[0].isalpha():
-        base = f"m_{base}" if base else "m"
+    if not base:
+        base = fallback
+    elif not base[0].isalpha():
+        base = f"m_{base}"
     base = base[:32]
     used = set(taken)
     name, n = base, 1

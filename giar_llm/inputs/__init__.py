@@ -14,10 +14,13 @@ from giar_llm.errors import InputError
 from giar_llm.inputs.html import load_html, looks_like_html
 from giar_llm.inputs.text import decode, text_document
 
-__all__ = ["LoadedInput", "detect_kind", "load_bytes", "load_input"]
+__all__ = ["REPORT_SUFFIXES", "LoadedInput", "detect_kind", "load_bytes", "load_input"]
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+# what a report file is called: a batch takes these from folders and globs and notes the rest
+# (.doc and .wps too, so the user hears they need saving as .docx or PDF)
+REPORT_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".doc", ".wps"}) | HTML_SUFFIXES | MARKDOWN_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 

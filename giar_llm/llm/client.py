@@ -12,6 +12,7 @@ reads without a model doesn't pay their start-up.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
 T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger(__name__)  # -v: every request sent, retried, or answered from the cache
 
 
 @cache
@@ -179,6 +181,7 @@ class ModelClient:
             raw = self._send(request)
         else:
             self.accounting.cache_hits += 1
+            log.info("缓存命中：%s %s（不发送请求）", self.endpoint.model, response_model.__name__)
         completion = ChatCompletion.model_validate(raw)
         choice = completion.choices[0] if completion.choices else None
         content = _content_of(completion)
@@ -209,6 +212,7 @@ class ModelClient:
             wait=_wait,
             sleep=self.sleep,
             reraise=True,
+            before_sleep=_log_retry,
         )
         result: dict[str, Any] = retrying(self._send_once, request)
         return result
@@ -218,6 +222,12 @@ class ModelClient:
 
         started = time.perf_counter()
         self.accounting.calls += 1
+        log.info(
+            "发送请求：%s @ %s（%d 条消息）",
+            self.endpoint.model,
+            self.endpoint.base_url,
+            len(request.get("messages", [])),
+        )
         try:
             completion = self.sdk.chat.completions.create(**request)
         except openai.OpenAIError as exc:
@@ -230,6 +240,12 @@ class ModelClient:
             self.accounting.tokens.completion += completion.usage.completion_tokens or 0
         data: dict[str, Any] = completion.model_dump(mode="json", exclude_unset=True)
         return data
+
+
+def _log_retry(state: Any) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    log.info("重试（第 %d 次失败：%s），%.1f 秒后再发", state.attempt_number, exc, wait)
 
 
 def _content_of(completion: ChatCompletion) -> str:

@@ -129,3 +129,14 @@ def test_error_table_covers_every_openai_error() -> None:
         ).retry_after
         == 3.0
     )  # type: ignore[attr-defined]
+
+
+def test_requests_retries_and_cache_hits_are_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="giar_llm")
+    model_client = client(tmp_path, cache=True)
+    with recorder().use_cassette("client_rate_limited"):
+        model_client.structured(messages(TABLE4), response_model("四", "2021", False))
+    with recorder().use_cassette("client_rate_limited", allow_playback_repeats=True):
+        model_client.structured(messages(TABLE4), response_model("四", "2021", False))
+    text = caplog.text
+    assert text.count("发送请求：") == 2 and "重试（第 1 次失败" in text and "缓存命中" in text
