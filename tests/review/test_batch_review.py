@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from giar_llm.core.corrections import CorrectionsFile
 from giar_llm.files import write_json
 from giar_llm.pipeline import extract_file
 from giar_llm.review.build import review
+from giar_llm.review.index import index_page, index_row
 from giar_llm.settings import Settings
 
 from ..conftest import REPORTS
@@ -78,19 +80,40 @@ def test_the_batch_index_lists_sorts_filters_and_links(tmp_path: Path) -> None:
         console = Console(page)
         page.goto(written.index.as_uri())
         page.wait_for_selector("body[data-rendered-ms]")
-        assert page.locator("#rows tr").count() == len(NAMES) + 1
+        assert page.locator("#rows tr.r").count() == len(NAMES) + 1
         page.select_option("#status-filter", "unverified")
-        assert page.locator("#rows tr").count() == 2
+        assert page.locator("#rows tr.r").count() == 2
         page.select_option("#status-filter", "")
         page.fill("#filter", "上海")
-        page.wait_for_function("document.querySelectorAll('#rows tr').length === 1")
+        page.wait_for_function("document.querySelectorAll('#rows tr.r').length === 1")
         page.fill("#filter", "")
-        page.wait_for_function(f"document.querySelectorAll('#rows tr').length === {len(NAMES) + 1}")
+        page.wait_for_function(f"document.querySelectorAll('#rows tr.r').length === {len(NAMES) + 1}")
         page.click('th[data-k="2"]')  # 存疑单元格, ascending, then descending
         page.click('th[data-k="2"]')
-        first = page.locator("#rows tr").first
+        first = page.locator("#rows tr.r").first
         assert "pingtan" in first.inner_text()
         first.locator("a").click()
         page.wait_for_selector("body[data-ready]")
         assert "平潭" in page.locator("#heading").inner_text()
+        assert console.errors == []
+
+
+def test_a_large_index_keeps_only_the_rows_in_view_and_scrolls_to_the_last(tmp_path: Path) -> None:
+    base = [index_row(extract_file(REPORTS / name, RULES), f"{name}.html") for name in NAMES]
+    rows = [
+        replace(base[i % len(base)], source=f"in/{i:05d}-{Path(base[i % len(base)].source).name}") for i in range(3000)
+    ]
+    index = tmp_path / "index.html"
+    index.write_text(index_page(rows, "复核"), encoding="utf-8")
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1400, "height": 900})
+        console = Console(page)
+        page.goto(index.as_uri())
+        page.wait_for_selector("body[data-rendered-ms]")
+        assert page.locator("#shown").inner_text() == "显示 3000 / 3000"
+        assert 0 < page.locator("#rows tr.r").count() < 200
+        page.eval_on_selector("#scroller", "s => { s.scrollTop = s.scrollHeight; }")
+        page.wait_for_function("document.querySelector('#rows tr.r:last-of-type td[title^=\"in/02999-\"]') !== null")
+        shoot_index = tmp_path / "index.png"
+        page.screenshot(path=str(shoot_index))
         assert console.errors == []

@@ -41,24 +41,50 @@
       order.push(i);
     }
     if (sortKey >= 0) order.sort(compare);
-    const out = [];
-    for (const i of order) {
-      const r = rows[i];
-      const name = esc(base(r[SOURCE]));
-      const link = r[PAGE] ? '<a href="' + esc(r[PAGE]) + '">' + name + "</a>" : name;
-      const err = data.errors[i] ? ' title="' + esc(data.errors[i]) + '"' : "";
-      out.push(
-        '<tr data-status="' + esc(r[STATUS]) + '"><td class="st-cell"' + err + '><span class="status st-' + esc(r[STATUS]) + '">' +
-          esc(data.statusNames[r[STATUS]] || r[STATUS]) + (r[REVIEWED] ? " · 已复核" : "") + "</span></td>" +
-          '<td class="num' + (r[DOUBTFUL] ? " bad" : "") + '">' + r[DOUBTFUL] + "</td>" +
-          '<td class="num' + (r[VIOLATIONS] ? " bad" : "") + '">' + r[VIOLATIONS] + "</td>" +
-          '<td class="num">' + r[4] + "</td><td>" + esc(r[AGENCY] || "") + '</td><td class="num">' + esc(r[YEAR] || "") +
-          '</td><td title="' + esc(r[SOURCE]) + '">' + link + "</td></tr>"
-      );
-    }
-    $("rows").innerHTML = out.join("");
+    current = order;
+    $("scroller").scrollTop = 0;
+    drawn = "";
+    draw();
     $("shown").textContent = "显示 " + order.length + " / " + rows.length;
   }
+
+  // Only the rows in view (and a margin) are in the page: ten thousand laid-out rows would take seconds.
+  const ROW = 26;
+  const MARGIN = 30;
+  let current = [];
+  let drawn = "";
+  function line(i) {
+    const r = rows[i];
+    const name = esc(base(r[SOURCE]));
+    const link = r[PAGE] ? '<a href="' + esc(r[PAGE]) + '">' + name + "</a>" : name;
+    const err = data.errors[i] ? ' title="' + esc(data.errors[i]) + '"' : "";
+    return (
+      '<tr class="r" data-status="' + esc(r[STATUS]) + '"><td class="st-cell"' + err + '><span class="status st-' + esc(r[STATUS]) + '">' +
+      esc(data.statusNames[r[STATUS]] || r[STATUS]) + (r[REVIEWED] ? " · 已复核" : "") + "</span></td>" +
+      '<td class="num' + (r[DOUBTFUL] ? " bad" : "") + '">' + r[DOUBTFUL] + "</td>" +
+      '<td class="num' + (r[VIOLATIONS] ? " bad" : "") + '">' + r[VIOLATIONS] + "</td>" +
+      '<td class="num">' + r[4] + '</td><td title="' + esc(r[AGENCY] || "") + '">' + esc(r[AGENCY] || "") + '</td><td class="num">' + esc(r[YEAR] || "") +
+      '</td><td title="' + esc(r[SOURCE]) + '">' + link + "</td></tr>"
+    );
+  }
+  function draw() {
+    const scroller = $("scroller");
+    const first = Math.max(0, Math.floor(scroller.scrollTop / ROW) - MARGIN);
+    const last = Math.min(current.length, Math.ceil((scroller.scrollTop + scroller.clientHeight) / ROW) + MARGIN);
+    const key = first + ":" + last + ":" + current.length;
+    if (key === drawn) return;
+    drawn = key;
+    const spacer = (n) => (n ? '<tr class="spacer"><td colspan="7" style="height:' + n * ROW + 'px"></td></tr>' : "");
+    const out = [spacer(first)];
+    for (let k = first; k < last; k++) out.push(line(current[k]));
+    out.push(spacer(current.length - last));
+    $("rows").innerHTML = out.join("");
+  }
+  $("scroller").addEventListener("scroll", () => window.requestAnimationFrame(draw), { passive: true });
+  window.addEventListener("resize", () => {
+    drawn = "";
+    draw();
+  });
 
   document.querySelectorAll("#list th").forEach((th) => {
     th.addEventListener("click", () => {
