@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Source
 from giar_llm.errors import InputError
-from giar_llm.inputs.html import load_html, looks_like_html
+from giar_llm.inputs.html import html_document, js_escaped_html, load_html, looks_like_html
 from giar_llm.inputs.text import decode, text_document
 
 __all__ = ["REPORT_SUFFIXES", "LoadedInput", "detect_kind", "load_bytes", "load_input"]
@@ -77,7 +77,10 @@ def load_bytes(data: bytes, name: str) -> LoadedInput:
         if data.startswith(_OLE_MAGIC):
             raise InputError("legacy Office file (.doc/.xls/.wps) is not supported; save it as .docx or PDF")
         text, encoding = decode(data)
-        if looks_like_html(text):
+        escaped = js_escaped_html(text)
+        if escaped is not None:  # an HTML page inside a quoted script or JSON string
+            document = html_document(escaped[0], through=escaped[1])
+        elif looks_like_html(text):  # an HTML page saved under another name
             document, encoding = load_html(data)
         else:
             document = text_document(text, markdown=PurePath(name).suffix.lower() in MARKDOWN_SUFFIXES)

@@ -1,4 +1,8 @@
-"""DOCX inputs: paragraphs and tables in body order, each table row on one tab-separated line."""
+"""DOCX inputs: paragraphs and tables in body order, each table row on one tab-separated line.
+
+Each table is also kept as a grid: a horizontally merged cell (``gridSpan``) spans its columns, a
+vertically merged one (``vMerge``) its rows, and an empty cell stays an empty cell in its own column.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from giar_llm.core.document import Document
+from giar_llm.core.document import Document, Grid, GridCell
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse_text
 
@@ -37,28 +41,78 @@ def _cell_text(tc: Any, parent: Any) -> str:
     return collapse_text(" ".join(_paragraph_text(p, parent) for p in tc.iter(_P)))
 
 
-def _row_cells(tr: Any, parent: Any) -> list[str]:
-    """One string per grid column: merged cells give their text once, then empty strings."""
-    cells: list[str] = [""] * int(getattr(tr, "grid_before", 0) or 0)
+Placed = tuple[int, int, str, bool]  # column, colspan, text, continues the merged cell above
+
+
+def _row_cells(tr: Any, parent: Any) -> list[Placed]:
+    """The row's cells with their grid column and span."""
+    column = int(getattr(tr, "grid_before", 0) or 0)
+    out: list[Placed] = []
     for tc in tr.iterchildren(_TC):
         span = max(int(getattr(tc, "grid_span", 1) or 1), 1)
         continued = getattr(tc, "vMerge", None) == "continue"
-        cells.append("" if continued else _cell_text(tc, parent))
-        cells.extend([""] * (span - 1))
-    return cells
+        out.append((column, span, "" if continued else _cell_text(tc, parent), continued))
+        column += span
+    return out
 
 
-def _lines(parent: Any, owner: Any) -> Iterator[str]:
+def _row_line(placed: list[Placed]) -> tuple[str, list[int]]:
+    """The row as one tab-separated line (merged cells give their text once, then empty strings) and each
+    cell's offset in it."""
+    parts: list[str] = [""] * (placed[0][0] if placed else 0)
+    offsets: list[int] = []
+    for _, span, text, _ in placed:
+        offsets.append(sum(len(p) + 1 for p in parts))
+        parts.append(text)
+        parts.extend([""] * (span - 1))
+    return ("\t".join(parts), offsets)
+
+
+def _table(block: Any, owner: Any, lines: list[str], pos: int) -> tuple[int, Grid | None]:
+    """Append a table's rows to ``lines`` (text from ``pos`` on); returns the new position and its grid."""
+    cells: dict[tuple[int, int], GridCell] = {}
+    rowspans: dict[tuple[int, int], int] = {}
+    width = 0
+    row_index = 0
+    for tr in block.iterchildren(_TR):
+        placed = _row_cells(tr, owner)
+        if not placed:
+            continue
+        line, offsets = _row_line(placed)
+        for (column, span, text, continued), offset in zip(placed, offsets, strict=True):
+            width = max(width, column + span)
+            above = next((key for key in ((r, column) for r in range(row_index - 1, -1, -1)) if key in cells), None)
+            if continued and above is not None and cells[above].row + rowspans[above] == row_index:
+                rowspans[above] += 1
+                continue
+            cells[(row_index, column)] = GridCell(
+                row_index, column, text, (pos + offset, pos + offset + len(text)) if text else None, 1, span
+            )
+            rowspans[(row_index, column)] = 1
+        lines.append(line)
+        pos += len(line) + 1
+        row_index += 1
+    if not cells:
+        return (pos, None)
+    merged = tuple(GridCell(c.row, c.col, c.text, c.span, rowspans[key], c.colspan) for key, c in sorted(cells.items()))
+    return (pos, Grid(cells=merged, rows=row_index, cols=width))
+
+
+def _lines(parent: Any, owner: Any) -> tuple[list[str], list[Grid]]:
+    lines: list[str] = []
+    grids: list[Grid] = []
+    pos = 0
     for block in _blocks(parent):
         if block.tag == _P:
             text = _paragraph_text(block, owner).strip()
             if text:
-                yield text
+                lines.append(text)
+                pos += len(text) + 1
         else:
-            for tr in block.iterchildren(_TR):
-                cells = _row_cells(tr, owner)
-                if cells:
-                    yield "\t".join(cells)
+            pos, grid = _table(block, owner, lines, pos)
+            if grid is not None:
+                grids.append(grid)
+    return (lines, grids)
 
 
 def load_docx(data: bytes) -> Document:
@@ -69,7 +123,8 @@ def load_docx(data: bytes) -> Document:
         raise InputError(f"not a valid .docx file (not a zip archive: {exc})") from exc
     except Exception as exc:  # python-docx and lxml raise assorted errors on damaged packages
         raise InputError(f"not a valid .docx file ({type(exc).__name__}: {exc})") from exc
-    text = "\n".join(_lines(document.element.body, document))
+    lines, grids = _lines(document.element.body, document)
+    text = "\n".join(lines)
     if not text.strip():
         raise InputError("empty file (the .docx has no text)")
-    return Document(text=text, kind="docx", origin=None)
+    return Document(text=text, kind="docx", origin=None, grids=tuple(grids))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from giar_llm.core.document import Document
+from giar_llm.core.document import Document, Grid, make_grid
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse, decode, decode_as
 
@@ -50,6 +51,8 @@ _HIDDEN = "\0"
 _PROBE = 8  # visible characters searched for to locate a text node in the source
 
 Chars = list[tuple[str, int]]  # a derived character and its source offset (-1: synthetic)
+LineSpan = tuple[int, int, int]  # a line's index and a span within it
+GridRow = list[tuple[str, LineSpan | None, int, int]]  # a table row's cells: text, place, rowspan, colspan
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -77,6 +80,34 @@ def decode_html(data: bytes) -> tuple[str, str]:
         if decoded is not None:
             return decoded
     return decode(data)
+
+
+_JS_ESCAPED = re.compile(r"""<\\/[A-Za-z]|=\\"|\\[nrt]\s*<|>\s*\\[nrt]""")
+_JS_ESCAPE = re.compile(r"""\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|.)""", re.DOTALL)
+_JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def js_escaped_html(text: str) -> tuple[str, list[int]] | None:
+    """HTML written as a quoted JavaScript/JSON string (``<td class=\\"x\\">``, ``<\\/td>``, ``\\n``): the
+    unescaped text and, for each of its characters, its offset in ``text``; None when ``text`` is not that."""
+    lower = text.lower()
+    if "<table" not in lower or "<td" not in lower or not _JS_ESCAPED.search(text):
+        return None
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in _JS_ESCAPE.finditer(text):
+        chars.extend(text[pos : match.start()])
+        offsets.extend(range(pos, match.start()))
+        code = match.group(1)
+        value = chr(int(code[1:], 16)) if len(code) > 1 else _JS_SIMPLE.get(code, code)
+        chars.append(value)
+        offsets.append(match.start())
+        pos = match.end()
+    chars.extend(text[pos:])
+    offsets.extend(range(pos, len(text)))
+    unescaped = "".join(chars)
+    return (unescaped, offsets) if looks_like_html(unescaped) else None
 
 
 def looks_like_html(text: str) -> bool:
@@ -201,6 +232,7 @@ class _Sink:
     inline: bool = False
     lines: list[Chars] = field(default_factory=list)
     current: Chars = field(default_factory=list)
+    tables: list[list[GridRow]] = field(default_factory=list)
 
     def text(self, node: LexborNode) -> None:
         value = node.text_content or ""
@@ -220,15 +252,18 @@ class _Sink:
             self.lines.append(line)
         self.current = []
 
-    def row(self, cells: list[Chars]) -> None:
-        """A table row as one line, cells separated by tabs."""
+    def row(self, cells: list[Chars]) -> list[LineSpan]:
+        """A table row as one line, cells separated by tabs; returns each cell's place in it."""
         self.brk()
         line: Chars = []
+        places: list[LineSpan] = []
         for index, cell in enumerate(cells):
             if index:
                 line.append(("\t", -1))
+            places.append((len(self.lines), len(line), len(line) + len(cell)))
             line.extend(cell)
         self.lines.append(line)
+        return places
 
     def cell_text(self) -> Chars:
         return collapse(self.current)
@@ -272,8 +307,10 @@ def _render_table(table: LexborNode, sink: _Sink) -> None:
             _walk(child, sink)
             sink.brk()
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    grid: list[GridRow] = []
     for row in _rows(table):
         cells: list[Chars] = []
+        own: list[tuple[int, int, int]] = []  # the row's own cells: index in ``cells``, rowspan, colspan
         for cell in row.iter():
             if cell.tag not in _CELL:
                 continue
@@ -281,6 +318,7 @@ def _render_table(table: LexborNode, sink: _Sink) -> None:
             colspan = _span(cell, "colspan", _MAX_COLSPAN)
             rowspan = _span(cell, "rowspan", _MAX_ROWSPAN)
             column = len(cells)
+            own.append((column, rowspan, colspan))
             cells.append(_render_cell(cell, sink.aligned))
             cells.extend([] for _ in range(colspan - 1))
             if rowspan > 1:
@@ -292,7 +330,17 @@ def _render_table(table: LexborNode, sink: _Sink) -> None:
             else:
                 cells.append([])
         if cells:
-            sink.row(cells)
+            places = sink.row(cells)
+            grid.append(
+                [
+                    ("".join(ch for ch, _ in cells[i]), places[i] if cells[i] else None, rowspan, colspan)
+                    for i, rowspan, colspan in own
+                ]
+            )
+        elif own:
+            grid.append([])
+    if any(grid):
+        sink.tables.append(grid)
 
 
 def _visit(node: LexborNode, sink: _Sink) -> None:
@@ -388,8 +436,9 @@ def _fill_synthetic(offsets: list[int]) -> list[int]:
     return offsets
 
 
-def html_document(source: str) -> Document:
-    """Derive the report text of a decoded HTML string, with ``origin`` offsets into it."""
+def html_document(source: str, through: Sequence[int] | None = None) -> Document:
+    """Derive the report text of a decoded HTML string, with ``origin`` offsets into it (or, given
+    ``through``, the offsets of the source's characters in an outer text, into that)."""
     from selectolax.lexbor import LexborHTMLParser  # imported by the first HTML input, not by every command
 
     tree = LexborHTMLParser(source)
@@ -408,7 +457,35 @@ def html_document(source: str) -> Document:
     if not any(not char.isspace() for char, _ in chars):
         raise InputError("HTML document has no text")
     text = "".join(char for char, _ in chars)
-    return Document(text=text, kind="html", origin=_fill_synthetic([offset for _, offset in chars]))
+    origin = _fill_synthetic([offset for _, offset in chars])
+    if through is not None:
+        origin = [through[offset] if 0 <= offset < len(through) else offset for offset in origin]
+    return Document(
+        text=text,
+        kind="html",
+        origin=origin,
+        grids=_grids(sink.tables, [len(line) for line in sink.lines]),
+    )
+
+
+def _grids(tables: list[list[GridRow]], lengths: list[int]) -> tuple[Grid, ...]:
+    """The rendered tables as grids, each cell's place turned into a span of the derived text."""
+    starts: list[int] = []
+    pos = 0
+    for length in lengths:
+        starts.append(pos)
+        pos += length + 1
+    out: list[Grid] = []
+    for table in tables:
+        rows = [
+            [
+                (text, (starts[p[0]] + p[1], starts[p[0]] + p[2]) if p else None, rowspan, colspan)
+                for text, p, rowspan, colspan in row
+            ]
+            for row in table
+        ]
+        out.append(make_grid(rows))
+    return tuple(out)
 
 
 def load_html(data: bytes) -> tuple[Document, str]:

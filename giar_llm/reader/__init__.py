@@ -15,6 +15,7 @@ from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.paths import describe_cell
 from giar_llm.core.schema import COLUMNS, FormatName, empty_report, parse_report, report_to_json
+from giar_llm.reader.grids import APPLICANT_HEADERS, PROACTIVE_HEADERS, View, read_review, read_rows_by_header, views
 from giar_llm.reader.layout import (
     FORMAT_2019_MARKS,
     FORMAT_2021_MARKS,
@@ -89,6 +90,12 @@ def read(document: Document) -> Reading:
     if t4_heading:
         s5 = _table4_end(text, t4_heading.end(), s5)
     review = read_flat(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
+    if document.grids:
+        grids = views(document.grids, text)
+        _from_grids(grids, table2, table3)
+        grid_review = read_review(grids)
+        if grid_review is not None:
+            review = _prefer(grid_review, review)
 
     found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None
     if not found_any:
@@ -123,6 +130,27 @@ def read(document: Document) -> Reading:
     reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
     reading.prose = prose_statements(text[: t2 if t2 is not None else t3], fmt)
     return reading
+
+
+def _from_grids(grids: list[View], table2: TableRead, table3: TableRead) -> None:
+    """Rows the source's own grids place by header and label replace the text reader's reading of them."""
+    for table, keys in ((table3, APPLICANT_HEADERS), (table2, PROACTIVE_HEADERS)):
+        if not table.specs:
+            continue
+        rows = read_rows_by_header(grids, list(table.specs.values()), keys)
+        for path, row in rows.items():
+            table.rows[path] = _prefer(row, table.rows.get(path))
+
+
+def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
+    """The grid's reading of a row, unless the grid could not place all of it and the text reader read it
+    with certainty, agreeing with every cell the grid did place; if they disagree, the row is unsure."""
+    if grid_row.unsure is None or text_row is None or text_row.unsure is not None:
+        return grid_row
+    agree = all(g is None or (t is not None and g == t) for g, t in zip(grid_row.values, text_row.values, strict=False))
+    if not agree:
+        text_row.unsure = grid_row.unsure
+    return text_row
 
 
 _NUMBERS_LINE = re.compile(r"[\s|]*(?:[-+]?\d+(?:\.\d+)?[\s|]*)+")

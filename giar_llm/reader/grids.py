@@ -1,0 +1,361 @@
+"""Tables read from the grids the source draws: columns by their header labels, rows by their labels.
+
+Every cell is read where it stands: a blank cell is null in its own column, never a reason to shift the
+values after it. A column's meaning comes from the header rows above it (the lowest header cell that
+names a column wins, so 商业企业 under 法人或其他组织 is 商业企业); a new header band after data rows (a
+table printed in stacked bands) replaces the previous one. A row's meaning comes from its label cells.
+
+表四 is read in any orientation: each number takes its group (行政复议, 未经复议直接起诉, 复议后起诉) and
+its result (结果维持 … 总计) from its column header or its row label, whichever names it.
+
+A row is returned only when every one of its cells is placed by a header and a label. Rows the grids
+can't place are left to the text reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from giar_llm.core.document import Grid, GridCell
+from giar_llm.reader.cells import ZERO_MARKS
+from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec, pattern
+from giar_llm.reader.normalize import normalize
+from giar_llm.reader.rows import RowRead
+
+Span = tuple[int, int]
+Keys = tuple[tuple[str, str], ...]  # (phrase, name), the first phrase found in a header names it
+
+APPLICANT_HEADERS: Keys = (
+    ("自然人", "natural_person"),
+    ("商业企业", "commercial_enterprise"),
+    ("科研机构", "research_institution"),
+    ("社会公益组织", "public_interest_org"),
+    ("公益组织", "public_interest_org"),
+    ("法律服务机构", "legal_service_org"),
+    ("总计", "total"),
+    ("合计", "total"),
+    ("其他", "other_org"),
+)
+REVIEW_GROUPS: Keys = (
+    ("复议后起诉", "litigation_after_review"),
+    ("直接起诉", "litigation_direct"),
+    ("未经复议", "litigation_direct"),
+    ("行政复议", "review"),
+)
+REVIEW_OUTCOMES: Keys = (
+    ("维持", "upheld"),
+    ("纠正", "corrected"),
+    ("其他结果", "other_outcome"),
+    ("未审结", "pending"),
+    ("总计", "total"),
+    ("合计", "total"),
+)
+PROACTIVE_HEADERS: Keys = (
+    ("制发件数", "issued"),
+    ("废止件数", "repealed"),
+    ("现行有效件数", "in_force"),
+    ("新制作数量", "newly_made"),
+    ("新公开数量", "newly_published"),
+    ("对外公开总数量", "total_published"),
+    ("上一年项目数量", "prev_year_items"),
+    ("增/减", "items_change"),
+    ("增减", "items_change"),
+    ("处理决定数量", "decisions"),
+    ("采购项目数量", "items"),
+    ("采购总金额", "amount_wan_yuan"),
+    ("收费金额", "amount_wan_yuan"),
+)
+
+_NUMBER = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*(?:万元|元|件|项|个|次)?")
+_SPACE = re.compile(r"[\s|]+")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A cell's content: ``kind`` num, zero (a / - — 无 mark), blank, or text."""
+
+    kind: str
+    number: int | float | None = None
+    span: Span | None = None
+
+
+def cell_text(cell: GridCell, text: str) -> str:
+    """A cell's text as the reader sees it (normalised), from ``text`` where the cell has a span."""
+    if cell.span is not None:
+        return text[cell.span[0] : cell.span[1]]
+    return normalize(cell.text)
+
+
+def value_of(cell: GridCell, text: str) -> Value:
+    raw = cell_text(cell, text)
+    stripped = raw.strip()
+    if not stripped:
+        return Value("blank")
+    lead = raw.index(stripped[0])
+    start = cell.span[0] + lead if cell.span is not None else None
+    if stripped.isascii() and stripped.isdigit():
+        return Value("num", int(stripped), (start, start + len(stripped)) if start is not None else None)
+    if stripped in ZERO_MARKS:
+        return Value("zero", 0, (start, start + len(stripped)) if start is not None else None)
+    plain = stripped.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", stripped) else stripped
+    match = _NUMBER.fullmatch(plain)
+    if match is None:
+        return Value("text")
+    number: int | float = float(match.group(1)) if "." in match.group(1) else int(match.group(1))
+    if start is None:
+        return Value("num", number)
+    width = len(stripped) if plain != stripped else match.end(1)
+    return Value("num", number, (start, start + width))
+
+
+def _compact(value: str) -> str:
+    return _SPACE.sub("", value)
+
+
+def name_in(value: str, keys: Keys) -> str | None:
+    compact = _compact(value)
+    for phrase, name in keys:
+        if phrase in compact:
+            return name
+    return None
+
+
+class View:
+    """A grid as the reader sees it: each cell's text and value, each row's cells, computed once."""
+
+    def __init__(self, grid: Grid, text: str) -> None:
+        self.grid = grid
+        self.rows, self.cols = grid.rows, grid.cols
+        self.matrix = grid.matrix
+        self.text: dict[int, str] = {id(c): cell_text(c, text) for c in grid.cells}
+        self.value: dict[int, Value] = {id(c): value_of(c, text) for c in grid.cells}
+        self.texts = [[self.text[id(c)] if c is not None else "" for c in row] for row in self.matrix]
+        self.row_cells: list[list[GridCell]] = [
+            list(dict.fromkeys(c for c in row if c is not None)) for row in self.matrix
+        ]
+        self.numbered = [
+            any(c.row == r and self.value[id(c)].kind == "num" for c in cells) for r, cells in enumerate(self.row_cells)
+        ]
+        self.flat = _compact("".join(self.text.values()))
+
+    def names(self, phrase: str) -> bool:
+        return phrase in self.flat
+
+
+def views(grids: Sequence[Grid], text: str) -> list[View]:
+    return [View(grid, text) for grid in grids]
+
+
+def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
+    """For every row, the column names of the header band in force: one ``{column: name}`` per key set.
+
+    Consecutive rows without a number form a block; a block is a header band when one of its cells names
+    a column and is not the first cell of its row (a lone row label such as （六）其他处理 names nothing).
+    In a band the lowest naming cell wins for its column; a new band replaces the one before (a table
+    printed in stacked bands).
+    """
+    texts = grid.texts
+    current: list[dict[int, str]] = [{} for _ in keys]
+    before = current
+    block: list[list[dict[int, str]]] = []
+    qualifies = False
+    out: list[list[dict[int, str]]] = []
+    for r in range(grid.rows):
+        if grid.numbered[r]:
+            block, qualifies, before = [], False, current
+            out.append(current)
+            continue
+        names = [{c: n for c, t in enumerate(texts[r]) if (n := name_in(t, k)) is not None} for k in keys]
+        block.append(names)
+        leading = next((c for c, t in enumerate(texts[r]) if t.strip()), None)
+        if any(c != leading for table in names for c in table):
+            qualifies = True
+        if qualifies:
+            merged: list[dict[int, str]] = [{} for _ in keys]
+            for row_names in block:
+                merged = [{**old, **new} for old, new in zip(merged, row_names, strict=True)]
+            current = merged
+        else:
+            current = before
+        out.append(current)
+    return out
+
+
+def _label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
+    """A row's label cells left of its values: the innermost (its own, rightmost) and all of them joined."""
+    seen: list[GridCell] = []
+    for c in range(min(first_value_col, grid.cols)):
+        cell = grid.matrix[r][c]
+        if cell is not None and cell not in seen and not cell.blank:
+            seen.append(cell)
+    texts = [grid.text[id(c)] for c in seen]
+    own = [grid.text[id(c)] for c in seen if c.row == r]
+    return (own[-1] if own else (texts[-1] if texts else ""), " ".join(texts))
+
+
+def _match_spec(label: str, whole: str, specs: Sequence[RowSpec]) -> RowSpec | None:
+    """The row a label names: its own (innermost) label first, then its whole label; the longest key wins."""
+    for candidate in (label, whole):
+        best: tuple[int, RowSpec] | None = None
+        for spec in specs:
+            match = pattern(spec.keys).search(candidate)
+            if match is not None and (best is None or len(match.group(0)) > best[0]):
+                best = (len(match.group(0)), spec)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: Keys) -> dict[str, RowRead]:
+    """表二 and 表三: each row found by its label, each cell by its column header."""
+    out: dict[str, RowRead] = {}
+    seen: dict[str, int] = {}
+    for grid in grids:
+        if not any(grid.names(phrase) for phrase, _ in keys):
+            continue
+        bands = _bands(grid, (keys,))
+        for r in range(grid.rows):
+            columns = bands[r][0]
+            if not columns:
+                continue
+            first = min(columns)
+            label, whole = _label(grid, r, first)
+            spec = _match_spec(label, whole, specs)
+            if spec is None:
+                continue
+            row = _read_row(grid, r, spec, columns)
+            if row is None:
+                continue
+            seen[spec.path] = seen.get(spec.path, 0) + 1
+            if seen[spec.path] > 1:
+                out[spec.path] = RowRead.missing(spec.width, "表格中有两行同一标签，无法确定取哪一行")
+                continue
+            out[spec.path] = row
+    return out
+
+
+def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> RowRead | None:
+    """One row's cells by their columns' names; None when the row holds no value column of this table, or
+    when the header does not fit the row (a number stands under the label columns)."""
+    read = RowRead([None] * spec.width, [None] * spec.width)
+    placed: set[str] = set()
+    problems: list[str] = []
+    any_value_column = False
+    first = min(columns)
+    for cell in grid.row_cells[r]:
+        if cell.col + cell.colspan <= first:
+            if grid.value[id(cell)].kind in ("num", "zero"):
+                return None  # a number under the label columns: the header does not fit this row
+            continue  # a label cell
+        names = {columns.get(c) for c in range(cell.col, cell.col + cell.colspan)}
+        value = grid.value[id(cell)]
+        if cell.row != r:  # merged down from the row above
+            if value.kind in ("num", "zero"):
+                problems.append("数字单元格跨行合并")
+            continue
+        wanted = {n for n in names if n in spec.fields}
+        if not wanted:
+            if value.kind in ("num", "zero"):
+                problems.append(f"数字 {cell.text.strip()} 所在列的表头不是本表的列")
+            continue
+        any_value_column = True
+        if len(wanted) > 1 or None in names:
+            if value.kind in ("num", "zero"):
+                problems.append("数字单元格横跨多列")
+            continue
+        name = wanted.pop()
+        if name in placed:
+            problems.append(f"表头“{name}”对应多列")
+            continue
+        placed.add(name)
+        column = spec.fields.index(name)
+        if value.kind == "text":
+            problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
+            continue
+        if value.kind in ("num", "zero"):
+            read.values[column] = value.number
+            read.spans[column] = value.span
+            if value.kind == "zero":
+                read.zero_marks.append(column)
+    if not any_value_column:
+        return None
+    missing = [n for n in spec.fields if n not in placed]
+    if missing:
+        problems.append("表头缺少列：" + "、".join(missing))
+    if problems:
+        read.unsure = "表格单元格：" + "；".join(dict.fromkeys(problems))
+    return read
+
+
+def read_review(grids: Sequence[View]) -> RowRead | None:
+    """表四 in any orientation: each number's group and result from its column header or its row label."""
+    fields = [f"{g}.{o}" for g in ("review", "litigation_direct", "litigation_after_review") for o in REVIEW_FIELDS]
+    best: RowRead | None = None
+    for grid in grids:
+        if not grid.names("复议") or not grid.names("维持"):
+            continue
+        bands = _bands(grid, (REVIEW_GROUPS, REVIEW_OUTCOMES))
+        read = RowRead([None] * len(fields), [None] * len(fields))
+        placed: set[str] = set()
+        problems: list[str] = []
+        unfit = False
+        for r in range(grid.rows):
+            groups, outcomes = bands[r]
+            if not (groups or outcomes) or not grid.numbered[r]:
+                continue
+            first = min(set(groups) | set(outcomes))
+            label, whole = _label(grid, r, first)
+            row_group, row_outcome = name_in(whole, REVIEW_GROUPS), name_in(label, REVIEW_OUTCOMES)
+            named: list[tuple[GridCell, Value, str | None]] = []
+            cells = [c for c in grid.row_cells[r] if c.row == r]
+            for cell in cells:
+                if cell.col + cell.colspan <= first:
+                    continue
+                span_cols = range(cell.col, cell.col + cell.colspan)
+                g = _one({groups.get(c) for c in span_cols}, row_group)
+                o = _one({outcomes.get(c) for c in span_cols}, row_outcome)
+                named.append((cell, grid.value[id(cell)], f"{g}.{o}" if g and o else None))
+            if not any(name for _, _, name in named):
+                continue  # not a row of 表四
+            if any(c.col + c.colspan <= first and grid.value[id(c)].kind in ("num", "zero") for c in cells):
+                unfit = True  # a number under the label columns: the header does not fit the table
+                break
+            for cell, value, name in named:
+                if name is None:
+                    if value.kind in ("num", "zero"):
+                        problems.append(f"数字 {cell.text.strip()} 的表头或行标签不明")
+                    continue
+                if name in placed:
+                    problems.append(f"{name} 出现两次")
+                    continue
+                placed.add(name)
+                index = fields.index(name)
+                if value.kind == "text":
+                    problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
+                elif value.kind in ("num", "zero"):
+                    read.values[index] = value.number
+                    read.spans[index] = value.span
+                    if value.kind == "zero":
+                        read.zero_marks.append(index)
+        if unfit or not placed:
+            continue
+        missing = [n for n in fields if n not in placed]
+        if missing:
+            problems.append("表头缺少：" + "、".join(missing))
+        if problems:
+            read.unsure = "表格单元格：" + "；".join(dict.fromkeys(problems))
+        if best is None or (best.unsure and not read.unsure):
+            best = read
+    return best
+
+
+def _one(from_header: set[str | None], from_label: str | None) -> str | None:
+    """The one name a cell's columns and its row label give it (None: none, or they disagree)."""
+    names = {n for n in from_header if n is not None}
+    if None in from_header and names:
+        return None  # a cell spanning columns with and without a name
+    if from_label is not None:
+        names.add(from_label)
+    return names.pop() if len(names) == 1 else None
