@@ -61,7 +61,8 @@
       return;
     }
     td.appendChild(document.createTextNode(c.v === null ? (c.l === "unknown" ? "?" : "") : fmt(c.v)));
-    if (c.l !== "read") td.appendChild(el("span", { class: "lv" }, data.levelNames[c.l] || c.l));
+    // trusted levels show by colour (and the title); a doubtful or reviewed cell also says so in words
+    if (doubtfulLevels.has(c.l) || c.l === "reviewed") td.appendChild(el("span", { class: "lv" }, data.levelNames[c.l] || c.l));
   }
 
   function paintCell(path) {
@@ -100,7 +101,7 @@
           tr.appendChild(label);
         }
         for (const path of row.cells) {
-          const td = el("td", { "data-p": path, title: cells[path].d });
+          const td = el("td", { "data-p": path, title: cells[path].d + " · " + (data.levelNames[cells[path].l] || cells[path].l) });
           tdOf.set(path, td);
           tr.appendChild(td);
           paintCell(path);
