@@ -1,6 +1,7 @@
 """The data package: cells.csv/.parquet (long), reports.csv/.parquet (wide), codebook.csv, datapackage.json.
 
-The columns are ``giar_llm.core.tabular``'s, fixed; CSV is UTF-8 with a BOM (Excel opens it as UTF-8);
+The columns are ``giar_llm.core.tabular``'s, fixed; CSV is UTF-8 with a BOM (Excel opens it as UTF-8), an
+empty field for a missing value, True/False for a boolean;
 Parquet needs pyarrow (``pip install "giar-llm[parquet]"``) and is skipped with a note without it.
 A ``--manifest`` CSV adds the user's own columns to every row, joined on the file name. Each output is
 written through a temporary file and renamed into place.
@@ -17,6 +18,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -135,28 +137,19 @@ def source_text(source: Mapping[str, Any]) -> str | None:
 # --------------------------------------------------------------------------- writers
 
 
-def _csv_text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 class _Sink:
     """One table as CSV (always) and Parquet (with pyarrow), rows streamed, both renamed into place at the end."""
 
     def __init__(self, stack: ExitStack, folder: Path, stem: str, columns: Sequence[Column], parquet: bool) -> None:
         self.columns = list(columns)
         self.names = [c.name for c in self.columns]
+        self.values = itemgetter(*self.names)  # every row carries every column
         handle = stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding="utf-8-sig", newline=""))
         self.csv = csv.writer(handle)
         self.csv.writerow(self.names)
         self.pa: Any = None
         self.writer: Any = None
-        self.batch: list[Mapping[str, Value]] = []
+        self.batch: list[tuple[Value, ...]] = []
         self.rows = 0
         if parquet:
             try:
@@ -172,10 +165,11 @@ class _Sink:
             stack.callback(self._close_parquet)
 
     def add(self, row: Mapping[str, Value]) -> None:
-        self.csv.writerow([_csv_text(row.get(n)) for n in self.names])
+        values = self.values(row)
+        self.csv.writerow(values)
         self.rows += 1
         if self.writer is not None:
-            self.batch.append(row)
+            self.batch.append(values)
             if len(self.batch) >= _PARQUET_BATCH:
                 self._flush()
 
@@ -183,9 +177,11 @@ class _Sink:
         if not self.batch:
             return
         arrays = []
-        for column, pa_field in zip(self.columns, self.schema, strict=True):
-            values = [_parquet_value(row.get(column.name), column.type) for row in self.batch]
-            arrays.append(self.pa.array(values, type=pa_field.type))
+        for column, pa_field, values in zip(self.columns, self.schema, zip(*self.batch, strict=True), strict=True):
+            try:
+                arrays.append(self.pa.array(values, type=pa_field.type))
+            except (TypeError, ValueError, self.pa.ArrowException):  # a value of another type: convert one by one
+                arrays.append(self.pa.array([_parquet_value(v, column.type) for v in values], type=pa_field.type))
         self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
         self.batch = []
 
@@ -351,7 +347,7 @@ def _write_csv(
         writer = csv.writer(handle)
         writer.writerow(names)
         for row in rows:
-            writer.writerow([_csv_text(row.get(n)) for n in names])
+            writer.writerow([row.get(n) for n in names])
 
     if path is not None:
         with atomic_file(path, encoding="utf-8-sig", newline="") as handle:

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from giar_llm.core.envelope import STATUS_NAMES
 from giar_llm.core.scoring import Comparison, ReportScore
 from giar_llm.evaluate import EvalRun
 
@@ -69,7 +70,7 @@ def _report_table(scores: list[ReportScore]) -> Table:
     table.add_column("秒", justify="right")
     for s in scores:
         style = STATUS_STYLES.get(s.status, "white")
-        status = f"[{style}]{s.status}[/]"
+        status = f"[{style}]{STATUS_NAMES.get(s.status, s.status)}[/]"
         if s.silent_error:
             status += " [bold red]静默错误[/]"
         table.add_row(
@@ -100,7 +101,10 @@ def _print_totals(console: Console, run: EvalRun) -> None:
         if c.cells
     )
     console.print(f"分表 (严格/非零): {sections}")
-    console.print("状态: " + "  ".join(f"[{STATUS_STYLES.get(k, 'white')}]{k}[/] {v}" for k, v in s.statuses.items()))
+    console.print(
+        "状态: "
+        + "  ".join(f"[{STATUS_STYLES.get(k, 'white')}]{STATUS_NAMES.get(k, k)}[/] {v}" for k, v in s.statuses.items())
+    )
     if s.silent_errors:
         names = ", ".join(escape(n) for n in s.silent_error_reports)
         console.print(f"[bold white on red] 静默错误 {s.silent_errors} [/] 报告为 verified 但有错格: {names}")

@@ -50,7 +50,7 @@ def test_extract_cells_format_keeps_the_level_beside_the_doubtful_number(tmp_pat
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [c.name for c in cell_columns()]
     repealed = next(r for r in rows if r["cell_path"] == "proactive.regulations.repealed")
-    assert repealed["value"] == "235" and repealed["level"] == "chosen" and repealed["doubtful"] == "true"
+    assert repealed["value"] == "235" and repealed["level"] == "chosen" and repealed["doubtful"] == "True"
     assert repealed["unsure_reason"] and repealed["table"] == "二" and repealed["column_label"] == "本年废止件数"
     read = next(r for r in rows if r["cell_path"] == "applications.new_requests.total")
     assert read["level"] == "read" and read["value"] == "1295" and read["line"] and "1295" in read["quote"]

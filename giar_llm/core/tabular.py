@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -343,6 +344,9 @@ def _walk_json(data: Mapping[str, Any], prefix: str, out: dict[str, Value]) -> N
             out[f"{prefix}{key}"] = value
 
 
+_NEWLINE = re.compile("\n")
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a cell's value stands in the source: its line (1-based), the line's text, the page."""
@@ -354,8 +358,7 @@ class Place:
 
 def places(text: str, evidence: Mapping[str, Sequence[int]], width: int = 200) -> dict[str, Place]:
     """Each evidence span's line and quoted line of ``text`` (the decoded source the spans point into)."""
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    from bisect import bisect_right
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
     out: dict[str, Place] = {}
     for path, span in evidence.items():
@@ -396,28 +399,24 @@ def cell_rows(
         "status": data.get("status"),
     }
     rows = []
+    no_place = Place()
     for path, value in _cell_values(report).items():
-        head = path.split(".", 1)[0]
-        if head not in TABLES:
+        fixed = _cell_fixed(path, fmt)
+        if fixed is None:
             continue
         level = levels.get(path) or ("unknown" if value is None else "read")
-        row_labels = labels(path, fmt or None)
-        place = where.get(path, Place())
-        reason = unsure.get(path) or _covering_reason(path, unsure)
+        place = where.get(path, no_place)
+        doubt = level in DOUBTFUL
         rows.append(
             {
                 **common,
-                "table": TABLES[head][1],
-                "row_label": "·".join(short_label(n) for n in row_labels[1:-1]),
-                "column_label": row_labels[-1],
-                "cell_path": path,
+                **fixed,
                 "value": _number(value),
-                "unit": unit_of(path),
                 "level": level,
                 "level_zh": LEVEL_NAMES.get(level, level),
-                "doubtful": level in DOUBTFUL,
-                "unsure_reason": reason,
-                "candidates": "|".join(str(c) for c in candidates.get(path) or []) or None,
+                "doubtful": doubt,
+                "unsure_reason": (unsure.get(path) or _covering_reason(path, unsure)) if unsure else None,
+                "candidates": "|".join(str(c) for c in candidates[path]) if path in candidates else None,
                 "quote": place.quote,
                 "page": place.page,
                 "line": place.line,
@@ -425,6 +424,22 @@ def cell_rows(
             }
         )
     return rows
+
+
+@cache
+def _cell_fixed(path: str, fmt: str) -> dict[str, Value] | None:
+    """What a cell's row says whatever the report: its table, Chinese labels in the format, path and unit."""
+    head = path.split(".", 1)[0]
+    if head not in TABLES:
+        return None
+    names = labels(path, fmt or None)
+    return {
+        "table": TABLES[head][1],
+        "row_label": "·".join(short_label(n) for n in names[1:-1]),
+        "column_label": names[-1],
+        "cell_path": path,
+        "unit": unit_of(path),
+    }
 
 
 def _covering_reason(path: str, unsure: Mapping[str, str]) -> str | None:
