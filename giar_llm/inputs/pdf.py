@@ -1,9 +1,15 @@
-"""PDF inputs: the text layer of every page, via pypdf.
+"""PDF inputs: the text layer of every page, via pypdf; the ruled tables as grids, via pdfplumber.
 
 pypdf's default extraction is used, not ``extraction_mode="layout"``: on the hongze-2024 report the
 default keeps each table row's label and its numbers on one line separated by single spaces, while the
 layout mode pads columns with runs of spaces, glues labels to numbers ("重新出具0") and scatters
 vertically written labels and the 表四 header over several lines.
+
+The tables are read from the lines the PDF draws (pdfplumber's ruled-table finder), only on pages whose
+text holds a table's words: each cell keeps its page and box, merged cells their spans. A table that
+continues on the next page (no header of its own, the same columns) is merged back into one grid. The
+cells have no span in the text (pypdf's text is not cell by cell); the reader uses their values and
+places, and takes the evidence span from the text where the text reading agrees.
 """
 
 from __future__ import annotations
@@ -12,10 +18,13 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from giar_llm.core.document import Document
+from giar_llm.core.document import Box, Document, Grid, GridCell
 from giar_llm.errors import InputError
+from giar_llm.inputs.grids import merge_continued
 
 MIN_TEXT_CHARS = 20  # fewer non-space characters than this: the pages are images
+TABLE_WORDS = ("信息内容", "申请人情况", "本年新收", "予以公开", "结果维持", "行政复议", "处理决定数量")
+_TOLERANCE = 1.5  # points: cell edges closer than this are one grid line
 
 
 def _reason(exc: Exception) -> str:
@@ -42,4 +51,58 @@ def load_pdf(data: bytes) -> Document:
     text = "\n".join(page.replace("\r\n", "\n").replace("\r", "\n") for page in pages)
     if sum(1 for char in text if not char.isspace()) < MIN_TEXT_CHARS:
         raise InputError("PDF has no text layer (scanned image?); run OCR first")
-    return Document(text=text, kind="pdf", origin=None)
+    wanted = [i for i, page in enumerate(pages) if any(word in page.replace(" ", "") for word in TABLE_WORDS)]
+    return Document(text=text, kind="pdf", origin=None, grids=pdf_grids(data, wanted))
+
+
+def _lines(edges: list[float]) -> list[float]:
+    """Distinct grid lines from cell edges (edges within the tolerance are one line)."""
+    out: list[float] = []
+    for edge in sorted(edges):
+        if not out or edge - out[-1] > _TOLERANCE:
+            out.append(edge)
+    return out
+
+
+def _index(lines: list[float], value: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+
+
+def _grid(table: object, page_number: int) -> Grid | None:
+    """A pdfplumber table as a grid: positions from the distinct cell edges, spans from each cell's box."""
+    rows = getattr(table, "rows", [])
+    texts = table.extract()  # type: ignore[attr-defined]
+    boxes = [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row.cells) if box is not None]
+    if not boxes:
+        return None
+    xs = _lines([b[0] for _, _, b in boxes] + [b[2] for _, _, b in boxes])
+    ys = _lines([b[1] for _, _, b in boxes] + [b[3] for _, _, b in boxes])
+    cells: list[GridCell] = []
+    for r, c, box in boxes:
+        col, end_col = _index(xs, box[0]), _index(xs, box[2])
+        row, end_row = _index(ys, box[1]), _index(ys, box[3])
+        value = texts[r][c] if r < len(texts) and c < len(texts[r]) else None
+        text = " ".join((value or "").split())
+        bounds: Box = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        cells.append(GridCell(row, col, text, None, max(end_row - row, 1), max(end_col - col, 1), bounds))
+    return Grid(cells=tuple(cells), rows=max(len(ys) - 1, 1), cols=max(len(xs) - 1, 1), page=page_number)
+
+
+def pdf_grids(data: bytes, pages: list[int]) -> tuple[Grid, ...]:
+    """The ruled tables on the given pages (0-based), in reading order, continued tables merged back."""
+    if not pages:
+        return ()
+    import pdfplumber  # imported by the first PDF with tables, not by every command
+
+    grids: list[Grid] = []
+    try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            for index in pages:
+                page = pdf.pages[index]
+                for table in sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0])):
+                    grid = _grid(table, index + 1)
+                    if grid is not None and grid.cols > 1:
+                        grids.append(grid)
+    except Exception:  # a damaged drawing layer leaves the text, which the reader reads on its own
+        return ()
+    return merge_continued(grids)

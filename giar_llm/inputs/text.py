@@ -111,8 +111,10 @@ def decode_as(data: bytes, declared: str) -> tuple[str, str] | None:
 
 
 def text_document(text: str, *, markdown: bool = False) -> Document:
-    """A document that is the decoded file itself."""
-    return Document(text=text, kind="markdown" if markdown else "text", origin=None)
+    """A document that is the decoded file itself, with its markdown pipe tables as grids."""
+    from giar_llm.inputs.grids import pipe_grids
+
+    return Document(text=text, kind="markdown" if markdown else "text", origin=None, grids=pipe_grids(text))
 
 
 def _wide(char: str) -> bool:

@@ -144,8 +144,14 @@ def _from_grids(grids: list[View], table2: TableRead, table3: TableRead) -> None
 
 def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     """The grid's reading of a row, unless the grid could not place all of it and the text reader read it
-    with certainty, agreeing with every cell the grid did place; if they disagree, the row is unsure."""
+    with certainty, agreeing with every cell the grid did place; if they disagree, the row is unsure.
+
+    A grid cell without a span in the text (a PDF's) takes the text reader's span for the same value."""
     if grid_row.unsure is None or text_row is None or text_row.unsure is not None:
+        if text_row is not None:  # a grid cell not in the text (a PDF's) takes the text's span of the same value
+            for column, (value, span) in enumerate(zip(grid_row.values, grid_row.spans, strict=False)):
+                if span is None and value is not None and text_row.values[column : column + 1] == [value]:
+                    grid_row.spans[column] = text_row.spans[column]
         return grid_row
     agree = all(g is None or (t is not None and g == t) for g, t in zip(grid_row.values, text_row.values, strict=False))
     if not agree:

@@ -238,7 +238,7 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
 
 def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> RowRead | None:
     """One row's cells by their columns' names; None when the row holds no value column of this table, or
-    when the header does not fit the row (a number stands under the label columns)."""
+    when the header does not fit the row (a number under the label columns or in a column it doesn't name)."""
     read = RowRead([None] * spec.width, [None] * spec.width)
     placed: set[str] = set()
     problems: list[str] = []
@@ -258,7 +258,7 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
         wanted = {n for n in names if n in spec.fields}
         if not wanted:
             if value.kind in ("num", "zero"):
-                problems.append(f"数字 {cell.text.strip()} 所在列的表头不是本表的列")
+                return None  # a number in a column the header does not name: the header does not fit this row
             continue
         any_value_column = True
         if len(wanted) > 1 or None in names:
