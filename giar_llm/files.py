@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from pydantic import ValidationError
 
 from giar_llm.core.corrections import Correction, parse_corrections
@@ -36,6 +38,22 @@ _FILE_MODE = _file_mode()  # read once, at import, while no other thread creates
 
 def dumps(data: Any, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+_WIDE_NUMBER = re.compile(r"\d{19}")  # beyond 64 bits, which orjson cannot keep exact
+
+
+def dumps_compact(data: Any) -> str:
+    """Compact JSON, fast (orjson); the standard encoder for what orjson cannot write exactly."""
+    try:
+        return orjson.dumps(data).decode("utf-8")
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads_exact(text: str) -> Any:
+    """JSON parsed fast (orjson), except text with a number orjson would round (then the standard parser)."""
+    return json.loads(text) if _WIDE_NUMBER.search(text) else orjson.loads(text)
 
 
 @contextmanager

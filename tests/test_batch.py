@@ -7,9 +7,11 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -123,13 +125,57 @@ def test_a_rerun_skips_everything_and_a_changed_file_is_redone(tmp_path: Path) -
     assert new_config.recomputed == 6
 
 
-def test_a_result_without_its_done_file_is_redone(tmp_path: Path) -> None:
+def _rows(outdir: Path) -> dict[str, int]:
+    """The store's rows: name -> the stamp of its last write."""
+    with closing(sqlite3.connect(outdir / "batch.sqlite")) as db:
+        return dict(db.execute("SELECT name, stamp FROM results"))
+
+
+def _count(outdir: Path) -> int:
+    """Rows committed so far by a batch that is still running (0 while the store is being created)."""
+    try:
+        return len(_rows(outdir)) if (outdir / "batch.sqlite").exists() else 0
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_a_result_missing_from_the_store_is_redone(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path / "in")[:2]
     outdir = tmp_path / "out"
     run_batch(inputs, outdir, RULES, jobs=1)
-    next((outdir / "state").glob("000_*.done")).unlink()
+    with closing(sqlite3.connect(outdir / "batch.sqlite")) as db, db:
+        db.execute("DELETE FROM results WHERE name LIKE '000_%'")
     summary = run_batch(inputs, outdir, RULES, jobs=1)
     assert (summary.recomputed, summary.skipped) == (1, 1)
+
+
+def test_a_lost_or_short_result_file_is_exported_again_not_redone(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")[:2]
+    outdir = tmp_path / "out"
+    run_batch(inputs, outdir, RULES, jobs=1)
+    files = sorted((outdir / "results").glob("*.json"))
+    whole = files[0].read_text(encoding="utf-8")
+    files[0].unlink()
+    files[1].write_text("", encoding="utf-8")  # what a power cut can leave of a file that was not fsync'ed
+    stamps = _rows(outdir)
+    summary = run_batch(inputs, outdir, RULES, jobs=1)
+    assert (summary.recomputed, summary.skipped) == (0, 2) and _rows(outdir) == stamps
+    assert files[0].read_text(encoding="utf-8") == whole
+    assert json.loads(files[1].read_text(encoding="utf-8"))["status"] in ("verified", "source_inconsistent")
+
+
+def test_a_resumed_run_that_changed_nothing_keeps_its_outputs(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    outdir = tmp_path / "out"
+    first = run_batch(inputs, outdir, RULES, jobs=1)
+    written = {p.name: p.stat().st_mtime_ns for p in outdir.iterdir() if p.suffix in (".jsonl", ".csv")}
+    again = run_batch(inputs, outdir, RULES, jobs=1)
+    assert {p.name: p.stat().st_mtime_ns for p in outdir.iterdir() if p.suffix in (".jsonl", ".csv")} == written
+    this_run = {"seconds": 0, "compute_seconds": 0, "skipped": 0, "recomputed": 0}
+    assert again.to_json() | this_run == first.to_json() | this_run
+    (outdir / "results.jsonl").unlink()
+    run_batch(inputs, outdir, RULES, jobs=1)
+    assert len(_lines(outdir)) == len(inputs)
 
 
 def test_inputs_with_the_same_name_do_not_collide(tmp_path: Path) -> None:
@@ -245,7 +291,7 @@ def test_a_batch_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Path) ->
     process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(folder), str(outdir)], cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
-        while len(list((outdir / "state").glob("*.done"))) < 5:
+        while _count(outdir) < 5:
             assert process.poll() is None, "the batch ended before it could be killed"
             assert time.monotonic() < deadline, "no progress within 60 s"
             time.sleep(0.005)
@@ -254,7 +300,7 @@ def test_a_batch_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Path) ->
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
-    done_before = {p.name: p.stat().st_mtime_ns for p in (outdir / "state").glob("*.done")}
+    done_before = _rows(outdir)
     assert 5 <= len(done_before) < 40
     for result in (outdir / "results").glob("*.json"):
         assert json.loads(result.read_text(encoding="utf-8"))["status"] == "verified"
@@ -265,9 +311,7 @@ def test_a_batch_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Path) ->
     summary = run_batch([folder], outdir, RULES, jobs=1)
     assert summary.skipped == len(done_before)
     assert summary.recomputed == 40 - len(done_before)
-    assert {p.name: p.stat().st_mtime_ns for p in (outdir / "state").glob("*.done") if p.name in done_before} == (
-        done_before
-    )
+    assert {name: stamp for name, stamp in _rows(outdir).items() if name in done_before} == done_before
     assert len(list((outdir / "results").glob("*.json"))) == 40
     assert len(_lines(outdir)) == 40 and summary.statuses == {"verified": 40}
     assert not list(outdir.rglob("*.tmp"))

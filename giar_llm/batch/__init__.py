@@ -1,12 +1,13 @@
 """Many documents: expand the inputs, extract each one in isolation, resume, and write the batch outputs.
 
-Planning and resume are in ``plan``, running the tasks in ``execute``, the batch outputs in ``outputs``.
+Planning and resume are in ``plan``, running the tasks in ``execute``, the batch outputs in ``outputs``;
+the results are kept in one store (``store``: ``batch.sqlite``).
 
 Layout of ``outdir``::
 
-    results/<name>.json   one result envelope per input (as ``extract`` writes it, on one line)
-    state/<name>.done     {"sha256": <content hash>, "config": <config key>, "result": <result file hash>,
-                          "corrections": <digest of the corrections applied>}, written after the result
+    batch.sqlite          the store: one row per finished input (content hash, config key, corrections
+                          digest, status, retry, its envelope); SQLite in WAL mode (with -wal/-shm files)
+    results/<name>.json   one result envelope per input (as ``extract`` writes it, on one line), exported
     corrections/*.json    kept corrections from the review page (``giar-llm review``), applied on every run
     results.jsonl         every envelope, one per line, in input order (cross-year warnings added)
     cells.csv             the data package (``giar_llm.datapackage``, columns in ``core.tabular``): one row
@@ -21,16 +22,17 @@ Layout of ``outdir``::
 ``<name>`` is the input's path relative to the folder (or glob) it was found under, made safe for a file
 name, plus a short hash of its absolute path, so two inputs with the same base name never collide.
 
-Resume: an input is skipped when its ``.done`` names the file's current content hash and the current
-config key (backend, model, base_url, prompt version, package version, max_rounds), and the result file
-still has the digest the ``.done`` recorded and parses. Every write is atomic (a temporary file, then a
-rename) and ``.done`` is written after the result, so a batch killed at any moment leaves only whole
-files, and a result without a matching ``.done`` is simply redone. The per-input files are not fsync'ed
-(two fsyncs per input cost more than the rules backend's reading): the result digest in ``.done`` makes
-a result that a power cut left empty or stale be redone rather than reused. The batch outputs are
-fsync'ed. A failure that may not happen again (an unexpected exception, a dead worker, a model error, a
-``failed`` envelope from a model backend) is recorded with ``"retry": true`` and redone on the next run;
-a file that can't be read (empty, binary, no table) is a final ``failed`` result and is skipped.
+Resume: an input is skipped when its row in the store names the file's current content hash, the current
+config key (backend, model, base_url, prompt version, package version, max_rounds) and the same
+corrections, and is not marked for a retry. The store is written by the main process only, one
+transaction per chunk of results, so a batch killed at any moment loses no committed result and leaves no
+half-written one; a result computed but not committed is simply redone. Each result file is exported
+atomically (a temporary file, then a rename) before its row is committed, and exported again from the
+store when it is missing or short (a power cut: the exports are not fsync'ed). The batch outputs are
+exported from the store and fsync'ed; a resumed run that changed no row keeps them. A failure that may
+not happen again (an unexpected exception, a dead worker, a model error, a ``failed`` envelope from a
+model backend) is recorded with ``retry`` and redone on the next run; a file that can't be read (empty,
+binary, no table) is a final ``failed`` result and is skipped.
 
 Corrections: the files in ``corrections/`` (and those passed in) are applied to the inputs they were made
 on (by content hash), after reading; a correction made on an older version of an input's file name is
@@ -56,7 +58,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from giar_llm.batch.execute import Outcome, run_tasks
+from giar_llm.batch.execute import Outcome, export, run_tasks
 from giar_llm.batch.neighbours import revisit_with_neighbours
 from giar_llm.batch.outputs import write_outputs
 from giar_llm.batch.plan import (
@@ -69,6 +71,7 @@ from giar_llm.batch.plan import (
     result_name,
     select_inputs,
 )
+from giar_llm.batch.store import Store
 from giar_llm.core.corrections import Correction
 from giar_llm.core.tabular import report_columns
 from giar_llm.datapackage import read_manifest
@@ -113,39 +116,45 @@ def run_batch(
     started = time.perf_counter()
     user_columns = read_manifest(manifest, [c.name for c in report_columns()]) if manifest is not None else None
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    results_dir, state_dir = outdir / "results", outdir / "state"
+    results_dir = outdir / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(results_dir, state_dir, outdir)
+    remove_stale_temporaries(results_dir, outdir)
 
     kept = outdir / CORRECTIONS_FOLDER
     if kept.is_dir():
         corrections = [*corrections, *load_corrections(kept)]
     selection = select_inputs(inputs, outdir, include, exclude)
-    plan = plan_batch(selection, outdir, settings, corrections)
-    summary = BatchSummary(outdir=outdir, total=len(plan.tasks), skipped=len(plan.resumed))
-    summary.not_reports = selection.not_reports
-    if on_result is not None:
-        for task, stored in plan.resumed:
-            on_result(
-                BatchItem(Path(task.path), str(stored["status"]), True, 0.0, Path(task.result), stored.get("error"))
-            )
-
-    recomputed: set[int] = set()
-
-    def emit(outcome: Outcome) -> None:
-        recomputed.add(outcome.index)
+    with Store(outdir) as store:
+        plan = plan_batch(selection, outdir, settings, store, corrections)
+        for task in plan.reexport:
+            text = store.envelope(task.name)
+            if text is not None:
+                export(Path(task.result), text + "\n")
+        summary = BatchSummary(outdir=outdir, total=len(plan.tasks), skipped=len(plan.resumed))
+        summary.not_reports = selection.not_reports
         if on_result is not None:
-            task = plan.tasks[outcome.index]
-            on_result(
-                BatchItem(Path(task.path), outcome.status, False, outcome.seconds, Path(task.result), outcome.error)
-            )
+            for task, stored in plan.resumed:
+                on_result(BatchItem(Path(task.path), stored.status, True, 0.0, Path(task.result), stored.error))
 
-    run_tasks(plan.todo, settings, jobs, extractor, emit)
-    revisit_with_neighbours(plan.tasks, settings, extractor, recomputed)
+        recomputed: set[int] = set()
 
-    summary.recomputed = len(recomputed)
-    write_outputs(plan.tasks, recomputed, outdir, summary, user_columns)
+        def emit(outcomes: list[Outcome]) -> None:
+            store.put(o.record for o in outcomes)  # one transaction: the chunk's results are done together
+            for outcome in outcomes:
+                recomputed.add(outcome.index)
+                if on_result is not None:
+                    task = plan.tasks[outcome.index]
+                    on_result(
+                        BatchItem(
+                            Path(task.path), outcome.status, False, outcome.seconds, Path(task.result), outcome.error
+                        )
+                    )
+
+        run_tasks(plan.todo, settings, jobs, extractor, emit)
+        revisit_with_neighbours(plan.tasks, settings, extractor, store, recomputed)
+
+        summary.recomputed = len(recomputed)
+        write_outputs(plan.tasks, recomputed, outdir, summary, store, user_columns)
     summary.seconds = time.perf_counter() - started
     write_json(outdir / "summary.json", summary.to_json())
     return summary

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import time
 from collections import deque
@@ -15,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from giar_llm.batch.plan import Task
+from giar_llm.batch.store import Record
 from giar_llm.core.corrections import apply_corrections
 from giar_llm.core.envelope import Envelope
 from giar_llm.errors import InputError, ReportFormatError
-from giar_llm.files import atomic_file, dumps
+from giar_llm.files import atomic_file
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.settings import Settings
@@ -34,9 +34,10 @@ class Outcome:
     status: str
     seconds: float
     error: str | None
+    record: Record
 
 
-Emit = Callable[[Outcome], None]
+Emit = Callable[[list[Outcome]], None]  # a chunk's outcomes, committed together
 
 
 def _reason(exc: BaseException) -> str:
@@ -44,29 +45,32 @@ def _reason(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _replace(path: Path, text: str) -> None:
-    """Atomic but not fsync'ed: the ``.done`` file records the result's digest, so a result that a power
-    cut left empty or stale is never reused; it is redone."""
+def export(path: Path, text: str) -> None:
+    """A result file exported from the store: atomic (whole or absent), not fsync'ed (the store is what
+    says a result is done; a file a power cut left short is exported again, see ``plan``)."""
     with atomic_file(path, fsync=False) as handle:
         handle.write(text)
 
 
-def record(task: Task, envelope: Envelope, retry: bool) -> None:
-    """Write a task's result, then its ``.done``."""
-    text = dumps(envelope.to_json(), indent=None) + "\n"  # compact: the C encoder, several times faster
-    _replace(Path(task.result), text)
-    state: dict[str, Any] = {
-        "sha256": envelope.source.sha256 or task.sha256,
-        "config": task.config,
-        "result": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "status": envelope.status,
-        "error": envelope.error,
-    }
-    if task.corrections_key:
-        state["corrections"] = task.corrections_key
-    if retry:
-        state["retry"] = True
-    _replace(Path(task.done), dumps(state, indent=None) + "\n")
+def record(task: Task, envelope: Envelope, retry: bool) -> Record:
+    """A task's result as a store row, its result file exported (the row is committed by the caller)."""
+    text = envelope.model_dump_json()  # compact JSON, non-ASCII as is (pydantic's serializer, in Rust)
+    export(Path(task.result), text + "\n")
+    meta = envelope.report.meta if envelope.report is not None else None
+    return Record(
+        name=task.name,
+        path=task.path,
+        sha256=envelope.source.sha256 or task.sha256,
+        config=task.config,
+        corrections=task.corrections_key,
+        status=envelope.status,
+        error=envelope.error,
+        retry=retry,
+        has_candidates=bool(envelope.candidates),
+        agency=meta.agency if meta is not None else None,
+        year=meta.year if meta is not None else None,
+        envelope=text,
+    )
 
 
 def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Outcome:
@@ -79,8 +83,8 @@ def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Out
     except Exception as exc:  # isolation: one bad file never stops the batch
         envelope = failed_envelope(task.path, _reason(exc), task.sha256)
         retry = not isinstance(exc, InputError | ReportFormatError)
-    record(task, envelope, retry)
-    return Outcome(task.index, envelope.status, time.perf_counter() - started, envelope.error)
+    row = record(task, envelope, retry)
+    return Outcome(task.index, envelope.status, time.perf_counter() - started, envelope.error, row)
 
 
 def _run_chunk(tasks: list[Task], settings: Settings) -> list[Outcome]:
@@ -91,8 +95,7 @@ def _run_chunk(tasks: list[Task], settings: Settings) -> list[Outcome]:
 def _fail(task: Task, reason: str) -> Outcome:
     """A failure the worker itself could not record (a dead worker process, an error writing the result)."""
     envelope = failed_envelope(task.path, reason, task.sha256)
-    record(task, envelope, retry=True)
-    return Outcome(task.index, "failed", 0.0, reason)
+    return Outcome(task.index, "failed", 0.0, reason, record(task, envelope, retry=True))
 
 
 def _mp_context() -> Any:
@@ -111,7 +114,7 @@ def _run_inline(tasks: list[Task], settings: Settings, extractor: Extractor | No
             outcome = _run_one(task, settings, extractor)
         except Exception as exc:
             outcome = _fail(task, _reason(exc))
-        emit(outcome)
+        emit([outcome])
 
 
 def _run_threads(tasks: list[Task], settings: Settings, workers: int, extractor: Extractor | None, emit: Emit) -> None:
@@ -129,7 +132,7 @@ def _run_threads(tasks: list[Task], settings: Settings, workers: int, extractor:
                     outcome = future.result()
                 except Exception as exc:
                     outcome = _fail(task, _reason(exc))
-                emit(outcome)
+                emit([outcome])
 
 
 def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit) -> None:
@@ -165,14 +168,15 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
                     except BrokenProcessPool:
                         broken = True
                         if alone is not None and chunk == [alone]:
-                            emit(_fail(alone, "BrokenProcessPool: the worker process died (out of memory or a crash)"))
+                            emit(
+                                [_fail(alone, "BrokenProcessPool: the worker process died (out of memory or a crash)")]
+                            )
                         else:
                             suspects.extend(chunk)
                         continue
                     except Exception as exc:
                         outcomes = [_fail(task, _reason(exc)) for task in chunk]
-                    for outcome in outcomes:
-                        emit(outcome)
+                    emit(outcomes)
             for chunk in running.values():  # lost with the broken pool
                 suspects.extend(chunk)
         finally:
@@ -180,7 +184,8 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
 
 
 def run_tasks(tasks: list[Task], settings: Settings, jobs: int, extractor: Extractor | None, emit: Emit) -> None:
-    """Run ``tasks``, calling ``emit`` with each outcome as it is recorded.
+    """Run ``tasks``, calling ``emit`` with the outcomes of each chunk (or each task, inline and in threads)
+    as they finish; their result files are exported, their rows are the caller's to commit.
 
     The rules backend runs in ``jobs`` worker processes; the model backends in ``settings.concurrency``
     threads; an ``extractor`` (a fake model in tests) in threads, or inline for ``rules``.

@@ -5,12 +5,12 @@ first pass's results, so the order of the inputs never matters."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from giar_llm.batch.execute import record
-from giar_llm.batch.plan import Task, read_json
+from giar_llm.batch.plan import Task
+from giar_llm.batch.store import Store
 from giar_llm.core.envelope import Envelope
 from giar_llm.core.neighbours import Neighbours
+from giar_llm.files import loads_exact
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file
 from giar_llm.settings import Settings
@@ -18,34 +18,41 @@ from giar_llm.settings import Settings
 __all__ = ["revisit_with_neighbours"]
 
 
-def _envelope(task: Task) -> Envelope | None:
+def _envelope(store: Store, name: str) -> Envelope | None:
+    text = store.envelope(name)
     try:
-        return Envelope.model_validate(read_json(Path(task.result)))
-    except (ValueError, OSError):
+        return Envelope.model_validate(loads_exact(text)) if text is not None else None
+    except ValueError:
         return None
 
 
 def revisit_with_neighbours(
-    tasks: list[Task], settings: Settings, extractor: Extractor | None, recomputed: set[int]
+    tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
 ) -> int:
-    """Re-extract the results with candidates that have a neighbouring year; returns how many changed."""
-    envelopes = {task.index: _envelope(task) for task in tasks}
-    by_year: dict[tuple[str, int], Envelope] = {}
-    for envelope in envelopes.values():
-        meta = envelope.report.meta if envelope is not None and envelope.report is not None else None
-        if meta is not None and meta.agency is not None and meta.year is not None:
-            by_year.setdefault((meta.agency, meta.year), envelope)  # type: ignore[arg-type]
-    changed = 0
+    """Re-extract the results with candidates that have a neighbouring year; returns how many changed.
+    Only the rows that list candidates and have a neighbour are read from the store."""
+    years = store.years()
+    by_year: dict[tuple[str, int], str] = {}
+    for task in tasks:  # the first input of an agency's year stands for it, in input order
+        if task.name in years:
+            by_year.setdefault(years[task.name], task.name)
+    open_rows = {name for name, _, _ in store.with_candidates()}
+    work: list[tuple[Task, str | None, str | None]] = []
     for task in tasks:
-        envelope = envelopes[task.index]
-        if envelope is None or envelope.report is None or not envelope.candidates:
+        if task.name in open_rows and task.name in years:
+            agency, year = years[task.name]
+            previous, following = by_year.get((agency, year - 1)), by_year.get((agency, year + 1))
+            if previous is not None or following is not None:
+                work.append((task, previous, following))
+    needed = {name for task, *around in work for name in (task.name, *around) if name is not None}
+    first = {name: _envelope(store, name) for name in sorted(needed)}  # the first pass's, before any rewrite
+    changed = 0
+    for task, previous, following in work:
+        envelope = first[task.name]
+        if envelope is None or envelope.report is None:
             continue
-        agency, year = envelope.report.meta.agency, envelope.report.meta.year
-        if agency is None or year is None:
-            continue
-        before, after = by_year.get((agency, year - 1)), by_year.get((agency, year + 1))
-        if before is None and after is None:
-            continue
+        before = first[previous] if previous is not None else None
+        after = first[following] if following is not None else None
         neighbours = Neighbours(
             before.report if before is not None else None, after.report if after is not None else None
         )
@@ -55,7 +62,7 @@ def revisit_with_neighbours(
             continue
         if again.report != envelope.report or again.levels != envelope.levels or again.unsure != envelope.unsure:
             again.run = envelope.run
-            record(task, again, retry=False)
+            store.put([record(task, again, retry=False)])
             recomputed.add(task.index)
             changed += 1
     return changed

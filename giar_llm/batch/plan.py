@@ -1,7 +1,7 @@
 """Planning a batch: the result name and config key of every input, and which stored results can be reused.
 
-An input is resumed when its ``.done`` names the file's current content hash and the current config key,
-and the result file still has the digest the ``.done`` recorded (see the package docstring).
+An input is resumed when its row in the store names the file's current content hash, the current config key
+and the same corrections, and is not marked for a retry (see the package docstring).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import giar_llm
+from giar_llm.batch.store import Store, Stored
 from giar_llm.core.corrections import Correction, for_source
 from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import STATUSES
@@ -32,7 +34,6 @@ __all__ = [
     "Task",
     "config_key",
     "plan_batch",
-    "read_json",
     "result_name",
     "select_inputs",
 ]
@@ -108,13 +109,13 @@ class BatchSummary:
 
 @dataclass(frozen=True)
 class Task:
-    """One input to extract: where its result and its ``.done`` go."""
+    """One input to extract: its row in the store and its exported result file."""
 
     index: int
+    name: str
     path: str
     sha256: str  # of the content when the batch was planned ("" when unreadable)
     result: str
-    done: str
     config: str
     corrections: tuple[Correction, ...] = ()  # kept corrections for this input (made on it, or on an older version)
     corrections_key: str = ""  # their digest: a resumed result must have had the same applied
@@ -126,7 +127,8 @@ class Plan:
 
     tasks: list[Task]
     todo: list[Task]
-    resumed: list[tuple[Task, dict[str, Any]]]
+    resumed: list[tuple[Task, Stored]]
+    reexport: list[Task]  # resumed, but the result file is missing or short: exported again from the store
 
 
 def result_name(relative: Path, absolute: Path) -> str:
@@ -150,13 +152,6 @@ def config_key(settings: Settings) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     try:
@@ -168,32 +163,24 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _resumable(task: Task) -> dict[str, Any] | None:
-    """The stored result when it can be reused, else None."""
-    if not task.sha256:
-        return None
-    state = read_json(Path(task.done))
-    if not isinstance(state, dict) or state.get("retry"):
-        return None
-    if state.get("sha256") != task.sha256 or state.get("config") != task.config:
-        return None
-    if state.get("corrections", "") != task.corrections_key:
-        return None
+def _resumable(task: Task, row: Stored | None) -> bool:
+    """A stored result can be reused: same content, config and corrections, and not marked for a retry."""
+    return (
+        row is not None
+        and bool(task.sha256)
+        and not row.retry
+        and row.sha256 == task.sha256
+        and row.config == task.config
+        and row.corrections == task.corrections_key
+        and row.status in STATUSES
+    )
+
+
+def _exported(task: Task, row: Stored) -> bool:
     try:
-        data = Path(task.result).read_bytes()
+        return os.stat(task.result).st_size == row.size
     except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != state.get("result"):
-        return None
-    if state.get("status") in STATUSES:  # the digest vouches for the file: no need to parse it here
-        return {"status": state["status"], "error": state.get("error")}
-    try:
-        result = json.loads(data)
-    except ValueError:
-        return None
-    if not isinstance(result, dict) or result.get("status") not in STATUSES:
-        return None
-    return result
+        return False
 
 
 def remove_stale_temporaries(*folders: Path) -> None:
@@ -249,12 +236,13 @@ def plan_batch(
     inputs: Sequence[Path | str] | Selection,
     outdir: Path,
     settings: Settings,
+    store: Store,
     corrections: Sequence[Correction] = (),
 ) -> Plan:
     """Name the results of the inputs (a selection, or paths to select from) and find those that can be resumed.
     Each input takes the kept corrections made on its content (or on an older version of the same file name,
     to be reported, not applied); a change in them redoes the input."""
-    results_dir, state_dir = outdir / "results", outdir / "state"
+    results_dir = outdir / "results"
     config = config_key(settings)
     tasks: list[Task] = []
     selection = inputs if isinstance(inputs, Selection) else select_inputs(inputs, outdir)
@@ -266,21 +254,25 @@ def plan_batch(
         tasks.append(
             Task(
                 index=index,
+                name=name,
                 path=str(item.path),
                 sha256=sha256,
                 result=str(results_dir / f"{name}.json"),
-                done=str(state_dir / f"{name}.done"),
                 config=config,
                 corrections=mine,
                 corrections_key=corrections_key(mine),
             )
         )
+    rows = store.stored()
     todo: list[Task] = []
-    resumed: list[tuple[Task, dict[str, Any]]] = []
+    resumed: list[tuple[Task, Stored]] = []
+    reexport: list[Task] = []
     for task in tasks:
-        stored = _resumable(task)
-        if stored is None:
+        row = rows.get(task.name)
+        if row is None or not _resumable(task, row):
             todo.append(task)
-        else:
-            resumed.append((task, stored))
-    return Plan(tasks, todo, resumed)
+            continue
+        resumed.append((task, row))
+        if not _exported(task, row):
+            reexport.append(task)
+    return Plan(tasks, todo, resumed, reexport)

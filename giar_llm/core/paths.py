@@ -65,12 +65,18 @@ def flatten_json(data: dict[str, Any], prefix: str = "") -> dict[str, Value]:
 def labels(path: str, fmt: str | None = None) -> list[str]:
     """The Chinese labels along a path, from the field descriptions of the format's models
     (``fmt`` "2019" or "2021"; without it, whichever format has the path, 2021 first)."""
+    return list(_labels(path, fmt))
+
+
+@cache
+def _labels(path: str, fmt: str | None) -> tuple[str, ...]:
+    """The models never change: each path's labels are looked up once per process."""
     order = (Report2019, Report2021) if fmt == "2019" else (Report2021, Report2019)
     for cls in order:
         found = _labels_in(cls, path.split("."))
         if found is not None:
-            return found
-    return [path]
+            return tuple(found)
+    return (path,)
 
 
 def _labels_in(cls: type[BaseModel], parts: list[str]) -> list[str] | None:

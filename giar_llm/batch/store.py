@@ -1,0 +1,161 @@
+"""The batch's one store of results: ``outdir/batch.sqlite`` (SQLite in WAL mode).
+
+Each finished input is one row: its name, source path, content hash, config key, corrections key, status,
+error, whether to retry, and its result envelope as compact JSON. Rows are written by the batch's main
+process only, one transaction per chunk of results, so a batch killed at any moment (SIGKILL included)
+leaves every committed result whole and nothing half-written: SQLite's journal makes a transaction all
+or nothing. The per-input ``results/<name>.json`` files and every batch output are exported from the
+store; the store, not those files, says what is done. ``meta`` holds the key of the last export (the
+rows it was made from, in order) and the summary it produced, so a resumed batch that changed nothing
+keeps its outputs instead of writing them again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["STORE_NAME", "Record", "Store", "Stored"]
+
+STORE_NAME = "batch.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    name TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    config TEXT NOT NULL,
+    corrections TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    retry INTEGER NOT NULL,
+    has_candidates INTEGER NOT NULL,
+    agency TEXT,
+    year INTEGER,
+    stamp INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    envelope TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One finished input, as the store keeps it."""
+
+    name: str
+    path: str
+    sha256: str
+    config: str
+    corrections: str
+    status: str
+    error: str | None
+    retry: bool
+    has_candidates: bool
+    agency: str | None
+    year: int | None
+    envelope: str  # compact JSON
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What resuming needs of a row (the envelope stays in the store)."""
+
+    sha256: str
+    config: str
+    corrections: str
+    status: str
+    error: str | None
+    retry: bool
+    stamp: int
+    size: int  # bytes of the exported result file
+
+
+class Store:
+    def __init__(self, outdir: Path) -> None:
+        self.path = outdir / STORE_NAME
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # a commit survives the process being killed
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def stored(self) -> dict[str, Stored]:
+        rows = self.db.execute(
+            "SELECT name, sha256, config, corrections, status, error, retry, stamp, size FROM results"
+        )
+        return {r[0]: Stored(r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows}
+
+    def put(self, records: Iterable[Record]) -> None:
+        """Write the records in one transaction."""
+        stamp = time.time_ns()
+        rows = [
+            (
+                r.name,
+                r.path,
+                r.sha256,
+                r.config,
+                r.corrections,
+                r.status,
+                r.error,
+                int(r.retry),
+                int(r.has_candidates),
+                r.agency,
+                r.year,
+                stamp,
+                len(r.envelope.encode("utf-8")) + 1,  # the exported file ends with a newline
+                r.envelope,
+            )
+            for r in records
+        ]
+        if not rows:
+            return
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def envelope(self, name: str) -> str | None:
+        row = self.db.execute("SELECT envelope FROM results WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def envelopes(self, names: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+        """Each name's envelope JSON (None when it has no row), in the order given."""
+        for start in range(0, len(names), 500):
+            part = names[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found = dict(self.db.execute(f"SELECT name, envelope FROM results WHERE name IN ({marks})", part))
+            for name in part:
+                yield name, found.get(name)
+
+    def with_candidates(self) -> list[tuple[str, str | None, int | None]]:
+        """(name, agency, year) of the rows whose envelope lists candidates."""
+        rows = self.db.execute("SELECT name, agency, year FROM results WHERE has_candidates")
+        return [(str(name), agency, year) for name, agency, year in rows]
+
+    def years(self) -> dict[str, tuple[str, int]]:
+        """(agency, year) by name, for the rows that have both."""
+        rows = self.db.execute("SELECT name, agency, year FROM results WHERE agency IS NOT NULL AND year IS NOT NULL")
+        return {name: (agency, year) for name, agency, year in rows}
+
+    def get_meta(self, key: str) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
