@@ -136,9 +136,14 @@ def print_marked(console: Console, envelope: Envelope, flat: Mapping[str, object
             (f"{MARKS[level]} ", MARK_STYLES[level]),
             f"{describe_cell(path)}：{shown}（{LEVEL_NAMES[level]}）",
             f"\n  {reason}" if reason else "",
-            f"\n  候选：{' / '.join(str(c) for c in candidates)}" if candidates else "",
+            f"\n  候选：{_candidates(candidates)}" if candidates else "",
         )
         _say(console, line)
+
+
+def _candidates(values: list[int | float], shown: int = 8) -> str:
+    text = " / ".join(str(v) for v in values[:shown])
+    return f"{text} …（共 {len(values)} 个）" if len(values) > shown else text
 
 
 def _cell(path: str, flat: Mapping[str, object], levels: Mapping[str, str]) -> Text:
