@@ -404,7 +404,10 @@ def eval_command(
     timeout: TimeoutOption = None,
     max_tokens: MaxTokensOption = None,
     gold: Annotated[Path, typer.Option(help="金标准文件夹。")] = Path("evals/gold"),
-    runs: Annotated[Path, typer.Option(help="评测记录写入的文件夹。")] = Path("evals/runs"),
+    runs: Annotated[
+        Path | None,
+        typer.Option(help="评测记录写入的文件夹（默认：金标准文件夹旁的 runs/，即 evals/runs）。", show_default=False),
+    ] = None,
     compare: Annotated[Path | None, typer.Option(help="与之比较的一次先前评测。", show_default=False)] = None,
     compare_last: Annotated[bool, typer.Option("--compare-last", help="与最近一次先前评测比较。")] = False,
     min_accuracy: Annotated[
@@ -442,6 +445,7 @@ def eval_command(
             raise fail(f"--gold {gold}: 没有这个金标准文件夹")
         if not any((gold / f"{report_id(path)}.json").is_file() for path in files):
             raise fail(f"{len(files)} 份报告在 {gold} 中都没有金标准文件（按文件名第一个点之前的部分配对）")
+        runs = runs if runs is not None else gold.parent / "runs"  # beside the gold files, not the current folder
         output_folder(runs, "--runs")
         settings = model_settings(backend, model, base_url, no_cache, max_rounds, cache_dir, timeout, max_tokens)
         run = run_eval(files, gold, settings, runs)

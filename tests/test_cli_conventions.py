@@ -119,3 +119,21 @@ def test_reader_only_extract_imports_no_model_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, timeout=120)
     assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_eval_outside_the_repo_writes_its_run_beside_the_gold_files(tmp_path: Path) -> None:
+    work, data = tmp_path / "work", tmp_path / "data"
+    (data / "gold").mkdir(parents=True)
+    work.mkdir()
+    gold = ROOT / "evals" / "gold" / "000_27f8f84a704e59bd.json"
+    (data / "gold" / gold.name).write_bytes(gold.read_bytes())
+    result = giar("eval", str(SEED), "--gold", str(data / "gold"), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert list((data / "runs").glob("*/summary.json")) and not list(work.iterdir())
+
+
+def test_batch_mistakes_are_one_line(tmp_path: Path) -> None:
+    one_line_error(
+        giar("batch", str(SEED), "-o", str(tmp_path / "out"), "--manifest", str(tmp_path / "m.csv")), "m.csv"
+    )
+    one_line_error(giar("batch", str(tmp_path / "*.nothing"), "-o", str(tmp_path / "out")), "没有匹配")
