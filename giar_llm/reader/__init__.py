@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.paths import describe_cell
 from giar_llm.core.schema import COLUMNS, FormatName, empty_report, parse_report, report_to_json
+from giar_llm.core.verdict import involved_cells
 from giar_llm.reader.grids import APPLICANT_HEADERS, PROACTIVE_HEADERS, View, read_review, read_rows_by_header, views
 from giar_llm.reader.layout import (
     FORMAT_2019_MARKS,
@@ -90,12 +92,15 @@ def read(document: Document) -> Reading:
     if t4_heading:
         s5 = _table4_end(text, t4_heading.end(), s5)
     review = read_flat(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
+    from_grid: set[int] = set()  # rows read from a grid, by id
     if document.grids:
         grids = views(document.grids, text)
-        _from_grids(grids, table2, table3)
+        from_grid |= _from_grids(grids, table2, table3)
         grid_review = read_review(grids)
         if grid_review is not None:
             review = _prefer(grid_review, review)
+            if review is grid_review:
+                from_grid.add(id(review))
 
     found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None
     if not found_any:
@@ -110,12 +115,20 @@ def read(document: Document) -> Reading:
         reading.sections["meta"] = meta_span
     if table3.merged_other:
         report["applications"]["results"]["other"] = {"total": dict.fromkeys(COLUMNS)}
-    for table in (table2, table3):
-        for path, row in table.rows.items():
-            _apply_row(report, reading, table.specs[path], row, text)
-    if review is not None:
-        _apply_row(report, reading, REVIEW_SPEC, review, text)
-    else:
+    # Cells of rows read from text with a blank first or last cell: a blank there may be a label's padding
+    # or a dropped empty cell, so the row's numbers may stand one column off.
+    shiftable: list[str] = []
+    for spec, row in [
+        *((table.specs[path], row) for table in (table2, table3) for path, row in table.rows.items()),
+        *([(REVIEW_SPEC, review)] if review is not None else []),
+    ]:
+        _apply_row(report, reading, spec, row, text)
+        if id(row) not in from_grid and row.unsure is None and None in (row.values[0], row.values[-1]):
+            shiftable += [f"{spec.path}.{field}" for field in spec.fields]
+            if row.values[0] is None and spec.path.startswith("applications.") and any(row.values):
+                for field in spec.fields:  # 自然人 blank but a later column filled: padding read as a cell?
+                    reading.unsure.setdefault(f"{spec.path}.{field}", LEAD_DOUBT)
+    if review is None:
         for field in REVIEW_SPEC.fields:
             reading.unsure[f"review_litigation.{field}"] = "未找到表四（行政复议、行政诉讼情况）"
     if table2.span:
@@ -126,20 +139,42 @@ def read(document: Document) -> Reading:
     if t4_heading is not None:
         reading.sections["四"] = (t4 or t4_heading.start(), s5)
     reading.report = parse_report(report)
+    if shiftable:
+        _doubt_shiftable(reading, set(shiftable))
     cells = {p: _get(report, p) for p in NARRATIVE_CELLS}
     reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
     reading.prose = prose_statements(text[: t2 if t2 is not None else t3], fmt)
     return reading
 
 
-def _from_grids(grids: list[View], table2: TableRead, table3: TableRead) -> None:
-    """Rows the source's own grids place by header and label replace the text reader's reading of them."""
+LEAD_DOUBT = "本行从文本读取，自然人列为空而其后各列有数：空白可能是标签的占位，数字可能错列"
+SHIFT_DOUBT = "勾稽关系不成立，而本行从文本读取、首列或末列为空，列位置未经表格确认：数字可能错列"
+
+
+def _doubt_shiftable(reading: Reading, shiftable: set[str]) -> None:
+    """A failing sum blames the source only when every cell in it was read where it stands. A cell of a
+    text row with a blank first or last cell may have shifted into its neighbour's column: such cells in a
+    failing sum are named unsure, so the failure is not blamed on the source and ``auto`` asks the model."""
+    assert reading.report is not None
+    for violation in check(reading.report).violations:
+        for cell in involved_cells(violation):
+            if cell in shiftable and cell not in reading.unsure:
+                reading.unsure[cell] = SHIFT_DOUBT
+
+
+def _from_grids(grids: list[View], table2: TableRead, table3: TableRead) -> set[int]:
+    """Rows the source's own grids place by header and label replace the text reader's reading of them;
+    returns the ids of the rows now read from a grid."""
+    taken: set[int] = set()
     for table, keys in ((table3, APPLICANT_HEADERS), (table2, PROACTIVE_HEADERS)):
         if not table.specs:
             continue
         rows = read_rows_by_header(grids, list(table.specs.values()), keys)
         for path, row in rows.items():
             table.rows[path] = _prefer(row, table.rows.get(path))
+            if table.rows[path] is row:
+                taken.add(id(row))
+    return taken
 
 
 def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:

@@ -10,13 +10,15 @@ import pytest
 
 from giar_llm.core.envelope import Envelope
 from giar_llm.core.levels import covering
-from giar_llm.core.paths import flatten
+from giar_llm.core.paths import flatten, labels
+from giar_llm.core.schema import COLUMNS
 from giar_llm.files import load_gold
 from giar_llm.inputs import load_bytes
 from giar_llm.pipeline import extract_loaded
 from giar_llm.settings import Settings
 
 from ..conftest import GOLD
+from ..reader.render import render
 from .grid_pages import Page, blanked, html_page
 
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -83,3 +85,46 @@ def test_html_inside_a_js_string_reads_as_html(gold_path: Path) -> None:
     for path, (start, end) in envelope.evidence.items():  # evidence points into the script as the user has it
         value = flatten(envelope.report)[path]  # type: ignore[arg-type]
         assert float(script[start:end]) == value
+
+
+@pytest.mark.parametrize("layout", ["nbsp-subtotal-blank", "op-both-blank", "p-legal-blank", "empty-transposed"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_tab_text_of_a_blank_cell_page_never_blames_the_source_wrongly(gold_path: Path, layout: str) -> None:
+    """The same page's tab-separated text without its grids (a page copied as text): a row whose blank
+    cell was padding or dropped may stand one column off, so a failing sum names its cells unsure
+    instead of calling the source inconsistent."""
+    gold = load_gold(gold_path)
+    page = PAGES[layout]
+    text = load_bytes(html_page(gold.report, page).encode("utf-8"), "page.html").document.text
+    envelope = _extract(text.encode("utf-8"), f"{gold_path.stem}.txt")
+    assert envelope.source.kind == "text"
+    if not gold.expected_violations:
+        assert envelope.status != "source_inconsistent"
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_padded_row_with_a_blank_total_is_doubted_not_blamed_on_the_source(gold_path: Path) -> None:
+    """Tab text where a sub-row's label is padded by an empty cell and its 总计 is blank (a Word table
+    copied as text): the row's numbers may stand one column off. When a sum then fails, its cells are
+    named unsure; the source is not called inconsistent and no wrong cell is left unnamed."""
+    gold = load_gold(gold_path)
+    cells = flatten(gold.report)
+    rows = [
+        p.rsplit(".", 1)[0]
+        for p, v in cells.items()
+        if p.startswith("applications.results.") and p.endswith(".natural_person") and v and len(p.split(".")) == 5
+    ]
+    if not rows:
+        pytest.skip("no sub-row with a natural-person count")
+    row = rows[0]
+    text = render(gold.report, "tabs")
+    label = labels(row, gold.report.format)[-1]
+    values = [cells[f"{row}.{c}"] for c in COLUMNS[:-1]]
+    old = "\t".join([label, *(str(v) if v is not None else "" for v in [*values, cells[f"{row}.total"]])])
+    assert old in text
+    text = text.replace(old, "\t".join([label, "", *(str(v) if v is not None else "" for v in values), ""]))
+    envelope = _extract(text.encode("utf-8"), f"{gold_path.stem}.txt")
+    expected = dict(cells) | {f"{row}.total": None}
+    assert _silent(envelope, expected) == {}
+    if not gold.expected_violations:
+        assert envelope.status != "source_inconsistent"
