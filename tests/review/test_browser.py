@@ -171,3 +171,63 @@ def test_every_report_page_opens_without_a_console_error(name: str, tmp_path: Pa
             marked += bool(page.locator("#src-mark").inner_text())
         assert marked == min(5, len(envelope.evidence))
         assert console.errors == []
+
+
+def test_a_violation_is_highlighted_and_confirmed_in_the_source(tmp_path: Path) -> None:
+    source = tmp_path / "pingtan-2020.txt"
+    shutil.copy(REPORTS / source.name, source)
+    envelope = extract_file(source, RULES)
+    assert envelope.violations
+    result = tmp_path / "result.json"
+    write_json(result, envelope.to_json())
+    downloaded = tmp_path / "corrections.json"
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1500, "height": 950}, accept_downloads=True)
+        console = Console(page)
+        page.goto(review(result).pages[0].as_uri())
+        page.wait_for_selector("body[data-ready]")
+        framed = page.locator("td.cell.viol").count()
+        assert framed == len({c for v in envelope.violations for c in v.cells})
+        item = page.locator("#violations li").first
+        assert item.inner_text().startswith(envelope.violations[0].message)
+        item.click()
+        assert page.locator("td.cell.selected").get_attribute("data-p") == envelope.violations[0].cells[0]
+        assert page.locator("td.cell.flash").count() == len(envelope.violations[0].cells)
+        page.keyboard.press("o")  # 原文如此
+        assert "confirmed" in (page.locator("#violations li").first.get_attribute("class") or "")
+        with page.expect_download() as download:
+            page.click("#export")
+        download.value.save_as(downloaded)
+        assert console.errors == []
+    (entry,) = json.loads(downloaded.read_text(encoding="utf-8"))["corrections"]
+    assert entry["violation"]["check"] == envelope.violations[0].check and entry["reason"] == "原文如此"
+    applied = tmp_path / "applied.json"
+    run = subprocess.run(
+        [*CLI, "extract", str(source), "--corrections", str(downloaded), "-o", str(applied)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    after = json.loads(applied.read_text(encoding="utf-8"))
+    first = after["violations"][0]
+    assert first["verdict"] == "source"
+    assert all(after["levels"][c] == "reviewed" for c in first["cells"])
+    assert {after["reviews"][c]["reason"] for c in first["cells"]} == {"原文如此"}
+
+
+def test_the_page_of_a_failed_result_says_why_without_a_console_error(tmp_path: Path) -> None:
+    source = tmp_path / "none.txt"
+    source.write_text("一、总体情况\n本年度无特别事项。\n", encoding="utf-8")
+    envelope = extract_file(source, RULES)
+    assert envelope.status == "failed"
+    result = tmp_path / "result.json"
+    write_json(result, envelope.to_json())
+    with browser() as chromium:
+        page = chromium.new_page()
+        console = Console(page)
+        page.goto(review(result).pages[0].as_uri())
+        page.wait_for_selector("body[data-ready]")
+        assert page.locator("#status").inner_text() == "未能读取"
+        assert str(envelope.error) in page.locator("#tables").inner_text()
+        assert console.errors == []

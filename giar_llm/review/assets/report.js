@@ -273,8 +273,8 @@
     activeViolation = i;
     document.querySelectorAll("#violations li").forEach((li, j) => li.classList.toggle("active", j === i));
     const v = data.violations[i];
-    flash(v.cells);
     if (v.cells.length) select(v.cells[0], false);
+    flash(v.cells);
   }
 
   function confirmViolation(i) {
@@ -320,8 +320,8 @@
     const li = el("li", {}, w.message);
     li.appendChild(el("span", { class: "tag" }, w.check));
     li.addEventListener("click", () => {
-      flash(w.cells);
       if (w.cells.length) select(w.cells[0], false);
+      flash(w.cells);
     });
     warnings.appendChild(li);
   }
