@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from giar_llm.inputs import LoadedInput
 
 ENVIRONMENT = """环境变量（选项优先）：GIAR_BACKEND、GIAR_MODEL、GIAR_BASE_URL、GIAR_CACHE_DIR、GIAR_MAX_ROUNDS、
-GIAR_TIMEOUT、GIAR_MAX_TOKENS、GIAR_CONCURRENCY 见各命令的选项；GIAR_API_KEY：compatible 端点的密钥
-（各服务商另有自己的密钥变量，如 DEEPSEEK_API_KEY）；GIAR_PROMPTS_DIR：另用一个提示词文件夹。"""
+GIAR_TIMEOUT、GIAR_MAX_TOKENS、GIAR_CONCURRENCY、GIAR_PROMPTS_DIR 见各命令的选项；GIAR_API_KEY：compatible
+端点的密钥（只从环境读取，不设选项，以免出现在进程列表中；各服务商另有自己的密钥变量，如 DEEPSEEK_API_KEY）。"""
 
 app = typer.Typer(
     name="giar-llm",
@@ -81,6 +81,12 @@ TimeoutOption = Annotated[
 ]
 MaxTokensOption = Annotated[
     int | None, typer.Option(envvar="GIAR_MAX_TOKENS", min=1, help="单次应答的 token 上限（默认 4000）。")
+]
+PromptsDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="GIAR_PROMPTS_DIR", help="另用一个提示词文件夹（system/extract/repair.md）。", show_default=False
+    ),
 ]
 VerboseOption = Annotated[
     int, typer.Option("-v", "--verbose", count=True, help="更多过程信息（-v 匹配的行与模型请求，-vv 调试）。")
@@ -180,6 +186,14 @@ def output_folder(path: Path, flag: str = "-o") -> Path:
     return path
 
 
+def use_prompts(folder: Path | None) -> None:
+    """--prompts-dir: the prompt files the model path renders (and the worker processes inherit)."""
+    if folder is not None:
+        if not folder.is_dir():
+            raise fail(f"--prompts-dir {folder}: 没有这个文件夹")
+        os.environ["GIAR_PROMPTS_DIR"] = str(folder)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"giar-llm {__version__}", markup=False)
@@ -266,6 +280,7 @@ def extract_command(
     max_rounds: MaxRoundsOption = None,
     timeout: TimeoutOption = None,
     max_tokens: MaxTokensOption = None,
+    prompts_dir: PromptsDirOption = None,
     corrections: CorrectionsOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
@@ -276,6 +291,7 @@ def extract_command(
     from giar_llm.pipeline import extract_loaded
 
     _verbosity(verbose, quiet)
+    use_prompts(prompts_dir)
     if output is not None:
         output_file(output)
     try:
@@ -338,6 +354,7 @@ def batch_command(
     max_rounds: MaxRoundsOption = None,
     timeout: TimeoutOption = None,
     max_tokens: MaxTokensOption = None,
+    prompts_dir: PromptsDirOption = None,
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
     corrections: CorrectionsOption = None,
@@ -348,6 +365,7 @@ def batch_command(
     from giar_llm.files import load_corrections
 
     _verbosity(verbose, quiet)
+    use_prompts(prompts_dir)
     output_folder(outdir)
     if manifest is not None and not manifest.is_file():
         raise fail(f"--manifest {manifest}: 没有这个文件")
@@ -403,6 +421,7 @@ def eval_command(
     max_rounds: MaxRoundsOption = None,
     timeout: TimeoutOption = None,
     max_tokens: MaxTokensOption = None,
+    prompts_dir: PromptsDirOption = None,
     gold: Annotated[Path, typer.Option(help="金标准文件夹。")] = Path("evals/gold"),
     runs: Annotated[
         Path | None,
@@ -436,6 +455,7 @@ def eval_command(
     from giar_llm.evaluate_view import print_comparison, print_eval, print_threshold_failures
 
     _verbosity(verbose, quiet)
+    use_prompts(prompts_dir)
     try:
         files = expand_reports(reports or None)
         if not any(f.is_file() for f in files):

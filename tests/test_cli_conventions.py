@@ -73,6 +73,7 @@ def test_output_mistakes_are_one_line(tmp_path: Path) -> None:
     one_line_error(giar("extract", str(SEED), "-o", str(a_file / "out.json")), "不是文件夹")
     one_line_error(giar("batch", str(SEED), "-o", str(a_file / "out")), "不是文件夹")
     one_line_error(giar("extract", str(tmp_path / "missing.txt")), "missing.txt")
+    one_line_error(giar("extract", str(SEED), env={"GIAR_PROMPTS_DIR": str(tmp_path / "none")}), "--prompts-dir")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
