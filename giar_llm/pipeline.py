@@ -15,7 +15,7 @@ from giar_llm.core.constraints import Pin, Split, narrow
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Envelope, RunInfo, Source
 from giar_llm.core.findings import HeuristicWarning
-from giar_llm.core.levels import Cell
+from giar_llm.core.levels import REASON_TEXT, Cell, Reason
 from giar_llm.core.neighbours import Neighbours, neighbour_rank
 from giar_llm.core.paths import flatten
 from giar_llm.core.reconcile import DigitRun, Reconciled, build_report, missing_cells, reader_cells, reconcile
@@ -23,12 +23,14 @@ from giar_llm.core.schema import Report2019, Report2021, empty_report
 from giar_llm.core.verdict import involved_cells, judge, status_of
 from giar_llm.inputs import LoadedInput, load_input
 from giar_llm.llm.cache import ResponseCache
+from giar_llm.llm.chooser import Question, ask, excerpt
 from giar_llm.llm.client import ModelClient
 from giar_llm.llm.extraction import Extractor, SectionResult, extract_section
 from giar_llm.llm.providers import resolve
 from giar_llm.llm.sections import SECTION_KEYS, guess_format, other_is_merged
 from giar_llm.prompts import prompt_version
 from giar_llm.reader import read
+from giar_llm.reader.normalize import normalize
 from giar_llm.reader.reading import Reading
 from giar_llm.settings import Settings
 
@@ -54,34 +56,67 @@ def build_client(settings: Settings) -> ModelClient:
 def extract_loaded(
     loaded: LoadedInput, settings: Settings, extractor: Extractor | None = None, neighbours: Neighbours | None = None
 ) -> Envelope:
+    """read -> ask the model (tables it must read; rows it must choose) -> reconcile -> check once -> envelope."""
     started = time.perf_counter()
     reading = read(loaded.document)
-    neighbours = neighbours or Neighbours()
     first = reader_result(reading, neighbours)
+    rules = settings.backend == "rules"
     run = RunInfo(backend=settings.backend)
-    sections = [] if settings.backend == "rules" or first is None else _sections_to_ask(settings, first)
-    if settings.backend != "rules":
+    if not rules:
         run = RunInfo(backend=settings.backend, model=settings.model, prompt_version=prompt_version())
-    if first is None and settings.backend == "rules":
+    if first is None and rules:
         envelope = Envelope(source=loaded.source, status="failed", error=reading.error or "no table found", run=run)
-    elif first is not None and not sections:
-        envelope = envelope_from_cells(loaded.source, loaded.document, first, run)
-    else:
+        envelope.run.seconds = round(time.perf_counter() - started, 6)
+        return envelope
+    sections = [] if rules else list(SECTION_KEYS) if first is None else _sections_to_ask(settings, first)
+    client: Extractor | None = None
+    result: Reconciled | Envelope | None = first
+    if sections:
         client = extractor if extractor is not None else build_client(settings)
-        envelope = _with_model(
-            loaded, settings, reading, first, sections or list(SECTION_KEYS), client, run, neighbours
+        result = _with_model(loaded, settings, reading, first, sections, client, run, neighbours)
+    if isinstance(result, Reconciled) and result.open and not rules:
+        client = client or (extractor if extractor is not None else build_client(settings))
+        result = _choose(client, result, reading, loaded.document)
+    assert result is not None
+    envelope = (
+        result if isinstance(result, Envelope) else envelope_from_cells(loaded.source, loaded.document, result, run)
+    )
+    if isinstance(client, ModelClient):
+        made = RunInfo(
+            backend=settings.backend, model=settings.model, prompt_version=prompt_version(), rounds=envelope.run.rounds
         )
-        if isinstance(client, ModelClient):
-            made = RunInfo(
-                backend=settings.backend,
-                model=settings.model,
-                prompt_version=prompt_version(),
-                rounds=envelope.run.rounds,
-            )
-            made.add(client.accounting.cost())
-            envelope.run = made
+        made.add(client.accounting.cost())
+        envelope.run = made
     envelope.run.seconds = round(time.perf_counter() - started, 6)
     return envelope
+
+
+_ASK = frozenset({Reason.READER, Reason.CHOSEN_PLAUSIBLE})
+
+
+def _choose(client: Extractor, result: Reconciled, reading: Reading, document: Document) -> Reconciled:
+    """Each row still open becomes one multiple-choice question; the model's pick is chosen."""
+    splits = splits_of(reading)
+    text = normalize(document.text)
+    tables = {key: section for section, key in SECTION_KEYS.items()}
+    cells = dict(result.cells)
+    for row, options in result.open.items():
+        split = splits.get(row)
+        if split is None or not all(cells[f"{row}.{f}"].reason in _ASK for f in split.fields):
+            continue  # the model's own reading of the table, or the neighbouring years, already chose
+        start, end = reading.sections.get(tables.get(row.split(".", 1)[0], ""), (0, len(text)))
+        question = Question(row, split.fields, excerpt(text, split.runs, start, end), tuple(options))
+        index = ask(client, question)
+        if index is None:
+            continue
+        pick = options[index]
+        message = (
+            f"{REASON_TEXT[Reason.CHOSEN_BY_MODEL]}（连写数字 {''.join(split.runs)} 的 {len(options)} 种拆分之一）"
+        )
+        for column, name in enumerate(split.fields):
+            ranked = tuple(dict.fromkeys([pick[column], *(o[column] for o in options)]))
+            cells[f"{row}.{name}"] = Cell.doubt(pick[column], Reason.CHOSEN_BY_MODEL, message, None, ranked)
+    return Reconciled(build_report(result.report, cells), cells, result.warnings, result.open)
 
 
 def reader_result(reading: Reading, neighbours: Neighbours | None = None) -> Reconciled | None:
@@ -89,10 +124,10 @@ def reader_result(reading: Reading, neighbours: Neighbours | None = None) -> Rec
     if reading.report is None:
         return None
     cells = reader_cells(flatten(reading.report), reading.evidence, reading.unsure, reading.derived)
-    cells = narrow(
-        cells, splits_of(reading), pins_of(reading), neighbour_rank(splits_of(reading), neighbours or Neighbours())
-    )
-    return Reconciled(report=build_report(reading.report, cells), cells=cells, warnings=list(reading.warnings))
+    splits = splits_of(reading)
+    narrowed = narrow(cells, splits, pins_of(reading), neighbour_rank(splits, neighbours or Neighbours()))
+    report = build_report(reading.report, narrowed.cells)
+    return Reconciled(report, narrowed.cells, list(reading.warnings), narrowed.open)
 
 
 def pins_of(reading: Reading) -> dict[str, Pin]:
@@ -110,10 +145,11 @@ def splits_of(reading: Reading) -> dict[str, Split]:
 
 
 def _sections_to_ask(settings: Settings, first: Reconciled) -> list[str]:
-    """``llm``: every table; ``auto``: the tables with a doubtful cell or a check failing on one."""
+    """``llm``: every table; ``auto``: the tables with a doubtful cell or a check failing on one (a row of
+    run-together digits whose splits the constraints narrowed is asked as a choice instead)."""
     if settings.backend == "llm":
         return list(SECTION_KEYS)
-    suspect = {path for path, cell in first.cells.items() if not cell.trusted}
+    suspect = {p for p, cell in first.cells.items() if not cell.trusted and p.rpartition(".")[0] not in first.open}
     result = check(first.report)
     judge(result, suspect)
     for violation in result.violations:
@@ -130,9 +166,10 @@ def _with_model(
     sections: list[str],
     client: Extractor,
     run: RunInfo,
-    neighbours: Neighbours,
-) -> Envelope:
-    """Ask the model for ``sections``, then reconcile its cells with the reader's."""
+    neighbours: Neighbours | None,
+) -> Reconciled | Envelope:
+    """Ask the model for ``sections``, then reconcile its cells with the reader's (a failed envelope when
+    nothing at all could be read)."""
     document = loaded.document
     fmt = first.report.format if first is not None else guess_format(document.text)
     base: Report2019 | Report2021 = (
@@ -171,11 +208,12 @@ def _with_model(
     runs = {row: DigitRun(tuple(fields), tuple(digits)) for row, (fields, digits) in reading.fused.items()}
     reconciled = reconcile(base, reader, model, runs, prefer_reader)
     splits = splits_of(reading)
-    reconciled.cells = narrow(reconciled.cells, splits, pins_of(reading), neighbour_rank(splits, neighbours))
+    narrowed = narrow(reconciled.cells, splits, pins_of(reading), neighbour_rank(splits, neighbours or Neighbours()))
+    reconciled.cells, reconciled.open = narrowed.cells, narrowed.open
     reconciled.report = build_report(base, reconciled.cells)
     reconciled.warnings = list(reading.warnings) + reconciled.warnings
     reconciled.warnings += [HeuristicWarning(check="model_failed", message=e) for e in errors]
-    return envelope_from_cells(loaded.source, document, reconciled, run)
+    return reconciled
 
 
 def envelope_from_cells(source: Source, document: Document, reading: Reconciled, run: RunInfo) -> Envelope:

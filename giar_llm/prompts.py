@@ -18,7 +18,7 @@ from pathlib import Path
 
 from giar_llm.errors import PromptError
 
-PROMPT_NAMES = ("system", "extract", "repair")
+PROMPT_NAMES = ("system", "extract", "repair", "choose")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 

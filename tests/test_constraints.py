@@ -27,7 +27,7 @@ def test_equations_cover_row_totals_balances_results_and_table_four() -> None:
 def test_a_single_split_left_by_the_sums_is_derived_and_names_them() -> None:
     cells = table4_cells(("review",))
     split = Split(FIELDS, ("10012",), ((1, 0, 0, 1, 2), (10, 0, 1, 2, 0)))  # only the first adds up
-    out = narrow(cells, {"review_litigation.review": split})
+    out = narrow(cells, {"review_litigation.review": split}).cells
     cell = out["review_litigation.review.total"]
     assert cell.level == "derived" and cell.value == 2 and cell.reason is Reason.DERIVED_CONSTRAINTS
     assert "10012" in cell.message and "表四合计" in cell.message
@@ -36,14 +36,14 @@ def test_a_single_split_left_by_the_sums_is_derived_and_names_them() -> None:
 def test_an_incomplete_list_of_splits_proves_nothing() -> None:
     cells = table4_cells(("review",))
     split = Split(FIELDS, ("10012",), ((1, 0, 0, 1, 2),), complete=False)
-    cell = narrow(cells, {"review_litigation.review": split})["review_litigation.review.total"]
+    cell = narrow(cells, {"review_litigation.review": split}).cells["review_litigation.review.total"]
     assert cell.level == "chosen" and cell.value == 2
 
 
 def test_several_survivors_are_chosen_with_every_candidate_ranked() -> None:
     cells = table4_cells(("review",))
     split = Split(FIELDS, ("11002",), ((1, 1, 0, 0, 2), (11, 0, 0, 0, 11)))  # hypothetical: both add up
-    out = narrow(cells, {"review_litigation.review": split})
+    out = narrow(cells, {"review_litigation.review": split}).cells
     total = out["review_litigation.review.total"]
     assert total.level == "chosen" and total.reason is Reason.CHOSEN_PLAUSIBLE
     assert total.value == 2 and total.candidates == (2, 11)  # similar magnitudes first
@@ -55,7 +55,7 @@ def test_two_rows_that_can_swap_are_never_derived() -> None:
     after = Split(FIELDS, ("20002",), ((2, 0, 0, 0, 2),))
     out = narrow(
         cells, {"review_litigation.litigation_direct": direct, "review_litigation.litigation_after_review": after}
-    )
+    ).cells
     assert out["review_litigation.litigation_direct.total"].level == "derived"  # each row alone is unique
     fixed = {p: c.value for p, c in cells.items() if c.trusted}
     rows = [
@@ -70,7 +70,9 @@ def test_plausibility_prefers_similar_magnitudes() -> None:
     cells = reader_cells(flatten(report), {}, {"proactive.normative_docs": "连写数字有多种拆分"})
     fields = ("newly_made", "newly_published", "total_published")
     options = ((7, 777, 166), (77, 77, 166), (777, 7, 166), (7777, 16, 6))
-    out = narrow(cells, {"proactive.normative_docs": Split(fields, ("7777166",), options)})
+    narrowed = narrow(cells, {"proactive.normative_docs": Split(fields, ("7777166",), options)})
+    out = narrowed.cells
+    assert narrowed.open["proactive.normative_docs"][0] == (77, 77, 166)
     assert [out[f"proactive.normative_docs.{f}"].value for f in fields] == [77, 77, 166]
     assert out["proactive.normative_docs.newly_made"].candidates[:2] == (
         77,
@@ -84,7 +86,9 @@ def test_a_number_stated_in_the_prose_pins_the_split() -> None:
     fields = ("issued", "repealed", "in_force")
     options = ((1, 2, 34), (1, 23, 4), (12, 3, 4))
     pins = {"proactive.normative_docs.issued": Pin(12, "本年制发规范性文件12件")}
-    out = narrow(cells, {"proactive.normative_docs": Split(fields, ("1234",), options)}, pins)
+    narrowed = narrow(cells, {"proactive.normative_docs": Split(fields, ("1234",), options)}, pins)
+    out = narrowed.cells
+    assert narrowed.open == {}
     cell = out["proactive.normative_docs.in_force"]
     assert cell.level == "derived" and cell.value == 4 and cell.reason is Reason.DERIVED_PROSE
     assert "本年制发规范性文件12件" in cell.message

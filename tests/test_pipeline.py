@@ -105,16 +105,21 @@ def test_model_cells_in_table_two_stay_unsure_without_arithmetic_to_confirm_them
 
 
 def test_a_digit_run_copied_whole_into_cells_is_not_a_reading() -> None:
+    """The model's 表二 answer copies a run whole: not a split, so that row is asked again as one short
+    multiple-choice question, and the pick is chosen."""
     gold = load_gold(GOLD / "pingtan-2020.json")
     table2: dict[str, Any] = gold.report.proactive.model_dump(mode="json")
     table2["licensing"] = {"prev_year_items": 396442278, "items_change": None, "decisions": 396442278}
-    fake = FakeExtractor(table2, table2, table2)
+    fake = FakeExtractor(table2, {"choice": 0})
     envelope = extract_file(REPORTS / "pingtan-2020.txt", AUTO, extractor=fake)
     assert envelope.report is not None
-    assert envelope.levels["proactive.licensing.decisions"] == "chosen"  # a plausible split, not the model's
+    question = fake.conversations[-1][-1]["content"]
+    assert "行政许可" in question and "396442278" in question and "0: 396 | 442 | 278" in question
+    assert len(question) < 600  # a few dozen tokens, not a table
+    assert envelope.levels["proactive.licensing.decisions"] == "chosen"
     assert envelope.report.proactive.licensing.decisions == 278
-    assert "396442278" in envelope.unsure["proactive.licensing.decisions"]
-    assert 278 in envelope.candidates["proactive.licensing.decisions"]
+    assert "由模型在候选值中选取" in envelope.unsure["proactive.licensing.decisions"]
+    assert envelope.candidates["proactive.licensing.decisions"][0] == 278
     assert envelope.report.proactive.penalty.items_change == -18  # a true split of 2648-18538 is kept
 
 

@@ -12,7 +12,7 @@ as a candidate, best first. When none survives, the cells stay as they were.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from giar_llm.core.levels import REASON_TEXT, Cell, Number, Reason
 from giar_llm.core.schema import APPLICANT_COLUMNS, COLUMNS, REVIEW_PARTS
@@ -158,12 +158,20 @@ def plausibility(fields: Sequence[str], option: Sequence[Number]) -> tuple[int, 
 # --------------------------------------------------------------------------- narrowing
 
 
+@dataclass
+class Narrowed:
+    """The cells after narrowing, and the rows still open: every split left for each, best first."""
+
+    cells: dict[str, Cell]
+    open: dict[str, list[tuple[Number, ...]]] = field(default_factory=dict)
+
+
 def narrow(
     cells: Mapping[str, Cell],
     splits: Mapping[str, Split],
     pins: Mapping[str, Pin] | None = None,
     rank: Mapping[str, Sequence[tuple[Number, ...]]] | None = None,
-) -> dict[str, Cell]:
+) -> Narrowed:
     """The cells after applying every certain constraint to the rows of run-together digits.
 
     ``rank`` may order a row's options ahead of plausibility (the agency's neighbouring years); it never
@@ -173,7 +181,8 @@ def narrow(
     out = dict(cells)
     rows = [row for row, split in splits.items() if not any(_trusted(out, f"{row}.{f}") for f in split.fields)]
     if not rows:
-        return out
+        return Narrowed(out)
+    narrowed = Narrowed(out)
     choice_paths = {f"{row}.{f}" for row in rows for f in splits[row].fields}
     uncertain = {p for p, c in out.items() if not c.trusted and p not in choice_paths}
     rules = [e for e in equations(out) if not any(c in uncertain for c in e.cells)]
@@ -193,8 +202,9 @@ def narrow(
         options.sort(key=lambda o: _order(o, split, preferred))
         choices.append((paths, options))
     for group in _components(choices, rules):
-        _settle(out, [rows[i] for i in group], [choices[i] for i in group], splits, fixed, rules, quotes, rank or {})
-    return out
+        group_rows = [rows[i] for i in group]
+        _settle(narrowed, group_rows, [choices[i] for i in group], splits, fixed, rules, quotes, rank or {})
+    return narrowed
 
 
 def _components(
@@ -220,7 +230,7 @@ def _components(
 
 
 def _settle(
-    out: dict[str, Cell],
+    narrowed: Narrowed,
     rows: list[str],
     choices: list[tuple[tuple[str, ...], list[tuple[Number, ...]]]],
     splits: Mapping[str, Split],
@@ -230,6 +240,7 @@ def _settle(
     rank: Mapping[str, Sequence[tuple[Number, ...]]],
 ) -> None:
     """One group of linked rows: derived when one assignment is left, else chosen among the survivors."""
+    out = narrowed.cells
     solutions = solve(fixed, choices, rules)
     if not solutions.found:
         return
@@ -246,6 +257,7 @@ def _settle(
             for path, value in zip(paths, surviving[0], strict=True):
                 out[path] = Cell.derived(value, reason, message, out[path].span)
             continue
+        narrowed.open[row] = surviving
         current = tuple(out[p].value for p in paths)
         keep = current in surviving and any(out[p].reason is not Reason.READER for p in paths)
         best = options[solutions.found[0][i]]  # the search tries options best first

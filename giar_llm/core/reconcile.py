@@ -60,6 +60,7 @@ class Reconciled:
     report: Report
     cells: dict[str, Cell]
     warnings: list[HeuristicWarning] = field(default_factory=list)
+    open: dict[str, list[tuple[Number, ...]]] = field(default_factory=dict)  # rows still ambiguous: their splits
 
 
 def table_of_path(path: str) -> str:
