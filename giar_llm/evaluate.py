@@ -148,6 +148,7 @@ def run_eval(
                 gold_id=gid,
                 run=envelope.run,
                 error=envelope.error,
+                levels=envelope.levels,
             )
         scored.append((path, score, envelope))
     scores = [s for _, s, _ in scored]
@@ -251,7 +252,7 @@ def compare_runs(old: EvalRun, new: EvalRun) -> Comparison:
 # --------------------------------------------------------------------------- thresholds
 
 #: thresholds that are maxima (counts that must stay low); every other metric is a minimum.
-MAX_KEYS = ("silent_errors", "failed", "unverified", "source_inconsistent", "wrong_cells")
+MAX_KEYS = ("silent_errors", "trusted_wrong", "failed", "unverified", "source_inconsistent", "wrong_cells")
 
 
 def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict[str, Any]:
@@ -279,7 +280,8 @@ def _metric(summary: Summary, key: str) -> float | None:
 def thresholds_check(summary: Summary | EvalRun, thresholds: Mapping[str, Any]) -> list[str]:
     """Every threshold the run misses, as a readable line (empty: all met).
 
-    Keys: ``backend`` (the run must use it); maxima ``silent_errors``, ``failed``, ``unverified``,
+    Keys: ``backend`` (the run must use it); maxima ``silent_errors``, ``trusted_wrong`` (wrong cells whose
+    evidence level is read, derived or reviewed), ``failed``, ``unverified``,
     ``source_inconsistent``, ``wrong_cells``; every other key is a minimum on a summary metric such as
     ``strict_accuracy``, ``nonzero_accuracy``, ``violation_recall``, ``exact_rate`` or a dotted path
     like ``sections.三.strict_accuracy``.

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from giar_llm.core.envelope import STATUS_NAMES
+from giar_llm.core.levels import LEVEL_NAMES
 from giar_llm.core.scoring import Comparison, ReportScore
 from giar_llm.evaluate import EvalRun
 
@@ -110,6 +111,14 @@ def _print_totals(console: Console, run: EvalRun) -> None:
         console.print(f"[bold white on red] 静默错误 {s.silent_errors} [/] 报告为 verified 但有错格: {names}")
     else:
         console.print("[green]静默错误 0[/]")
+    if s.levels:
+        console.print(
+            "证据等级 (格数/准确率): "
+            + "  ".join(f"{LEVEL_NAMES.get(k, k)} {c.cells}/{_pct(c.accuracy)}" for k, c in s.levels.items())
+        )
+    if s.trusted_wrong:
+        cells = ", ".join(escape(c) for c in s.trusted_wrong_cells[:10])
+        console.print(f"[bold white on red] 可信等级错格 {s.trusted_wrong} [/] 标为原文读取/推算唯一却错: {cells}")
     v = s.violations
     console.print(f"违规检出: 精确率 {_pct(v.precision)} 召回率 {_pct(v.recall)}  (tp {v.tp}, fp {v.fp}, fn {v.fn})")
     for item in v.missed:

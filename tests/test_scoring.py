@@ -21,6 +21,7 @@ from giar_llm.core.scoring import (
     summarize,
     values_equal,
 )
+from giar_llm.evaluate import thresholds_check
 
 
 def _row(natural: int, enterprise: int) -> Row:
@@ -216,3 +217,23 @@ def test_compare_shows_fixed_and_broken_cells() -> None:
     assert result.metrics["silent_errors"].delta == -1
     assert result.metrics["strict_accuracy"].new > result.metrics["strict_accuracy"].old
     json.dumps(result.to_json(), ensure_ascii=False)
+
+
+def test_accuracy_per_evidence_level_and_a_wrong_trusted_cell_fails_the_gate() -> None:
+    gold = _gold()
+    predicted = _report()
+    predicted.proactive.normative_docs.issued = 4  # wrong
+    predicted.proactive.normative_docs.in_force = 9  # wrong
+    cells = [p for p in flatten(predicted) if not p.startswith("meta.")]
+    levels = dict.fromkeys(cells, "read")
+    levels["proactive.normative_docs.issued"] = "chosen"  # wrong but marked doubtful: allowed
+    levels["proactive.normative_docs.repealed"] = "derived"
+    del levels["proactive.normative_docs.in_force"]  # no level: counted unknown
+    score = score_report(gold, predicted, "unverified", [], levels=levels)
+    assert score.levels["chosen"].cells == 1 and score.levels["chosen"].accuracy == 0.0
+    assert score.levels["derived"].accuracy == 1.0 and score.levels["unknown"].cells == 1
+    assert score.trusted_wrong == []
+    levels["proactive.normative_docs.issued"] = "derived"
+    summary = summarize([score_report(gold, predicted, "unverified", [], levels=levels)])
+    assert summary.trusted_wrong == 1 and summary.trusted_wrong_cells == [": proactive.normative_docs.issued"]
+    assert thresholds_check(summary, {"trusted_wrong": 0}) == ["trusted_wrong: 1 > allowed 0"]

@@ -136,6 +136,25 @@ class ViolationScore(_Model):
         return _ratio(self.tp, self.tp + self.fn)
 
 
+class LevelCounts(_Model):
+    """Cells of one evidence level and how many of them are right (strictly)."""
+
+    cells: int = 0
+    right: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float:
+        return _ratio(self.right, self.cells)
+
+    def add(self, other: LevelCounts) -> None:
+        self.cells += other.cells
+        self.right += other.right
+
+
+TRUSTED_LEVELS = ("read", "derived", "reviewed")
+
+
 class ReportScore(_Model):
     report: str = Field(default="", description="the report's file name")
     gold: str = Field(default="", description="the gold file's id")
@@ -149,6 +168,10 @@ class ReportScore(_Model):
     wrong: list[WrongCell] = Field(default_factory=list)
     violations: ViolationScore = Field(default_factory=ViolationScore)
     cost: Cost = Field(default_factory=Cost)
+    levels: dict[str, LevelCounts] = Field(default_factory=dict, description="cells by evidence level")
+    trusted_wrong: list[str] = Field(
+        default_factory=list, description="wrong cells whose level says they can be trusted (read/derived/reviewed)"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -217,14 +240,18 @@ def score_report(
     gold_id: str = "",
     run: RunInfo | None = None,
     error: str | None = None,
+    levels: Mapping[str, str] | None = None,
 ) -> ReportScore:
-    """Score one prediction against its gold file, every gold cell path counted once."""
+    """Score one prediction against its gold file, every gold cell path counted once; with ``levels``
+    (the envelope's evidence levels) also per level (a cell without a level is ``unknown``)."""
     expected = flatten(gold.report)
     predicted: Mapping[str, Value] = flatten(envelope_report) if envelope_report is not None else {}
     fmt = gold.report.format
     total = Counts()
     sections = {name: Counts() for name in SECTION_ORDER}
     wrong: list[WrongCell] = []
+    by_level: dict[str, LevelCounts] = {}
+    trusted_wrong: list[str] = []
     for path, want in expected.items():
         missing = path not in predicted
         got: Value = None if missing else predicted[path]
@@ -240,6 +267,11 @@ def score_report(
         )
         total.add(counts)
         sections.setdefault(section_of(path), Counts()).add(counts)
+        if levels is not None and not path.startswith("meta."):
+            level = levels.get(path, "unknown")
+            by_level.setdefault(level, LevelCounts()).add(LevelCounts(cells=1, right=int(strict)))
+            if level in TRUSTED_LEVELS and not strict:
+                trusted_wrong.append(path)
         if not strict:
             wrong.append(
                 WrongCell(
@@ -264,6 +296,8 @@ def score_report(
         wrong=wrong,
         violations=score_violations(gold, violations),
         cost=run.cost() if run is not None else Cost(),
+        levels=by_level,
+        trusted_wrong=trusted_wrong,
     )
 
 
@@ -297,6 +331,9 @@ class Summary(_Model):
     silent_error_reports: list[str] = Field(default_factory=list)
     violations: ViolationScore = Field(default_factory=ViolationScore)
     cost: Cost = Field(default_factory=Cost)
+    levels: dict[str, LevelCounts] = Field(default_factory=dict, description="cells by evidence level")
+    trusted_wrong: int = Field(default=0, description="wrong cells marked read/derived/reviewed: must be 0")
+    trusted_wrong_cells: list[str] = Field(default_factory=list, description="'report: path' of each")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -353,11 +390,21 @@ def summarize(scores: Sequence[ReportScore]) -> Summary:
         summary.violations.unexpected += [f"{name}: {v}" for v in score.violations.unexpected]
         summary.violations.missed += [f"{name}: {v}" for v in score.violations.missed]
         summary.cost.add(score.cost)
+        for level, at_level in score.levels.items():
+            summary.levels.setdefault(level, LevelCounts()).add(at_level)
+        summary.trusted_wrong += len(score.trusted_wrong)
+        summary.trusted_wrong_cells += [f"{name}: {path}" for path in score.trusted_wrong]
         if score.backend:
             backends.add(score.backend)
+    summary.levels = {level: summary.levels[level] for level in sorted(summary.levels, key=_level_order)}
     if backends:
         summary.backend = backends.pop() if len(backends) == 1 else "mixed"
     return summary
+
+
+def _level_order(level: str) -> int:
+    order = ("read", "derived", "reviewed", "chosen", "unknown")
+    return order.index(level) if level in order else len(order)
 
 
 # --------------------------------------------------------------------------- two runs
