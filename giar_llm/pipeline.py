@@ -125,14 +125,19 @@ def reader_result(reading: Reading, neighbours: Neighbours | None = None) -> Rec
         return None
     cells = reader_cells(flatten(reading.report), reading.evidence, reading.unsure, reading.derived)
     splits = splits_of(reading)
-    narrowed = narrow(cells, splits, pins_of(reading), neighbour_rank(splits, neighbours or Neighbours()))
+    neighbours = neighbours or Neighbours()
+    narrowed = narrow(cells, splits, pins_of(reading, neighbours), neighbour_rank(splits, neighbours))
     report = build_report(reading.report, narrowed.cells)
     return Reconciled(report, narrowed.cells, list(reading.warnings), narrowed.open)
 
 
-def pins_of(reading: Reading) -> dict[str, Pin]:
-    """The quantities the report's prose states, as constraints on the same cells."""
-    return {path: Pin(value, quote) for path, (value, quote) in reading.prose.items()}
+def pins_of(reading: Reading, neighbours: Neighbours) -> dict[str, Pin]:
+    """The quantities the report's prose states, and the cells another form of the same report read with
+    certainty, as constraints on the same cells."""
+    pins = {path: Pin(value, f"正文「{quote}」") for path, (value, quote) in reading.prose.items()}
+    other = f"同一报告的另一份文件（{neighbours.same_source}）读到同一单元格"
+    pins.update({path: Pin(v, other, Reason.DERIVED_OTHER_FORM) for path, v in neighbours.same.items()})
+    return pins
 
 
 def splits_of(reading: Reading) -> dict[str, Split]:
@@ -208,7 +213,8 @@ def _with_model(
     runs = {row: DigitRun(tuple(fields), tuple(digits)) for row, (fields, digits) in reading.fused.items()}
     reconciled = reconcile(base, reader, model, runs, prefer_reader)
     splits = splits_of(reading)
-    narrowed = narrow(reconciled.cells, splits, pins_of(reading), neighbour_rank(splits, neighbours or Neighbours()))
+    neighbours = neighbours or Neighbours()
+    narrowed = narrow(reconciled.cells, splits, pins_of(reading, neighbours), neighbour_rank(splits, neighbours))
     reconciled.cells, reconciled.open = narrowed.cells, narrowed.open
     reconciled.report = build_report(base, reconciled.cells)
     reconciled.warnings = list(reading.warnings) + reconciled.warnings

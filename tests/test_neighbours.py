@@ -7,7 +7,7 @@ from pathlib import Path
 
 from giar_llm.batch import run_batch
 from giar_llm.core.constraints import Split
-from giar_llm.core.neighbours import Neighbours, neighbour_rank
+from giar_llm.core.neighbours import Neighbours, neighbour_rank, same_report_cells
 from giar_llm.core.schema import Report2021
 from giar_llm.files import load_gold
 from giar_llm.pipeline import extract_file
@@ -89,3 +89,28 @@ def test_chinese_numerals_and_unambiguous_statements() -> None:
     assert stated["review_litigation.review.total"][0] == 2
     assert "review_litigation.review.total" not in prose_statements("行政复议2件……行政复议3件", "2021")
     assert prose_statements("本年制发规范性文件3件", "2019") == {}
+
+
+def test_another_form_of_the_same_report_in_the_batch_makes_the_split_derived(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_years(folder)
+    (folder / "office-2020.txt").unlink()
+    (folder / "office-2021-page.txt").write_text(render(office(2021, 1, 2, 34), "tabs"), encoding="utf-8")
+    run_batch([folder], tmp_path / "out", RULES, jobs=1)
+    lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    results = {Path(d["source"]["path"]).name: d for d in map(json.loads, lines)}
+    batch = results["office-2021.txt"]
+    assert batch["levels"][f"{ROW}.in_force"] == "derived"
+    assert batch["report"]["proactive"]["normative_docs"]["in_force"] == 34
+    assert batch["status"] == "verified"
+
+
+def test_two_reports_that_disagree_on_a_certain_cell_are_not_forms_of_one() -> None:
+    levels = {f"applications.cell_{c}": "read" for c in range(25)}
+    values = dict.fromkeys(levels, 1)
+    mine = ({**levels, ROW + ".issued": "chosen"}, {**values, ROW + ".issued": 7})
+    other = ({**levels, ROW + ".issued": "read"}, {**values, ROW + ".issued": 1})
+    assert same_report_cells(mine, other) == {ROW + ".issued": 1}
+    differing = (other[0], {**other[1], "applications.cell_0": 2})
+    assert same_report_cells(mine, differing) == {}
+    assert same_report_cells(({ROW + ".issued": "chosen"}, {}), ({ROW + ".issued": "read"}, {ROW + ".issued": 1})) == {}

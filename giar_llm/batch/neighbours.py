@@ -1,15 +1,21 @@
-"""A second look at the results whose run-together digits stayed ambiguous, with the same agency's
-neighbouring years in the batch as evidence (``core.neighbours``): such a result is extracted again with
-the reports for the year before and after, and rewritten when that changes it. The neighbours are the
-first pass's results, so the order of the inputs never matters."""
+"""A second look at the results whose run-together digits stayed ambiguous, with the rest of the batch as
+evidence (``core.neighbours``): the same agency's reports for the year before and after (they rank the
+splits), and another form of the same report (same agency, year and format, agreeing on every cell both
+read with certainty: its certain cells pin the splits). Such a result is extracted again with that
+evidence and rewritten when that changes it. The evidence is the first pass's results, so the order of
+the inputs never matters."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from giar_llm.batch.execute import record
 from giar_llm.batch.plan import Task
 from giar_llm.batch.store import Store
 from giar_llm.core.envelope import Envelope
-from giar_llm.core.neighbours import Neighbours
+from giar_llm.core.levels import Number
+from giar_llm.core.neighbours import Neighbours, same_report_cells
+from giar_llm.core.paths import flatten
 from giar_llm.files import loads_exact
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file
@@ -26,35 +32,61 @@ def _envelope(store: Store, name: str) -> Envelope | None:
         return None
 
 
+def _other_form(envelope: Envelope, others: list[Envelope | None]) -> tuple[dict[str, Number], str]:
+    """The certain cells of another form of the same report in the batch, and its file name."""
+    assert envelope.report is not None
+    mine = (envelope.levels, flatten(envelope.report))
+    for other in others:
+        if other is None or other.report is None or other.report.format != envelope.report.format:
+            continue
+        cells = same_report_cells(mine, (other.levels, flatten(other.report)))
+        if cells:
+            return cells, Path(other.source.path).name
+    return {}, ""
+
+
 def revisit_with_neighbours(
     tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
 ) -> int:
-    """Re-extract the results with candidates that have a neighbouring year; returns how many changed.
-    Only the rows that list candidates and have a neighbour are read from the store."""
+    """Re-extract the results with candidates that have a neighbouring year or another form in the batch;
+    returns how many changed. Only the rows that list candidates and their neighbours are read from the store."""
     years = store.years()
-    by_year: dict[tuple[str, int], str] = {}
-    for task in tasks:  # the first input of an agency's year stands for it, in input order
+    by_year: dict[tuple[str, int], list[str]] = {}
+    for task in tasks:  # in input order: the first input of an agency's year stands for it as a neighbour
         if task.name in years:
-            by_year.setdefault(years[task.name], task.name)
+            by_year.setdefault(years[task.name], []).append(task.name)
     open_rows = {name for name, _, _ in store.with_candidates()}
-    work: list[tuple[Task, str | None, str | None]] = []
+    work: list[tuple[Task, str | None, str | None, list[str]]] = []
     for task in tasks:
         if task.name in open_rows and task.name in years:
             agency, year = years[task.name]
-            previous, following = by_year.get((agency, year - 1)), by_year.get((agency, year + 1))
-            if previous is not None or following is not None:
-                work.append((task, previous, following))
-    needed = {name for task, *around in work for name in (task.name, *around) if name is not None}
+            previous = (by_year.get((agency, year - 1)) or [None])[0]
+            following = (by_year.get((agency, year + 1)) or [None])[0]
+            forms = [n for n in by_year.get((agency, year), []) if n != task.name]
+            if previous is not None or following is not None or forms:
+                work.append((task, previous, following, forms))
+    needed = {
+        name
+        for task, previous, following, forms in work
+        for name in (task.name, previous, following, *forms)
+        if name is not None
+    }
     first = {name: _envelope(store, name) for name in sorted(needed)}  # the first pass's, before any rewrite
     changed = 0
-    for task, previous, following in work:
+    for task, previous, following, forms in work:
         envelope = first[task.name]
         if envelope is None or envelope.report is None:
             continue
         before = first[previous] if previous is not None else None
         after = first[following] if following is not None else None
+        same, same_source = _other_form(envelope, [first[name] for name in forms])
+        if before is None and after is None and not same:
+            continue
         neighbours = Neighbours(
-            before.report if before is not None else None, after.report if after is not None else None
+            before.report if before is not None else None,
+            after.report if after is not None else None,
+            same,
+            same_source,
         )
         try:
             again = extract_file(task.path, settings, extractor, neighbours)

@@ -46,10 +46,11 @@ class Split:
 
 @dataclass(frozen=True)
 class Pin:
-    """A value a cell must hold by evidence beyond the table (the report's prose), with the words."""
+    """A value a cell must hold by evidence beyond the table, and that evidence in words."""
 
     value: Number
-    quote: str
+    evidence: str  # 正文「本年制发规范性文件3件」, or the other form of the same report
+    reason: Reason = Reason.DERIVED_PROSE
 
 
 def equations(paths: Iterable[str]) -> list[Equation]:
@@ -188,7 +189,7 @@ def narrow(
     rules = [e for e in equations(out) if not any(c in uncertain for c in e.cells)]
     fixed = {p: c.value for p, c in out.items() if c.trusted}
     choices: list[tuple[tuple[str, ...], list[tuple[Number, ...]]]] = []
-    quotes: list[str] = []
+    quotes: dict[str, list[Pin]] = {}
     for row in rows:
         split = splits[row]
         paths = tuple(f"{row}.{f}" for f in split.fields)
@@ -197,7 +198,7 @@ def narrow(
             if path in pins:
                 column = paths.index(path)
                 options = [o for o in options if o[column] == pins[path].value]
-                quotes.append(f"正文「{pins[path].quote}」")
+                quotes.setdefault(row, []).append(pins[path])
         preferred = (rank or {}).get(row, ())
         options.sort(key=lambda o: _order(o, split, preferred))
         choices.append((paths, options))
@@ -236,7 +237,7 @@ def _settle(
     splits: Mapping[str, Split],
     fixed: Mapping[str, Number | None],
     rules: Sequence[Equation],
-    quotes: list[str],
+    quotes: Mapping[str, list[Pin]],
     rank: Mapping[str, Sequence[tuple[Number, ...]]],
 ) -> None:
     """One group of linked rows: derived when one assignment is left, else chosen among the survivors."""
@@ -250,9 +251,11 @@ def _settle(
         surviving = [options[k] for k in sorted({s[i] for s in solutions.found})]
         if proven:
             names = "、".join(dict.fromkeys(e.name for e in solutions.used if set(e.cells) & set(paths)))
-            reason = Reason.DERIVED_PROSE if quotes else Reason.DERIVED_CONSTRAINTS
+            pinned = quotes.get(row, [])
+            reason = pinned[0].reason if pinned else Reason.DERIVED_CONSTRAINTS
+            evidence = [p.evidence for p in pinned]
             message = "唯一满足" + "、".join(
-                x for x in (f"连写数字 {''.join(splits[row].runs)} 的数字顺序（无前导零）", names, *quotes) if x
+                x for x in (f"连写数字 {''.join(splits[row].runs)} 的数字顺序（无前导零）", names, *evidence) if x
             )
             for path, value in zip(paths, surviving[0], strict=True):
                 out[path] = Cell.derived(value, reason, message, out[path].span)

@@ -101,6 +101,7 @@ class Reason(StrEnum):
     DERIVED_SPLIT = "derived_split"
     DERIVED_CONSTRAINTS = "derived_constraints"
     DERIVED_PROSE = "derived_prose"
+    DERIVED_OTHER_FORM = "derived_other_form"
     CHOSEN_PLAUSIBLE = "chosen_plausible"
     CHOSEN_PRIOR_YEAR = "chosen_prior_year"
     CHOSEN_BY_MODEL = "chosen_by_model"
@@ -119,6 +120,7 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.DERIVED_SPLIT: "连写数字只有这一种拆分符合数字顺序和本表勾稽关系",
     Reason.DERIVED_CONSTRAINTS: "只有这一个取值满足全部确定的约束",
     Reason.DERIVED_PROSE: "报告正文写明了同一数量",
+    Reason.DERIVED_OTHER_FORM: "同一报告的另一份文件读到了同一单元格",
     Reason.CHOSEN_PLAUSIBLE: "按可能性在候选值中选取，未经证明",
     Reason.CHOSEN_PRIOR_YEAR: "按同一机构相邻年度的报告在候选值中选取，未经证明",
     Reason.CHOSEN_BY_MODEL: "由模型在候选值中选取，未经证明",

@@ -12,7 +12,7 @@ They rank a row's splits (the splits that agree first); a split they pick is ``c
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from giar_llm.core.constraints import Split
 from giar_llm.core.levels import Number
@@ -25,10 +25,34 @@ Option = tuple[Number, ...]
 
 @dataclass(frozen=True)
 class Neighbours:
-    """The reports of the same agency for the year before and the year after (either may be absent)."""
+    """The reports of the same agency for the year before and the year after (either may be absent), and
+    the cells another form of the same report (its HTML beside its text) read with certainty."""
 
     previous: Report | None = None
     following: Report | None = None
+    same: Mapping[str, Number] = field(default_factory=dict)
+    same_source: str = ""
+
+
+TRUSTED = frozenset({"read", "derived", "reviewed"})
+MIN_SHARED = 20  # trusted cells two forms must share (and agree on) to count as one report
+
+
+def same_report_cells(
+    mine: tuple[Mapping[str, str], Mapping[str, Value]], other: tuple[Mapping[str, str], Mapping[str, Value]]
+) -> dict[str, Number]:
+    """The cells ``other`` (levels, values) trusts and ``mine`` doubts, when the two are forms of one report:
+    they share at least ``MIN_SHARED`` trusted cells and agree on every one of them."""
+    (my_levels, my_values), (other_levels, other_values) = mine, other
+    shared = [p for p, level in my_levels.items() if level in TRUSTED and other_levels.get(p) in TRUSTED]
+    if len(shared) < MIN_SHARED or any(my_values.get(p) != other_values.get(p) for p in shared):
+        return {}
+    out: dict[str, Number] = {}
+    for path, level in other_levels.items():
+        value = _num(other_values.get(path))
+        if level in TRUSTED and my_levels.get(path) not in TRUSTED and value is not None:
+            out[path] = value
+    return out
 
 
 def _cells(report: Report | None) -> dict[str, Value]:
