@@ -46,7 +46,9 @@ def measure() -> dict[str, dict[str, object]]:
         expected = flatten(load_gold(gold).report)
         envelope = extract_loaded(load(), RULES)
         got = flatten(envelope.report) if envelope.report is not None else {}
-        stats = out.setdefault(group, {"cells": Counter(), "right": Counter(), "trusted_wrong": []})
+        stats = out.setdefault(
+            group, {"cells": Counter(), "right": Counter(), "trusted_wrong": [], "candidates": Counter()}
+        )
         for path, want in expected.items():
             if path.startswith("meta."):
                 continue
@@ -54,6 +56,10 @@ def measure() -> dict[str, dict[str, object]]:
             stats["cells"][level] += 1  # type: ignore[index]
             right = path in got and got[path] == want and (got[path] is None) == (want is None)
             stats["right"][level] += int(right)  # type: ignore[index]
+            listed = envelope.candidates.get(path)
+            if listed:
+                where = "first" if listed[0] == want else "listed" if want in listed else "absent"
+                stats["candidates"][where] += 1  # type: ignore[index]
             if level in ("read", "derived") and not right:
                 stats["trusted_wrong"].append(f"{name}: {path} {want} → {got.get(path)}")  # type: ignore[union-attr]
     return out
@@ -71,6 +77,12 @@ def main() -> None:
             f"{level} {cells[level]} ({right[level] / cells[level]:.1%} right)" for level in sorted(cells, key=str)
         )
         print(f"{group}: {line}")
+        listed = stats["candidates"]
+        assert isinstance(listed, Counter)
+        print(
+            f"  cells with candidates: {sum(listed.values())}, the right value first {listed['first']},"
+            f" listed lower {listed['listed']}, not listed {listed['absent']}"
+        )
         wrong = stats["trusted_wrong"]
         assert isinstance(wrong, list)
         print(f"  read/derived wrong: {len(wrong)}" + "".join(f"\n    {w}" for w in wrong[:10]))
