@@ -202,6 +202,7 @@ def _with_model(
                 settings.max_rounds,
                 merged_other,
                 hint=hint or None,
+                candidates=first.open if first is not None else None,
             )
         )
     run.rounds = sum(r.rounds for r in results)

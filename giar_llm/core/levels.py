@@ -7,7 +7,9 @@
 - ``unknown``: no value; the cell is null.
 - ``reviewed``: a person set or confirmed it.
 
-A report is ``verified`` only when every cell is ``read``, ``derived`` or ``reviewed``.
+A report is ``verified`` only when every cell is ``read``, ``derived`` or ``reviewed``. Each cell of a reading
+is a :class:`Cell` record: its value, its level, where it stands, its candidates and why (a :class:`Reason`
+code for programs, a Chinese message for people); ``core.reconcile`` and ``core.constraints`` decide them.
 """
 
 from __future__ import annotations
@@ -41,35 +43,6 @@ def covering(path: str, paths: Collection[str]) -> str | None:
         if head in paths:
             return head
     return None
-
-
-def assign_levels(
-    cells: Mapping[str, object],
-    unsure: Collection[str],
-    derived: Iterable[str] = (),
-    reviewed: Iterable[str] = (),
-) -> dict[str, Level]:
-    """One level per cell path of the report (meta left out).
-
-    A cell named in ``unsure`` (itself or its row) is ``unknown`` when null and ``chosen`` when it
-    holds a value; a ``reviewed`` cell is ``reviewed``; a ``derived`` cell is ``derived``; every other
-    cell was read where it stands (a blank cell included: it stands blank in the source).
-    """
-    derived_set, reviewed_set = set(derived), set(reviewed)
-    unsure_set = set(unsure)
-    levels: dict[str, Level] = {}
-    for path, value in cells.items():
-        if path.startswith("meta."):
-            continue
-        if path in reviewed_set:
-            levels[path] = "reviewed"
-        elif covering(path, unsure_set) is not None:
-            levels[path] = "unknown" if value is None else "chosen"
-        elif path in derived_set:
-            levels[path] = "derived"
-        else:
-            levels[path] = "read"
-    return levels
 
 
 def doubtful(levels: Mapping[str, str]) -> list[str]:

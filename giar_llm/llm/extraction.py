@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,7 +28,7 @@ from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning, Violation
 from giar_llm.core.levels import Reason
-from giar_llm.core.paths import flatten, labels, short_label
+from giar_llm.core.paths import describe_row, flatten, labels, short_label
 from giar_llm.core.reconcile import ModelCell
 from giar_llm.core.schema import (
     Applications,
@@ -180,8 +181,16 @@ def _in_section(violation: Violation, section: str) -> bool:
     return any(c.startswith(key) for c in involved_cells(violation))
 
 
-def _failures_text(violations: list[Violation]) -> str:
-    return "\n".join(f"- {v.message}" for v in violations)
+def _failures_text(
+    violations: list[Violation], candidates: Mapping[str, Sequence[Sequence[Value]]] | None = None
+) -> str:
+    """The failing checks, then the splits still possible for each failing row of run-together digits."""
+    lines = [f"- {v.message}" for v in violations]
+    rows = {c.rpartition(".")[0] for v in violations for c in involved_cells(v)}
+    for row in sorted(rows & set(candidates or {})):
+        options = [" | ".join(str(x) for x in option) for option in (candidates or {})[row][:6]]
+        lines.append(f"- {describe_row(row)}的数字在原文中连写，可能的拆分：" + "；".join(options))
+    return "\n".join(lines)
 
 
 def _source_lines(grounding: Grounding, violations: list[Violation], limit: int = 40) -> str:
@@ -221,8 +230,10 @@ def extract_section(
     max_rounds: int,
     merged_other: bool,
     hint: dict[str, Value] | None = None,
+    candidates: Mapping[str, Sequence[Sequence[Value]]] | None = None,
 ) -> SectionResult:
-    """Ask for one table, check, repair up to ``max_rounds`` times; ground every number."""
+    """Ask for one table, check, repair up to ``max_rounds`` times; ground every number. ``candidates``: the
+    splits still possible for rows of run-together digits, named in a repair prompt that concerns them."""
     result = SectionResult(section=section)
     text = section_text(document, section, spans)
     grounding = Grounding.of(text)
@@ -274,7 +285,7 @@ def extract_section(
                 "role": "user",
                 "content": render(
                     "repair",
-                    failures=_failures_text(violations),
+                    failures=_failures_text(violations, candidates),
                     source_lines=_source_lines(grounding, violations),
                 ),
             },

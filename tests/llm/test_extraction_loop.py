@@ -56,6 +56,14 @@ def test_repair_prompt_names_the_cells_and_fixes_a_misread() -> None:
     assert result.values["review_litigation.review.pending"] == 1
 
 
+def test_the_repair_prompt_names_the_splits_still_possible_for_a_failing_row() -> None:
+    fake = FakeExtractor(answer(outcomes(1, 0, 0, 0, 2)), answer(outcomes(1, 0, 0, 1, 2)))
+    splits = {"review_litigation.review": [(1, 0, 0, 1, 2), (10, 0, 1, 2, 13)]}
+    extract_section(fake, Document(SOURCE), empty_report("2021"), "四", {}, 2, False, candidates=splits)
+    repair = fake.conversations[1][-1]["content"]
+    assert "可能的拆分：1 | 0 | 0 | 1 | 2；10 | 0 | 1 | 2 | 13" in repair
+
+
 def test_numbers_kept_through_a_repair_round_are_confirmed_in_the_source() -> None:
     text = SOURCE.replace("1\t0\t0\t1\t2", "1\t0\t0\t1\t3")
     same = answer(outcomes(1, 0, 0, 1, 3))
