@@ -45,6 +45,10 @@ def _other_form(envelope: Envelope, others: list[Envelope | None]) -> tuple[dict
     return {}, ""
 
 
+def _first(names: list[str] | None) -> str | None:
+    return names[0] if names else None
+
+
 def revisit_with_neighbours(
     tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
 ) -> int:
@@ -60,17 +64,14 @@ def revisit_with_neighbours(
     for task in tasks:
         if task.name in open_rows and task.name in years:
             agency, year = years[task.name]
-            previous = (by_year.get((agency, year - 1)) or [None])[0]
-            following = (by_year.get((agency, year + 1)) or [None])[0]
+            previous = _first(by_year.get((agency, year - 1)))
+            following = _first(by_year.get((agency, year + 1)))
             forms = [n for n in by_year.get((agency, year), []) if n != task.name]
             if previous is not None or following is not None or forms:
                 work.append((task, previous, following, forms))
-    needed = {
-        name
-        for task, previous, following, forms in work
-        for name in (task.name, previous, following, *forms)
-        if name is not None
-    }
+    needed: set[str] = set()
+    for task, previous, following, forms in work:
+        needed.update(n for n in (task.name, previous, following, *forms) if n is not None)
     first = {name: _envelope(store, name) for name in sorted(needed)}  # the first pass's, before any rewrite
     changed = 0
     for task, previous, following, forms in work:
