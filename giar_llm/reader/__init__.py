@@ -39,9 +39,9 @@ from giar_llm.reader.tables import (
     TableRead,
     find,
     label_start,
-    read_flat,
     read_table2,
     read_table3,
+    read_table4,
 )
 
 __all__ = ["Reading", "read"]
@@ -91,7 +91,7 @@ def read(document: Document) -> Reading:
     table2 = read_table2(text, t2, t3, fmt) if t2 is not None else TableRead()
     if t4_heading:
         s5 = _table4_end(text, t4_heading.end(), s5)
-    review = read_flat(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
+    review = read_table4(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
     from_grid: set[int] = set()  # rows read from a grid, by id
     if document.grids:
         grids = views(document.grids, text)
@@ -128,6 +128,7 @@ def read(document: Document) -> Reading:
             if row.values[0] is None and spec.path.startswith("applications.") and any(row.values):
                 for field in spec.fields:  # 自然人 blank but a later column filled: padding read as a cell?
                     reading.unsure.setdefault(f"{spec.path}.{field}", LEAD_DOUBT)
+    reading.unsure.update(table3.unsure)
     if review is None:
         for field in REVIEW_SPEC.fields:
             reading.unsure[f"review_litigation.{field}"] = "未找到表四（行政复议、行政诉讼情况）"

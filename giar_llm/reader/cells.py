@@ -70,7 +70,7 @@ def _cells(line: str, offset: int, first: bool) -> Iterator[tuple[str, int, bool
     parts.append((line[pos:], offset + pos))
     if parts and line[:1] in "\t|":
         parts = parts[1:]
-    if len(parts) > 1 and line.rstrip(" ")[-1:] in ("\t", "|"):
+    if len(parts) > 1 and line.rstrip(" \t")[-1:] == "|":  # a pipe row's closing pipe; a trailing tab is a blank cell
         parts = parts[:-1]
     for text, start in parts:
         yield text, start, True

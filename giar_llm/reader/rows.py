@@ -90,12 +90,16 @@ def resolve(
     sums: Sums,
     has_total: bool,
     lines: int | None = None,
+    fewer: bool = False,
 ) -> RowRead:
     """Read ``width`` cells from a region's atoms.
 
     In order: exactly ``width`` numbers; numbers and delimited blanks making ``width`` cells; digit runs
     split by the row's arithmetic ``sums`` (unique, or candidates when ambiguous); else the numbers placed in the
     leading columns (and the last in 总计), flagged unsure because blank cells were not delimited.
+
+    ``fewer``: the row may hold blank cells, so when the digit runs also split into fewer numbers (the rest
+    blank, 总计 still their sum), a unique split into ``width`` numbers is not proven.
     """
     values = [a for a in atoms if a.is_value]
     if len(values) == width:
@@ -122,7 +126,11 @@ def resolve(
         split = split_runs([a.text for a in values], width, sums, limit=SPLIT_LIMIT)
         solutions = split.solutions
         if len(solutions) == 1 and split.complete:
-            return RowRead(list(solutions[0]), _run_spans(values, solutions[0]), split=True)
+            read = RowRead(list(solutions[0]), _run_spans(values, solutions[0]), split=True)
+            if fewer and (blanks := _with_blanks(values, width, has_total)):
+                shown = ",".join(map(str, blanks))
+                read.unsure = f"连写数字只有一种拆分为 {width} 个数，但也可读作 {shown} 并留空白单元格"
+            return read
         if solutions or not split.complete:
             shown = " / ".join(",".join(map(str, s)) for s in solutions[:4])
             judged = "均符合勾稽关系" if sums else "（此表无勾稽关系可判）"
@@ -147,6 +155,17 @@ def resolve(
     read = placed(width, zip(columns, values, strict=True))
     read.unsure = f"只读到 {len(values)} 个数字（共 {width} 列），空白单元格没有分隔，列位置按顺序推定"
     return read
+
+
+def _with_blanks(values: list[Atom], width: int, has_total: bool) -> list[int] | None:
+    """A split of the digit runs into fewer than ``width`` numbers (the last the sum of the others when the row
+    has a 总计), if there is one."""
+    texts = [a.text for a in values]
+    for count in range(max(len(values), 2 if has_total else 1), width):
+        found = split_runs(texts, count, ((0, count - 1),) if has_total else (), limit=1).solutions
+        if found:
+            return found[0]
+    return None
 
 
 def placed(width: int, cells: Iterable[tuple[int, Atom]]) -> RowRead:

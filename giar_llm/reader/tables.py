@@ -36,6 +36,7 @@ class TableRead:
     specs: dict[str, RowSpec] = field(default_factory=dict)
     span: Span | None = None
     merged_other: bool = False
+    unsure: dict[str, str] = field(default_factory=dict)  # groups of rows whose structure is unknown
 
 
 def find(text: str, keys: tuple[str, ...], start: int, end: int) -> re.Match[str] | None:
@@ -106,7 +107,7 @@ def read_rows(
         has_total = spec.fields[-1] == "total"
         sums = ((0, spec.width - 1),) if has_total else ()
         lines = text.count("\n", loc.key.end(), region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
-        table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines)
+        table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
 
 
 def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
@@ -123,13 +124,14 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     table = TableRead()
     head, cursor = locate(text, TABLE3_HEAD, start, end)
     cursor = max([loc.key.end() for loc in head if loc.key is not None], default=cursor)
+    floor = min([loc.key.start() for loc in head if loc.key is not None], default=start)  # rows stand below the header
     total_key = find(text, TABLE3_TAIL[0].keys, cursor, end)
     group = find(text, OTHER_GROUP, cursor, total_key.start() if total_key else end)
     split_start = group.end() if group else cursor
     split_end = total_key.start() if total_key else end
-    first_split = find(text, OTHER_SPLIT[0].keys, split_start, split_end)
-    if first_split is not None or (group is None and fmt == "2021"):
-        other, cursor = locate(text, OTHER_SPLIT, split_start, split_end, floor=start)
+    any_split = any(find(text, spec.keys, split_start, split_end) for spec in OTHER_SPLIT)
+    if any_split or (group is None and fmt == "2021"):
+        other, cursor = locate(text, OTHER_SPLIT, split_start, split_end, floor=floor)
     elif group is not None:
         other = [Located(OTHER_MERGED, group, label_start(text, group.start(), OTHER_MERGED.prefix))]
         cursor = group.end()
@@ -137,7 +139,7 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     else:
         other = [Located(OTHER_MERGED, None)]
         table.merged_other = True
-    tail, cursor = locate(text, TABLE3_TAIL, cursor, end, floor=start)
+    tail, cursor = locate(text, TABLE3_TAIL, cursor, end, floor=floor)
     located = head + other + tail
     read_rows(text, located, end, table)
     found = [loc.start for loc in located if loc.key is not None]
@@ -146,7 +148,21 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
         flag_numbers_before_labels(text, start, min(found), table)
     _place_unlabelled_rows(table)
     _resolve_across_rows(table)
+    if fmt == "2021":
+        _other_structure(table)
     return table
+
+
+OTHER = "applications.results.other"
+
+
+def _other_structure(table: TableRead) -> None:
+    """In the 2021 format （六）其他处理 is one row or three: when its labels are lost (no sub-row label, or a
+    single row holding more numbers than one row has), which of the two the table prints is unknown."""
+    rows = [table.rows[spec.path] for spec in (OTHER_MERGED, *OTHER_SPLIT) if spec.path in table.rows]
+    lost = rows[0].unsure is not None if table.merged_other else all(row.unsure in NO_NUMBERS for row in rows)
+    if lost:
+        table.unsure[OTHER] = "（六）其他处理的标签缺失：无法判断其为合并一行还是分三行"
 
 
 NO_NUMBERS = ("该行未读到数字", "未找到该行的标签")
@@ -165,8 +181,8 @@ def _place_unlabelled_rows(table: TableRead) -> None:
         if not row.surplus or len(row.surplus) % width:
             continue
         count = len(row.surplus) // width
-        following = paths[index + 1 : index + 1 + count]
-        if len(following) != count or any(table.rows[p].unsure not in NO_NUMBERS for p in following):
+        following = list(itertools.takewhile(lambda p: table.rows[p].unsure in NO_NUMBERS, paths[index + 1 :]))
+        if len(following) != count:  # more rows without numbers than rows of numbers: which is which is unknown
             continue
         placed = [path, *following]
         for offset, target in enumerate(following):
@@ -239,6 +255,52 @@ def _columns_hold(values: dict[str, list[int | float | None]]) -> bool:
         if sum(cell(p, column) for p in outcomes) != done:
             return False
     return True
+
+
+REVIEW_RESULTS: tuple[tuple[str, ...], ...] = (("结果维持",), ("结果纠正",), ("其他结果",), ("尚未审结",), ("总计",))
+
+
+def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
+    """表四 as printed: the five results as column headers over one row of 15 numbers (or three rows of five,
+    in the same order), or transposed, the five results as row labels with the three cases as columns."""
+    results = _result_rows(text, start, end)
+    if results is None:
+        return read_flat(text, spec, start, end)
+    parts = spec.width // len(REVIEW_RESULTS)
+    read = RowRead([None] * spec.width, [None] * spec.width)
+    reasons: list[str] = []
+    for index, match in enumerate(results):
+        if match is None:
+            reasons.append(f"表四转置（结果为行）：未找到“{REVIEW_RESULTS[index][0]}”行的标签")
+            continue
+        row_end = next((m.start() for m in results[index + 1 :] if m is not None), end)
+        row = resolve(atoms(text, match.end(), row_end), parts, (), has_total=False)
+        if row.unsure:
+            reasons.append(f"表四转置（结果为行）“{REVIEW_RESULTS[index][0]}”行：{row.unsure}")
+        for part in range(parts):
+            read.values[part * len(REVIEW_RESULTS) + index] = row.values[part]
+            read.spans[part * len(REVIEW_RESULTS) + index] = row.spans[part]
+            if part in row.zero_marks:
+                read.zero_marks.append(part * len(REVIEW_RESULTS) + index)
+    if reasons:
+        read.unsure = "；".join(reasons)
+    return read
+
+
+def _result_rows(text: str, start: int, end: int) -> list[re.Match[str] | None] | None:
+    """The result labels of a transposed 表四 (numbers between two of them: the results are row labels), else None."""
+    found: list[re.Match[str] | None] = []
+    cursor = start
+    for keys in REVIEW_RESULTS:
+        match = find(text, keys, cursor, end)
+        found.append(match)
+        if match is not None:
+            cursor = match.end()
+    present = [m for m in found if m is not None]
+    for a, b in itertools.pairwise(present):
+        if any(atom.is_value for atom in atoms(text, a.end(), b.start())):
+            return found
+    return None
 
 
 def read_flat(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
