@@ -50,9 +50,42 @@ def label_start(text: str, key_start: int, prefix: str) -> int:
     while pos > line_start and not text[pos - 1].isdigit() and text[pos - 1] not in "\t|/-—－–":
         pos -= 1
     digits = prefix.rstrip(".、")
-    if digits.isdigit() and text[pos : pos + 1] in (".", "、") and text[pos - len(digits) : pos] == digits:
-        pos -= len(digits)
-    return pos
+    if not digits.isdigit():
+        return pos
+    dotted = text[pos:key_start].lstrip(" ")[:1] in (".", "、")
+    if dotted and text[pos - len(digits) : pos] == digits:  # 1.属于 / 1 . 属于: the numbering is the label's
+        return pos - len(digits)
+    return wrapped_label_start(text, pos, prefix)
+
+
+_NUMBERED_LINE = re.compile(r"[ \t|]*(\d+)[ \t]*[.、]")
+_NUMBER_ALONE = re.compile(r"[ \t|]*(\d+)[ \t|]*")
+_LABEL_TEXT = re.compile(r"[^\d\n]*")
+NUMBERING = re.compile(r"\d+[ \t]*[.、]?")
+
+
+def wrapped_label_start(text: str, start: int, prefix: str) -> int:
+    """Where a numbered label starts when it was wrapped over lines: its numbering (8.属于行, its numbers
+    possibly after it, or 8 alone before a line .属于) on one of the two lines above, with only label text
+    between."""
+    digits = prefix.rstrip(".、")
+    line_start = text.rfind("\n", 0, start) + 1
+    if not digits.isdigit() or line_start == 0 or text[line_start:start].strip(" \t|"):
+        return start
+    end = line_start - 1
+    for _ in range(2):
+        previous = text.rfind("\n", 0, end) + 1
+        line = text[previous:end]
+        numbered = _NUMBERED_LINE.match(line)
+        if numbered is not None and numbered.group(1) == digits:
+            return previous + numbered.start(1)
+        alone = _NUMBER_ALONE.fullmatch(line)
+        if alone is not None and alone.group(1) == digits and text[start : start + 1] in (".", "、"):
+            return previous + alone.start(1)
+        if not _LABEL_TEXT.fullmatch(line) or not line.strip() or previous == 0:
+            return start
+        end = previous - 1
+    return start
 
 
 def locate(
@@ -102,11 +135,15 @@ def read_rows(
         if loc.key is None:
             table.rows[spec.path] = RowRead.missing(spec.width, "未找到该行的标签")
             continue
-        region_end = max(loc.key.end(), ends[id(loc)])
-        region = atoms(text, loc.key.end(), region_end)
+        region_start = loc.key.end()
+        if loc.start < text.rfind("\n", 0, loc.key.start()) + 1:  # a label wrapped with its numbers on its first line
+            numbering = NUMBERING.match(text, loc.start)
+            region_start = numbering.end() if numbering else loc.start
+        region_end = max(region_start, ends[id(loc)])
+        region = atoms(text, region_start, region_end)
         has_total = spec.fields[-1] == "total"
         sums = ((0, spec.width - 1),) if has_total else ()
-        lines = text.count("\n", loc.key.end(), region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
+        lines = text.count("\n", region_start, region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
         table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
 
 
