@@ -84,6 +84,21 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
     return placed(width, zip(columns, values, strict=True))
 
 
+def row_atoms(atoms: list[Atom]) -> list[Atom]:
+    """A region's atoms without the blank cells of lines that hold no number and are not one cell: a header
+    row repeated in the table (申请人情况 | | 自然人 …), a group label's row, an empty grid row."""
+    lines: dict[int, list[Atom]] = {}
+    for atom in atoms:
+        lines.setdefault(atom.line, []).append(atom)
+    layout = set()
+    for index, line in lines.items():
+        if index > 0 and not any(a.is_value for a in line):
+            blanks = sum(a.kind == "blank" for a in line)
+            if blanks and (blanks > 1 or len(line) > blanks):
+                layout.add(index)
+    return [a for a in atoms if not (a.kind == "blank" and a.line in layout)] if layout else atoms
+
+
 def resolve(
     atoms: list[Atom],
     width: int,
@@ -101,6 +116,7 @@ def resolve(
     ``fewer``: the row may hold blank cells, so when the digit runs also split into fewer numbers (the rest
     blank, 总计 still their sum), a unique split into ``width`` numbers is not proven.
     """
+    atoms = row_atoms(atoms)
     values = [a for a in atoms if a.is_value]
     if len(values) == width:
         return direct(values)

@@ -147,10 +147,25 @@ def read_rows(
         table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
 
 
+def flag_rows_before_lost_labels(located: list[Located], table: TableRead) -> None:
+    """A row whose label was not found prints its numbers (if any) after the row before it: that row's region
+    may hold them, so its cells are unsure too."""
+    previous: str | None = None
+    for loc in located:
+        row = table.rows[loc.spec.path]
+        if row.unsure in NO_NUMBERS and loc.key is None and previous is not None:
+            before = table.rows[previous]
+            if before.unsure is None and any(v is not None for v in before.values):
+                before.unsure = f"下一行（{loc.spec.keys[0]}）的标签未找到，它的数字可能读入了本行"
+        if loc.key is not None:
+            previous = loc.spec.path
+
+
 def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     table = TableRead(span=(start, end))
     located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, start, end)
     read_rows(text, located, end, table)
+    flag_rows_before_lost_labels(located, table)
     starts = [loc.start for loc in located if loc.key is not None]
     if starts:
         flag_numbers_before_labels(text, start, min(starts), table)
@@ -185,6 +200,7 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
         flag_numbers_before_labels(text, start, min(found), table)
     _place_unlabelled_rows(table)
     _resolve_across_rows(table)
+    flag_rows_before_lost_labels(located, table)
     if fmt == "2021":
         _other_structure(table)
     return table

@@ -336,10 +336,8 @@ def _text_row(layout: str, row: Row) -> str:
     line = LAYOUTS["tabs" if layout == "columns" else layout]
     cells = list(row.cells)
     label_lines = row.label.split("\n") if row.label else [""]
-    if row.next_line and row.kind == "data":
-        values = line("", cells)
-        values = values.lstrip("\t| ") if layout not in ("lines", "spaced") else values
-        return "\n".join([*label_lines, values])
+    if row.next_line and row.kind == "data" and layout not in ("lines", "spaced"):  # these print a cell a line
+        return "\n".join([*label_lines, line("", cells).lstrip("\t| ")])
     if len(label_lines) == 1:
         return line(row.label, cells)
     if row.wrap_after:
