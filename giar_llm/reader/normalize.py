@@ -3,7 +3,8 @@
 NFKC is applied per character where it yields one character (full-width digits and brackets, Kangxi
 radicals, ideographic space); the CJK Radicals Supplement look-alikes that NFKC leaves are mapped by an
 explicit table; odd spaces become spaces; stray markup (``[image: ]``, ``[bookmark: …]``, ``&nbsp;``)
-and page markers (``- 3 -``, ``— 4 —``, ``第 3 页``) are blanked with spaces. Because nothing changes
+and page markers (``- 3 -``, ``— 4 —``, ``第 3 页``, alone on a line or in a table row of their own) are
+blanked with spaces. Because nothing changes
 length, an offset into the normalised text is the same offset into the original: evidence spans need
 no further mapping.
 """
@@ -33,7 +34,7 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _PAGE_MARKER = re.compile(
-    r"(?m)^[ \t]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t]*$"
+    r"(?m)^[ \t|]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t|]*$"
 )
 
 
