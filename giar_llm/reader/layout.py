@@ -97,6 +97,9 @@ PROACTIVE_2019: tuple[RowSpec, ...] = (
     ),
 )
 
+# 表三's column headers: a row key found just after one of them (总计 after 其他) is a header, not a row label.
+COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
+
 # Headings and table anchors.
 TABLE2_START = ("主动公开政府信息情况", "第二十条第")
 TABLE3_START = ("收到和处理政府信息公开申请", "申请人情况")

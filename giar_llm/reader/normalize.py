@@ -3,7 +3,7 @@
 NFKC is applied per character where it yields one character (full-width digits and brackets, Kangxi
 radicals, ideographic space); the CJK Radicals Supplement look-alikes that NFKC leaves are mapped by an
 explicit table; odd spaces become spaces; stray markup (``[image: ]``, ``[bookmark: …]``, ``&nbsp;``)
-and page markers (``- 3 -``, ``— 4 —``, ``第 3 页``, alone on a line or in a table row of their own) are
+and page markers (``- 3 -``, ``— 4 —``, ``第 3 页``, alone on a line or in a table row of their own; 第 3 页 anywhere) are
 blanked with spaces. Because nothing changes
 length, an offset into the normalised text is the same offset into the original: evidence spans need
 no further mapping.
@@ -36,6 +36,8 @@ _MARKUP = re.compile(
 _PAGE_MARKER = re.compile(
     r"(?m)^[ \t|]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t|]*$"
 )
+
+_PAGE_NUMBER = re.compile(r"第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?")  # 第 7 页 anywhere
 
 
 class _Fold(dict[int, str]):
@@ -76,7 +78,8 @@ def normalize(text: str) -> str:
     """The reader's view of a document: folded characters, markup and page markers blanked. Same length."""
     out = fold(text)
     out = _MARKUP.sub(_blank, out)
-    return _PAGE_MARKER.sub(_blank, out)
+    out = _PAGE_MARKER.sub(_blank, out)
+    return _PAGE_NUMBER.sub(_blank, out) if "页" in out else out
 
 
 def compact(text: str) -> str:

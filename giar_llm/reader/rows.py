@@ -60,8 +60,8 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
     ``width`` cells, so a layout that spaces lines differently is never read this way.
     """
     values = [a for a in atoms if a.is_value]
-    if not values or len(values) >= width or any(a.delimited for a in atoms):
-        return None
+    if len(values) < 2 or len(values) >= width or any(a.delimited for a in atoms):
+        return None  # the separator is learnt between two values: one value alone can't tell spacing from blanks
     value_lines = [a.line for a in values]
     if value_lines[0] < 1 or len(set(value_lines)) != len(values):
         return None

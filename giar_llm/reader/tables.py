@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from giar_llm.reader.cells import atoms
 from giar_llm.reader.layout import (
+    COLUMN_HEADERS,
     OTHER_GROUP,
     OTHER_MERGED,
     OTHER_SPLIT,
@@ -99,7 +100,7 @@ def locate(
     out: list[Located] = []
     cursor = start
     for spec in specs:
-        match = find(text, spec.keys, cursor, end)
+        match = _row_key(text, spec, cursor, end)
         if match is None:
             match = _earlier(text, spec, start if floor is None else floor, cursor, out)
             if match is not None:
@@ -115,9 +116,26 @@ def locate(
 def _earlier(text: str, spec: RowSpec, floor: int, cursor: int, taken: list[Located]) -> re.Match[str] | None:
     used = [(loc.key.start(), loc.key.end()) for loc in taken if loc.key is not None]
     for match in pattern(spec.keys).finditer(text, floor, cursor):
-        if not any(a < match.end() and match.start() < b for a, b in used):
+        if not any(a < match.end() and match.start() < b for a, b in used) and not _in_header(text, match):
             return match
     return None
+
+
+def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | None:
+    """The first match of a row's key that is not a column header."""
+    for match in pattern(spec.keys).finditer(text, start, end):
+        if not _in_header(text, match):
+            return match
+    return None
+
+
+def _in_header(text: str, match: re.Match[str]) -> bool:
+    """A bare 总计 printed after the applicant columns' names is the 总计 column's header."""
+    if re.sub(r"[\s|]", "", match.group()) != "总计":
+        return False
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    before = text[max(line_start, match.start() - 40) : match.start()]
+    return any(word in before for word in COLUMN_HEADERS)
 
 
 def read_rows(
