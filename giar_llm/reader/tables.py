@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from giar_llm.reader.cells import atoms
+from giar_llm.reader.cells import Sums, atoms
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
     OTHER_GROUP,
@@ -329,41 +330,58 @@ def _columns_hold(values: dict[str, list[int | float | None]]) -> bool:
 
 
 REVIEW_RESULTS: tuple[tuple[str, ...], ...] = (("结果维持",), ("结果纠正",), ("其他结果",), ("尚未审结",), ("总计",))
+REVIEW_CASES: tuple[tuple[str, ...], ...] = (("行政复议",), ("直接起诉",), ("复议后起诉",))
 
 
 def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
-    """表四 as printed: the five results as column headers over one row of 15 numbers (or three rows of five,
-    in the same order), or transposed, the five results as row labels with the three cases as columns."""
-    results = _result_rows(text, start, end)
-    if results is None:
-        return read_flat(text, spec, start, end)
-    parts = spec.width // len(REVIEW_RESULTS)
-    read = RowRead([None] * spec.width, [None] * spec.width)
+    """表四 as printed: the five results as column headers over one row of 15 numbers; three rows of five
+    (行政复议 / 未经复议直接起诉 / 复议后起诉 as row labels); or transposed, the five results as row labels
+    with the three cases as columns. Rows are told apart by their labels: numbers between two of them."""
+    results, cases = len(REVIEW_RESULTS), len(REVIEW_CASES)
+    if (labels := _labelled_rows(text, start, end, REVIEW_RESULTS)) is not None:
+        return _read_labelled(text, end, labels, REVIEW_RESULTS, cases, lambda row, col: col * results + row, ())
+    if (labels := _labelled_rows(text, start, end, REVIEW_CASES)) is not None:
+        return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, ((0, 4),))
+    return read_flat(text, spec, start, end)
+
+
+def _read_labelled(
+    text: str,
+    end: int,
+    labels: list[re.Match[str] | None],
+    keys: tuple[tuple[str, ...], ...],
+    width: int,
+    cell: Callable[[int, int], int],
+    sums: Sums,
+) -> RowRead:
+    read = RowRead([None] * (len(keys) * width), [None] * (len(keys) * width))
     reasons: list[str] = []
-    for index, match in enumerate(results):
+    for index, match in enumerate(labels):
         if match is None:
-            reasons.append(f"表四转置（结果为行）：未找到“{REVIEW_RESULTS[index][0]}”行的标签")
+            reasons.append(f"表四“{keys[index][0]}”行的标签未找到")
             continue
-        row_end = next((m.start() for m in results[index + 1 :] if m is not None), end)
-        row = resolve(atoms(text, match.end(), row_end), parts, (), has_total=False)
+        row_end = next((m.start() for m in labels[index + 1 :] if m is not None), end)
+        row = resolve(atoms(text, match.end(), row_end), width, sums, has_total=bool(sums), fewer=True)
         if row.unsure:
-            reasons.append(f"表四转置（结果为行）“{REVIEW_RESULTS[index][0]}”行：{row.unsure}")
-        for part in range(parts):
-            read.values[part * len(REVIEW_RESULTS) + index] = row.values[part]
-            read.spans[part * len(REVIEW_RESULTS) + index] = row.spans[part]
-            if part in row.zero_marks:
-                read.zero_marks.append(part * len(REVIEW_RESULTS) + index)
+            reasons.append(f"表四“{keys[index][0]}”行：{row.unsure}")
+        for column in range(width):
+            read.values[cell(index, column)] = row.values[column]
+            read.spans[cell(index, column)] = row.spans[column]
+            if column in row.zero_marks:
+                read.zero_marks.append(cell(index, column))
     if reasons:
         read.unsure = "；".join(reasons)
     return read
 
 
-def _result_rows(text: str, start: int, end: int) -> list[re.Match[str] | None] | None:
-    """The result labels of a transposed 表四 (numbers between two of them: the results are row labels), else None."""
+def _labelled_rows(
+    text: str, start: int, end: int, keys: tuple[tuple[str, ...], ...]
+) -> list[re.Match[str] | None] | None:
+    """The labels, in order, if they label rows (numbers between two of them), else None (they are headers)."""
     found: list[re.Match[str] | None] = []
     cursor = start
-    for keys in REVIEW_RESULTS:
-        match = find(text, keys, cursor, end)
+    for key in keys:
+        match = find(text, key, cursor, end)
         found.append(match)
         if match is not None:
             cursor = match.end()

@@ -20,15 +20,6 @@ from .invariant import judge, run
 
 T = TypeVar("T")
 
-# Classes of layouts whose reading is still open: (kind, mutation) -> why. An example holding one of them is
-# checked by the xfail test of its class only; remove an entry when its class reads right.
-OPEN: dict[tuple[str, str], str] = {
-    ("html", "blank_zeros"): "grid reader: blank cells of a Word table shift the values after them",
-    ("html", "blank_totals"): "grid reader: blank cells of a Word table shift the values after them",
-    ("docx", "blank_zeros"): "grid reader: blank cells of a Word table shift the values after them",
-    ("docx", "blank_totals"): "grid reader: blank cells of a Word table shift the values after them",
-}
-
 
 class HypothesisChooser:
     def __init__(self, data: st.DataObject) -> None:
@@ -55,26 +46,16 @@ FUZZ = settings(
 )
 
 
-def _open(case: Case) -> str | None:
-    for (kind, mutation), reason in OPEN.items():
-        if case.kind == kind and (mutation in case.mutations or mutation == f"layout:{case.layout}"):
-            return reason
-    return None
-
-
 def _check(case: Case) -> None:
     envelope = run(case)
     outcome = judge(case, envelope)
     assert outcome.ok, outcome.describe(case, envelope)
 
 
-@pytest.mark.xfail(reason="the text reader's open classes (see the benchmark's counts)", strict=False)
 @FUZZ
 @given(st.data())
 def test_every_cell_is_right_or_doubtful(data: st.DataObject) -> None:
-    case = draw_case(HypothesisChooser(data))
-    if _open(case) is None:
-        _check(case)
+    _check(draw_case(HypothesisChooser(data)))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -88,20 +69,3 @@ def test_each_kind_unmutated_reads_back(kind: str, data: st.DataObject) -> None:
     assert outcome.ok, outcome.describe(case, envelope)
     if case.layout not in ("spaces", "flattened", "columns"):  # the layouts that keep every blank cell
         assert not outcome.wrong and not envelope.unsure, outcome.describe(case, envelope)
-
-
-@pytest.mark.parametrize(
-    "open_class",
-    [pytest.param(c, marks=pytest.mark.xfail(reason=r, strict=False)) for c, r in sorted(OPEN.items())],
-    ids=lambda c: "-".join(c),
-)
-@settings(FUZZ, max_examples=40)
-@given(data=st.data())
-def test_open_classes(open_class: tuple[str, str], data: st.DataObject) -> None:
-    """Each open class still fails somewhere (strict xfail): when it reads right, remove it from OPEN."""
-    kind, mutation = open_class
-    if mutation.startswith("layout:"):
-        case = draw_case(HypothesisChooser(data), kinds=(kind,), layouts=(mutation.removeprefix("layout:"),))
-    else:
-        case = draw_case(HypothesisChooser(data), kinds=(kind,), required=(mutation,))
-    _check(case)
