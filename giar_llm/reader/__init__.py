@@ -182,7 +182,20 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     """The grid's reading of a row, unless the grid could not place all of it and the text reader read it
     with certainty, agreeing with every cell the grid did place; if they disagree, the row is unsure.
 
-    A grid cell without a span in the text (a PDF's) takes the text reader's span for the same value."""
+    A grid cell without a span in the text (a PDF's) takes the text reader's span for the same value. When the
+    text reader is certain and the readings differ, or it found a number where the grid has another or a blank
+    (a label's row left blank in the grid, its numbers on the next row), the row is unsure: two readings of one
+    source that disagree prove neither."""
+    if (
+        grid_row.unsure is None
+        and text_row is not None
+        and any(
+            g != t and (text_row.unsure is None or t is not None)
+            for g, t in zip(grid_row.values, text_row.values, strict=False)
+        )
+    ):
+        grid_row.unsure = "表格网格与文本读出的该行数字不一致"
+        return grid_row
     if grid_row.unsure is None or text_row is None or text_row.unsure is not None:
         if text_row is not None:  # a grid cell not in the text (a PDF's) takes the text's span of the same value
             for column, (value, span) in enumerate(zip(grid_row.values, grid_row.spans, strict=False)):
