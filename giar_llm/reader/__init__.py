@@ -258,6 +258,9 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
         reading.fused[spec.path] = (spec.fields, row.runs)
         reading.splits[spec.path] = ([tuple(c) for c in row.candidates], row.complete)
     zeros: list[str] = []
+    node: Any = report
+    for part in spec.path.split("."):  # the row's dict, found once for its cells
+        node = node[part]
     for column, field in enumerate(spec.fields):
         path = f"{spec.path}.{field}"
         value = row.values[column] if column < len(row.values) else None
@@ -287,7 +290,10 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
                 value = None
         if value is not None and value < 0 and field != "items_change":
             reading.unsure.setdefault(path, f"读到负数 {value}")
-        _set(report, path, value)
+        if "." in field:  # 表四's fields name their group too
+            _set(node, field, value)
+        else:
+            node[field] = value
         if span is not None and value is not None:
             reading.evidence[path] = span
         if row.split and not row.unsure:
