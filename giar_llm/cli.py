@@ -8,6 +8,7 @@ reader-only ``extract`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -19,7 +20,7 @@ import typer
 from rich.console import Console
 
 from giar_llm import __version__
-from giar_llm.errors import GiarError
+from giar_llm.errors import GiarError, InputError
 from giar_llm.settings import Settings
 
 if TYPE_CHECKING:
@@ -151,7 +152,9 @@ def model_settings(
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"giar-llm: {message}", markup=False)
+    from giar_llm.core.redaction import redact
+
+    err.print(f"giar-llm: {redact(message)}", markup=False)
     return typer.Exit(code)
 
 
@@ -288,7 +291,8 @@ def extract_command(
     """读取一份报告并核对，输出（或写入）结果。"""
     from giar_llm.files import dumps, write_json
     from giar_llm.inputs import load_bytes, load_input
-    from giar_llm.pipeline import extract_loaded
+    from giar_llm.inputs.names import readable
+    from giar_llm.pipeline import extract_loaded, failed_envelope
 
     _verbosity(verbose, quiet)
     use_prompts(prompts_dir)
@@ -296,13 +300,22 @@ def extract_command(
         output_file(output)
     try:
         settings = model_settings(backend, model, base_url, no_cache, max_rounds, cache_dir, timeout, max_tokens)
-        loaded: LoadedInput = load_bytes(sys.stdin.buffer.read(), "-") if file == "-" else load_input(file)
+        limits = settings.limits
+        if file == "-":
+            loaded: LoadedInput = load_bytes(sys.stdin.buffer.read(limits.input_bytes + 1), "-", limits)
+        else:
+            loaded = load_input(file, limits)
         envelope = with_corrections(extract_loaded(loaded, settings), corrections)
+    except InputError as exc:  # no report: an -o file still gets its failed envelope, like any other failure
+        if output is not None and view == ExtractFormat.json:
+            with contextlib.suppress(OSError):
+                write_json(output, failed_envelope(file, str(exc)).to_json())
+        raise fail(str(exc)) from None
     except GiarError as exc:
         raise fail(str(exc)) from None
     _log_matched_rows(envelope, loaded)
     if envelope.status == "failed":
-        err.print(f"giar-llm: {file}: {envelope.error}", markup=False)
+        err.print(f"giar-llm: {readable(file)}: {envelope.error}", markup=False)
     try:
         if view in (ExtractFormat.csv, ExtractFormat.cells):
             # evidence points into document.text when the document is the source itself (text, PDF)
@@ -618,7 +631,9 @@ def main() -> None:
     except typer.Abort:
         sys.exit(130)
     except GiarError as exc:  # a library error that escaped a command: one line, exit 2
-        err.print(f"giar-llm: {exc}", markup=False)
+        from giar_llm.core.redaction import redact
+
+        err.print(f"giar-llm: {redact(str(exc))}", markup=False)
         sys.exit(2)
     except OSError as exc:  # an output that can't be written after all (disk full, permissions changed)
         err.print(f"giar-llm: {exc.filename or ''}: {exc.strerror or exc}", markup=False)

@@ -8,6 +8,7 @@
     └── ModelError                  the model endpoint failed; keeps the original exception as __cause__
         ├── TransientModelError     connection, timeout, 429, 5xx: worth retrying
         ├── TruncatedOutputError    finish_reason == "length": the answer was cut off
+        ├── DeadlineError           the report's model time (settings.deadline) ran out
         └── MalformedOutputError    the answer is not JSON of the schema
 
 Violations of the format's arithmetic are data (core.findings.Violation), never exceptions.
@@ -50,6 +51,10 @@ class TransientModelError(ModelError):
 
 class TruncatedOutputError(ModelError):
     """The model stopped at its token limit; the answer is incomplete."""
+
+
+class DeadlineError(ModelError):
+    """The per-report deadline for model calls ran out; no further request is sent."""
 
 
 class MalformedOutputError(ModelError):

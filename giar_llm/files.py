@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from giar_llm.core.corrections import Correction, parse_corrections
 from giar_llm.core.envelope import Envelope, GoldFile
+from giar_llm.core.paths import flatten
 from giar_llm.core.schema import Report2019, Report2021, json_schemas, parse_report
 from giar_llm.errors import InputError, ReportFormatError
 
@@ -89,13 +90,42 @@ def write_json(path: Path, data: Any) -> None:
     write_text_atomic(path, dumps(data) + "\n")
 
 
+MAX_JSON_BYTES = 64 << 20  # a report, envelope or gold file is a few kilobytes
+
+
 def read_json(path: Path) -> Any:
+    """A JSON file of ours; a missing, huge, deeply nested or non-JSON file is a one-line error."""
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a file")
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as handle:
+            if not os.path.isfile(path):
+                raise InputError(f"{path}: not a regular file")
+            data = handle.read(MAX_JSON_BYTES + 1)
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_JSON_BYTES:
+        raise ReportFormatError(f"{path}: over {MAX_JSON_BYTES >> 20} MB, not a report file")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReportFormatError(f"{path}: not a JSON file ({exc})") from exc
+    except RecursionError as exc:
+        raise ReportFormatError(f"{path}: not a report (JSON nested too deeply)") from exc
+    except ValueError as exc:  # an integer of more digits than int() converts (sys.get_int_max_str_digits)
+        raise ReportFormatError(f"{path}: not a report ({str(exc).splitlines()[0]})") from exc
+
+
+MAX_CELL = 10**15  # no count or amount in a report comes near this; beyond it float() loses the units
+
+
+def _check_magnitudes(path: Path, report: Report2019 | Report2021) -> None:
+    for cell, value in flatten(report).items():
+        if isinstance(value, int | float) and not abs(value) < MAX_CELL:
+            digits = len(str(abs(int(value)))) if isinstance(value, int) else "inf"
+            raise ReportFormatError(f"{path}: not a valid report: {cell} holds a {digits}-digit number")
 
 
 @dataclass(frozen=True)
@@ -109,6 +139,12 @@ class LoadedReport:
 
 
 def load_report_file(path: Path) -> LoadedReport:
+    loaded = _load_report_file(path)
+    _check_magnitudes(path, loaded.report)
+    return loaded
+
+
+def _load_report_file(path: Path) -> LoadedReport:
     data = read_json(path)
     if not isinstance(data, dict):
         raise ReportFormatError(f"{path}: expected a JSON object")

@@ -21,7 +21,7 @@ from giar_llm.core.paths import flatten
 from giar_llm.core.reconcile import DigitRun, Reconciled, build_report, missing_cells, reader_cells, reconcile
 from giar_llm.core.schema import Report2019, Report2021, empty_report
 from giar_llm.core.verdict import involved_cells, judge, status_of
-from giar_llm.inputs import LoadedInput, load_input
+from giar_llm.inputs import LoadedInput, load_input, source_of
 from giar_llm.llm.cache import ResponseCache
 from giar_llm.llm.chooser import Question, ask, excerpt
 from giar_llm.llm.client import ModelClient
@@ -42,7 +42,7 @@ def extract_file(
 
     ``neighbours``: the same agency's reports for the neighbouring years, which rank the splits of
     run-together digits (see ``core.neighbours``)."""
-    return extract_loaded(load_input(path), settings, extractor, neighbours)
+    return extract_loaded(load_input(path, settings.limits), settings, extractor, neighbours)
 
 
 def build_client(settings: Settings) -> ModelClient:
@@ -83,7 +83,11 @@ def extract_loaded(
     )
     if isinstance(client, ModelClient):
         made = RunInfo(
-            backend=settings.backend, model=settings.model, prompt_version=prompt_version(), rounds=envelope.run.rounds
+            backend=settings.backend,
+            model=settings.model,
+            prompt_version=prompt_version(),
+            rounds=envelope.run.rounds,
+            degraded=envelope.run.degraded,
         )
         made.add(client.accounting.cost())
         envelope.run = made
@@ -207,6 +211,7 @@ def _with_model(
         )
     run.rounds = sum(r.rounds for r in results)
     errors = [f"表{r.section}: {r.error}" for r in results if r.error]
+    run.degraded = bool(errors)  # redone by the next batch run; never verified (core.verdict.DOUBT_WARNINGS)
     if first is None and all(r.error and not r.values for r in results):
         return Envelope(source=loaded.source, status="failed", error="; ".join(errors) or reading.error, run=run)
     reader = first.cells if first is not None else missing_cells(flatten(base), reading.error or "未读到报告的表格")
@@ -220,6 +225,13 @@ def _with_model(
     reconciled.report = build_report(base, reconciled.cells)
     reconciled.warnings = list(reading.warnings) + reconciled.warnings
     reconciled.warnings += [HeuristicWarning(check="model_failed", message=e) for e in errors]
+    if errors:
+        reconciled.warnings.append(
+            HeuristicWarning(
+                check="degraded",
+                message="模型调用失败，本结果未经模型完整核对，不标为 verified；下次批量运行会重做",
+            )
+        )
     return reconciled
 
 
@@ -260,7 +272,7 @@ def envelope_from_reading(source: Source, document: Document, reading: Reading, 
 def failed_envelope(path: Path | str, error: str, sha256: str = "", run: RunInfo | None = None) -> Envelope:
     """The envelope for an input that produced no report (batch keeps going past it)."""
     return Envelope(
-        source=Source(path=str(path), sha256=sha256),
+        source=source_of(path, sha256),
         status="failed",
         error=error,
         run=run or RunInfo(),

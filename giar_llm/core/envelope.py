@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from giar_llm.core.cost import Cost
 from giar_llm.core.findings import HeuristicWarning, Violation
 from giar_llm.core.levels import Level
+from giar_llm.core.redaction import redact
 from giar_llm.core.schema import Report2019, Report2021
 
 Status = Literal["verified", "source_inconsistent", "unverified", "failed"]
@@ -25,7 +26,10 @@ AnyReport = Annotated[Report2019 | Report2021, Field(discriminator="format")]
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    path: str
+    path: str = Field(description="the file name as text (a name that is not UTF-8 decoded as GB18030, else \\xNN)")
+    raw_path: str | None = Field(
+        default=None, description="the exact bytes of a file name that is not UTF-8, percent-encoded"
+    )
     sha256: str
     encoding: str | None = None
     kind: str | None = Field(default=None, description="text | html | pdf | docx")
@@ -40,11 +44,15 @@ class RunInfo(Cost):
     model: str | None = None
     prompt_version: str | None = None
     rounds: int = 0
+    degraded: bool = Field(
+        default=False, description="a model call failed (outage, deadline): never verified, redone by the next batch"
+    )
 
     def add(self, other: Cost) -> None:
         super().add(other)
         if isinstance(other, RunInfo):
             self.rounds += other.rounds
+            self.degraded = self.degraded or other.degraded
 
 
 class ReviewedCell(BaseModel):
@@ -85,6 +93,11 @@ class Envelope(BaseModel):
     reviewed: bool = Field(default=False, description="corrections were applied and no doubtful cell is left")
     run: RunInfo = Field(default_factory=RunInfo)
     error: str | None = None
+
+    @field_validator("error")
+    @classmethod
+    def _no_secrets(cls, error: str | None) -> str | None:
+        return redact(error) if error else error
 
     @field_serializer("evidence")
     def _spans(self, evidence: dict[str, tuple[int, int]]) -> dict[str, list[int]]:

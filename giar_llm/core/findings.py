@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from giar_llm.core.redaction import redact
 
 StrictCheck = Literal["row_total", "balance", "results_total", "review_total", "non_negative"]
 STRICT_CHECKS: tuple[str, ...] = ("row_total", "balance", "results_total", "review_total", "non_negative")
@@ -43,6 +45,11 @@ class HeuristicWarning(BaseModel):
     message: str
     evidence: str | None = Field(default=None, description="原文引述")
     span: tuple[int, int] | None = Field(default=None, description="引述在原文中的位置")
+
+    @field_validator("message")
+    @classmethod
+    def _no_secrets(cls, message: str) -> str:
+        return redact(message)
 
 
 class CheckResult(BaseModel):

@@ -1,6 +1,7 @@
 """The status of a result (spec section 4), decided from the checks and what the extraction is sure of.
 
-- ``verified``: every strict check passes and no cell is left unsure.
+- ``verified``: every strict check passes, no cell is left unsure, and no warning doubts the whole reading
+  (``DOUBT_WARNINGS``: the file holds a second report; a model call failed).
 - ``source_inconsistent``: strict checks fail and every cell involved was confirmed in the source.
 - ``unverified``: checks fail on a cell the extraction is unsure of, or cells are unsure at all.
 - ``failed``: there is no report.
@@ -12,6 +13,9 @@ from collections.abc import Collection
 
 from giar_llm.core.envelope import Status
 from giar_llm.core.findings import CheckResult, Violation
+
+# Warnings that doubt the reading as a whole rather than a cell: a result with one is never ``verified``.
+DOUBT_WARNINGS = frozenset({"two_reports", "degraded"})
 
 
 def involved_cells(violation: Violation) -> list[str]:
@@ -38,4 +42,6 @@ def status_of(result: CheckResult, unsure: Collection[str], has_report: bool = T
         if all(v.verdict == "source" for v in result.violations) and not unsure:
             return "source_inconsistent"
         return "unverified"
-    return "unverified" if unsure else "verified"
+    if unsure or any(w.check in DOUBT_WARNINGS for w in result.warnings):
+        return "unverified"
+    return "verified"

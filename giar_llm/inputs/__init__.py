@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -10,11 +13,13 @@ from pathlib import Path, PurePath
 
 from giar_llm.core.document import Document
 from giar_llm.core.envelope import Source
+from giar_llm.core.limits import DEFAULT_LIMITS, Limits, digit_run_error, too_big
 from giar_llm.errors import InputError
 from giar_llm.inputs.html import html_document, js_escaped_html, load_html, looks_like_html
+from giar_llm.inputs.names import readable, verbatim
 from giar_llm.inputs.text import decode, text_document
 
-__all__ = ["REPORT_SUFFIXES", "LoadedInput", "detect_kind", "load_bytes", "load_input"]
+__all__ = ["REPORT_SUFFIXES", "LoadedInput", "detect_kind", "load_bytes", "load_input", "regular_file", "source_of"]
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -58,45 +63,84 @@ def detect_kind(data: bytes, name: str) -> str:
     return "text"
 
 
-def load_bytes(data: bytes, name: str) -> LoadedInput:
+def source_of(
+    name: str | os.PathLike[str], sha256: str, encoding: str | None = None, kind: str | None = None
+) -> Source:
+    """The envelope's ``source`` for a file name: readable text, plus the exact bytes of a non-UTF-8 name."""
+    return Source(path=readable(name), raw_path=verbatim(name), sha256=sha256, encoding=encoding, kind=kind)
+
+
+def load_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> LoadedInput:
     """Turn raw bytes into a document; ``name`` (``-`` for stdin) picks the kind by suffix and is the source path."""
+    if len(data) > limits.input_bytes:
+        raise InputError(too_big("the input", len(data), limits.input_bytes, "GIAR_MAX_INPUT_MB"))
     digest = hashlib.sha256(data).hexdigest()
     kind = detect_kind(data, name)
     encoding: str | None = None
     if kind == "pdf":  # pypdf and python-docx are imported by the first file that needs them
         from giar_llm.inputs.pdf import load_pdf
 
-        document = load_pdf(data)
+        document = load_pdf(data, limits)
     elif kind == "docx":
         from giar_llm.inputs.docx import load_docx
 
-        document = load_docx(data)
+        document = load_docx(data, limits)
     elif kind == "html":
-        document, encoding = load_html(data)
+        document, encoding = load_html(data, limits)
     else:
         if data.startswith(_OLE_MAGIC):
             raise InputError("legacy Office file (.doc/.xls/.wps) is not supported; save it as .docx or PDF")
         text, encoding = decode(data)
         escaped = js_escaped_html(text)
         if escaped is not None:  # an HTML page inside a quoted script or JSON string
-            document = html_document(escaped[0], through=escaped[1])
+            document = html_document(escaped[0], through=escaped[1], limits=limits)
         elif looks_like_html(text):  # an HTML page saved under another name
-            document, encoding = load_html(data)
+            document, encoding = load_html(data, limits)
         else:
             document = text_document(text, markdown=PurePath(name).suffix.lower() in MARKDOWN_SUFFIXES)
-    source = Source(path=name, sha256=digest, encoding=encoding, kind=document.kind)
-    return LoadedInput(document=document, source=source)
+    if (message := digit_run_error(document.text, limits.digits)) is not None:
+        raise InputError(message)
+    return LoadedInput(document=document, source=source_of(name, digest, encoding, document.kind))
 
 
-def load_input(path: Path | str) -> LoadedInput:
-    """Read and load a file; ``InputError`` if it is missing, a directory or unreadable."""
-    file = Path(path)
-    if not file.exists():
-        raise InputError(f"no such file: {file}")
-    if file.is_dir():
-        raise InputError(f"is a directory, not a file: {file}")
+_SPECIAL = (
+    (stat.S_ISDIR, "is a directory, not a file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a file"),
+    (stat.S_ISSOCK, "is a socket, not a file"),
+    (stat.S_ISCHR, "is a character device, not a file"),
+    (stat.S_ISBLK, "is a block device, not a file"),
+)
+
+
+def regular_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> os.stat_result:
+    """The file's status if it is a regular file within the size limit; else ``InputError`` naming what it is.
+
+    Never opens the file: a named pipe without a writer would block the reader forever."""
+    shown = readable(path)
     try:
-        data = file.read_bytes()
+        status = os.stat(path)
     except OSError as exc:
-        raise InputError(f"cannot read {file}: {exc.strerror or exc}") from exc
-    return load_bytes(data, str(path))
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"symlink loop: {shown}") from exc
+        if exc.errno == errno.ENOENT:
+            raise InputError(f"no such file: {shown}" + (" (a dangling symlink)" if path.is_symlink() else "")) from exc
+        raise InputError(f"cannot read {shown}: {exc.strerror or exc}") from exc
+    for test, what in _SPECIAL:
+        if test(status.st_mode):
+            raise InputError(f"{what}: {shown}")
+    if status.st_size > limits.input_bytes:
+        raise InputError(f"{shown}: " + too_big("the file", status.st_size, limits.input_bytes, "GIAR_MAX_INPUT_MB"))
+    return status
+
+
+def load_input(path: Path | str | bytes, limits: Limits = DEFAULT_LIMITS) -> LoadedInput:
+    """Read and load a file; ``InputError`` if it is missing, not a regular file, too big or unreadable."""
+    name = os.fsdecode(path)
+    file = Path(name)
+    regular_file(file, limits)
+    try:
+        with open(file, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as handle:
+            data = handle.read(limits.input_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {readable(file)}: {exc.strerror or exc}") from exc
+    return load_bytes(data, name, limits)

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from giar_llm.core.document import Document, Grid, GridCell
+from giar_llm.core.limits import DEFAULT_LIMITS, Limits, too_big
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse_text
 
@@ -115,14 +116,43 @@ def _lines(parent: Any, owner: Any) -> tuple[list[str], list[Grid]]:
     return (lines, grids)
 
 
-def load_docx(data: bytes) -> Document:
+def _check_package(data: bytes, limits: Limits) -> None:
+    """Refuse a zip whose members inflate past the limits, before anything is inflated.
+
+    The sizes are the ones the zip declares; ``zipfile`` never inflates a member past its declared size."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"not a valid .docx file (not a zip archive: {exc})") from exc
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.unpacked_bytes:
+        raise InputError(too_big("the .docx unpacked", unpacked, limits.unpacked_bytes, "GIAR_MAX_UNPACKED_MB"))
+    markup = sum(m.file_size for m in members if m.filename.lower().endswith((".xml", ".rels")))
+    if markup > limits.markup_bytes:
+        raise InputError(too_big("the .docx XML", markup, limits.markup_bytes, "GIAR_MAX_MARKUP_MB"))
+
+
+def _check_depth(body: Any, limit: int) -> None:
+    """Refuse element nesting deeper than ``limit`` (content controls in content controls ...)."""
+    stack = [(body, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            raise InputError(f"the .docx nests elements deeper than {limit} levels (GIAR_MAX_DEPTH)")
+        stack.extend((child, depth + 1) for child in element.iterchildren())
+
+
+def load_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a .docx: paragraphs become lines, table rows become tab-separated lines."""
+    _check_package(data, limits)
     try:
         document = open_docx(BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise InputError(f"not a valid .docx file (not a zip archive: {exc})") from exc
     except Exception as exc:  # python-docx and lxml raise assorted errors on damaged packages
         raise InputError(f"not a valid .docx file ({type(exc).__name__}: {exc})") from exc
+    _check_depth(document.element.body, limits.depth)
     lines, grids = _lines(document.element.body, document)
     text = "\n".join(lines)
     if not text.strip():

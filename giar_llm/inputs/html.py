@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from giar_llm.core.document import Document, Grid, make_grid
+from giar_llm.core.limits import DEFAULT_LIMITS, Limits
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse, decode, decode_as
 
@@ -436,7 +437,17 @@ def _fill_synthetic(offsets: list[int]) -> list[int]:
     return offsets
 
 
-def html_document(source: str, through: Sequence[int] | None = None) -> Document:
+def _check_depth(root: LexborNode, limit: int) -> None:
+    """Refuse elements nested deeper than ``limit`` (rendering walks the tree recursively)."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise InputError(f"HTML elements are nested deeper than {limit} levels (GIAR_MAX_DEPTH)")
+        stack.extend((child, depth + 1) for child in node.iter())
+
+
+def html_document(source: str, through: Sequence[int] | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Derive the report text of a decoded HTML string, with ``origin`` offsets into it (or, given
     ``through``, the offsets of the source's characters in an outer text, into that)."""
     from selectolax.lexbor import LexborHTMLParser  # imported by the first HTML input, not by every command
@@ -445,6 +456,7 @@ def html_document(source: str, through: Sequence[int] | None = None) -> Document
     root = tree.root
     if root is None:
         raise InputError("not an HTML document")
+    _check_depth(root, limits.depth)
     aligned = _align(root, source)
     sink = _Sink(aligned)
     _visit(_report_root(tree), sink)
@@ -488,7 +500,7 @@ def _grids(tables: list[list[GridRow]], lengths: list[int]) -> tuple[Grid, ...]:
     return tuple(out)
 
 
-def load_html(data: bytes) -> tuple[Document, str]:
+def load_html(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, str]:
     """Decode and derive an HTML file; returns the document and the encoding used."""
     source, encoding = decode_html(data)
-    return (html_document(source), encoding)
+    return (html_document(source, limits=limits), encoding)

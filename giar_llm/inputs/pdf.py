@@ -14,11 +14,14 @@ places, and takes the evidence span from the text where the text reading agrees.
 
 from __future__ import annotations
 
+import logging
 from io import BytesIO
 
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import LimitReachedError
 
 from giar_llm.core.document import Box, Document, Grid, GridCell
+from giar_llm.core.limits import DEFAULT_LIMITS, Limits, megabytes
 from giar_llm.errors import InputError
 from giar_llm.inputs.grids import merge_continued
 
@@ -26,14 +29,49 @@ MIN_TEXT_CHARS = 20  # fewer non-space characters than this: the pages are image
 TABLE_WORDS = ("信息内容", "申请人情况", "本年新收", "予以公开", "结果维持", "行政复议", "处理决定数量")
 _TOLERANCE = 1.5  # points: cell edges closer than this are one grid line
 
+# pypdf logs what it repairs in a damaged file; our own one-line error is what the user sees.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
+logging.getLogger("pypdf").propagate = False
+
 
 def _reason(exc: Exception) -> str:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return message
 
 
-def load_pdf(data: bytes) -> Document:
+def _bomb(limits: Limits) -> InputError:
+    return InputError(
+        f"PDF has a compressed stream that inflates past the limit of {megabytes(limits.unpacked_bytes)}"
+        " (a decompression bomb? raise the limit with GIAR_MAX_UNPACKED_MB)"
+    )
+
+
+def _page_texts(reader: PdfReader, limits: Limits) -> list[str]:
+    """Each page's text; every page's content streams are inflated first, within the limit in all."""
+    inflated = 0
+    texts: list[str] = []
+    for page in reader.pages:
+        contents = page.get_contents()
+        if contents is not None:
+            inflated += len(contents.get_data())
+            if inflated > limits.unpacked_bytes:
+                raise _bomb(limits)
+        texts.append(page.extract_text() or "")
+    return texts
+
+
+def load_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Extract the text of every page, pages joined with a newline."""
+    with apply_configuration(
+        zlib_maximum_output_length=limits.unpacked_bytes,
+        lzw_maximum_output_length=limits.unpacked_bytes,
+        run_length_maximum_output_length=limits.unpacked_bytes,
+        maximum_declared_stream_length=limits.unpacked_bytes,
+    ):
+        return _load_pdf(data, limits)
+
+
+def _load_pdf(data: bytes, limits: Limits) -> Document:
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
@@ -43,9 +81,13 @@ def load_pdf(data: bytes) -> Document:
                 raise InputError(f"PDF is encrypted and cannot be opened: {_reason(exc)}") from exc
             if not opened:
                 raise InputError("PDF is encrypted (a password is required)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = _page_texts(reader, limits)
     except InputError:
         raise
+    except LimitReachedError as exc:
+        raise _bomb(limits) from exc
+    except RecursionError as exc:
+        raise InputError("not a readable PDF: its object tree loops or nests too deep") from exc
     except Exception as exc:  # a corrupt file makes pypdf fail in many different ways
         raise InputError(f"not a readable PDF: {_reason(exc)}") from exc
     text = "\n".join(page.replace("\r\n", "\n").replace("\r", "\n") for page in pages)

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from giar_llm.core.cost import Cost
+from giar_llm.core.redaction import redact
 from giar_llm.errors import (
+    DeadlineError,
     MalformedOutputError,
     ModelError,
     TransientModelError,
@@ -58,11 +60,11 @@ def error_table() -> tuple[tuple[type[Exception], type[ModelError]], ...]:
 
 
 def map_error(exc: Exception) -> ModelError:
-    """The giar-llm error for an openai exception, keeping the original as ``__cause__``."""
+    """The giar-llm error for an openai exception, keeping the original as ``__cause__``; no key in its text."""
     for source, target in error_table():
         if isinstance(exc, source):
             status = getattr(exc, "status_code", None)
-            text = f"{type(exc).__name__}{f' {status}' if status else ''}: {exc}"
+            text = redact(f"{type(exc).__name__}{f' {status}' if status else ''}: {exc}")
             error = (
                 TransientModelError(text, retry_after=_retry_after(exc))
                 if target is TransientModelError
@@ -70,7 +72,7 @@ def map_error(exc: Exception) -> ModelError:
             )
             error.__cause__ = exc
             return error
-    error = ModelError(f"{type(exc).__name__}: {exc}")
+    error = ModelError(redact(f"{type(exc).__name__}: {exc}"))
     error.__cause__ = exc
     return error
 
@@ -120,6 +122,7 @@ class ModelClient:
         cache: ResponseCache | None = None,
         sdk: openai.OpenAI | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.endpoint = endpoint
         self.settings = settings
@@ -130,10 +133,30 @@ class ModelClient:
         self.cache = cache
         self.mode = instructor.Mode(endpoint.mode)
         self.sdk = sdk or openai.OpenAI(
-            api_key=endpoint.api_key, base_url=endpoint.base_url, max_retries=0, timeout=settings.timeout
+            api_key=endpoint.api_key,
+            base_url=endpoint.base_url,
+            max_retries=0,
+            timeout=openai.Timeout(settings.timeout, connect=settings.connect_timeout),
         )
         self.sleep = sleep
+        self.clock = clock
         self.accounting = Accounting()
+        self._deadline_at: float | None = None  # set by the first request: the report's model time starts then
+
+    def remaining(self) -> float:
+        """Seconds left of the per-report deadline (``settings.deadline``), counted from the first request."""
+        if self._deadline_at is None:
+            self._deadline_at = self.clock() + self.settings.deadline
+        return self._deadline_at - self.clock()
+
+    def _check_deadline(self) -> float:
+        left = self.remaining()
+        if left <= 0:
+            self.accounting.failures.append("deadline")
+            raise DeadlineError(
+                f"no answer within the deadline of {self.settings.deadline:g} s for this report (GIAR_DEADLINE)"
+            )
+        return left
 
     def request_for(self, messages: list[dict[str, Any]], response_model: type[BaseModel]) -> dict[str, Any]:
         from instructor.processing.response import handle_response_model
@@ -209,7 +232,7 @@ class ModelClient:
         retrying = Retrying(
             retry=retry_if_exception_type(TransientModelError),
             stop=stop_after_attempt(max(1, self.settings.max_retries + 1)),
-            wait=_wait,
+            wait=lambda state: min(_wait(state), max(self.remaining(), 0.0)),
             sleep=self.sleep,
             reraise=True,
             before_sleep=_log_retry,
@@ -219,7 +242,10 @@ class ModelClient:
 
     def _send_once(self, request: dict[str, Any]) -> dict[str, Any]:
         import openai
+        from openai.types.chat import ChatCompletion
 
+        left = self._check_deadline()
+        timeout = openai.Timeout(min(self.settings.timeout, left), connect=min(self.settings.connect_timeout, left))
         started = time.perf_counter()
         self.accounting.calls += 1
         log.info(
@@ -229,12 +255,16 @@ class ModelClient:
             len(request.get("messages", [])),
         )
         try:
-            completion = self.sdk.chat.completions.create(**request)
+            completion = self.sdk.chat.completions.create(**request, timeout=timeout)
         except openai.OpenAIError as exc:
             self.accounting.failures.append(type(exc).__name__)
             raise map_error(exc) from exc
         finally:
             self.accounting.seconds += time.perf_counter() - started
+        if not isinstance(completion, ChatCompletion):  # a 200 whose body is not JSON: a proxy's HTML page
+            self.accounting.failures.append("not_json")
+            shown = redact(" ".join(str(completion).split())[:120])
+            raise ModelError(f"the endpoint answered 200 with a body that is not a chat completion: {shown!r}")
         if completion.usage is not None:
             self.accounting.tokens.prompt += completion.usage.prompt_tokens or 0
             self.accounting.tokens.completion += completion.usage.completion_tokens or 0

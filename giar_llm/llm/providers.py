@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from giar_llm.core.redaction import register_secret
 from giar_llm.errors import ConfigError
 
 
@@ -76,4 +77,6 @@ def resolve(model: str, base_url: str | None = None, env: Mapping[str, str] | No
         if provider.key_env is not None and own_url:
             raise ConfigError(f"provider {name!r} needs an API key in ${provider.key_env}")
         api_key = "no-key"  # local servers ignore it; the SDK requires a value
+    if api_key != "no-key":
+        register_secret(api_key)
     return Endpoint(provider=provider, model=model_name, base_url=url, api_key=api_key, mode=provider.mode)

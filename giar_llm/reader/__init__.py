@@ -35,6 +35,7 @@ from giar_llm.reader.normalize import compact, normalize
 from giar_llm.reader.prose import prose_statements
 from giar_llm.reader.reading import Reading
 from giar_llm.reader.rows import RowRead
+from giar_llm.reader.second_report import second_report_warnings
 from giar_llm.reader.tables import (
     TableRead,
     find,
@@ -145,6 +146,7 @@ def read(document: Document) -> Reading:
     cells = {p: _get(report, p) for p in NARRATIVE_CELLS}
     reading.warnings += narrative_warnings(text[: t2 if t2 is not None else t3], cells)
     reading.prose = prose_statements(text[: t2 if t2 is not None else t3], fmt)
+    reading.warnings += second_report_warnings(text)
     return reading
 
 

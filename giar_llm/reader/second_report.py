@@ -1,0 +1,75 @@
+"""A file that holds more than one report: a second title line, or a second set of tables.
+
+The reader reads the first report's tables. When the file goes on with another report (two reports
+pasted into one file, a page that lists two agencies' reports) or prints its tables twice, the numbers
+read may not be the ones the user wants: the reading carries a ``two_reports`` warning, and a result with
+it is never ``verified`` (``core.verdict``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from giar_llm.core.findings import HeuristicWarning
+from giar_llm.reader.layout import pattern
+from giar_llm.reader.meta import _TITLE
+
+_NEW = pattern(("本年新收",))
+_CARRIED = pattern(("上年结转",))
+_GRANTED = pattern(("予以公开",))
+_WINDOW = 3000  # 表三's first rows are within this many characters of its first label
+_LINE_TITLE = re.compile(r"[^\n]{0,80}")
+
+
+def table3_starts(text: str) -> list[int]:
+    """Where each printed 表三 begins: 本年新收 followed, close by, by 上年结转 and 予以公开."""
+    starts: list[int] = []
+    pos = 0
+    while (new := _NEW.search(text, pos)) is not None:
+        window_end = new.end() + _WINDOW
+        carried = _CARRIED.search(text, new.end(), window_end)
+        granted = _GRANTED.search(text, carried.end(), window_end) if carried else None
+        if carried is None or granted is None:
+            pos = new.end()
+            continue
+        starts.append(new.start())
+        pos = granted.end()
+    return starts
+
+
+def _titles(text: str) -> list[tuple[int, str]]:
+    """Lines that are a report title (year + 信息公开 ... 报告), as (offset, title without spaces)."""
+    found: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        compact = "".join(line.split())
+        if len(compact) <= 80 and (match := _TITLE.match(compact)) is not None and match.group("label") is None:
+            found.append((pos, match.group(0)))
+        pos += len(line) + 1
+    return found
+
+
+def second_report_warnings(text: str) -> list[HeuristicWarning]:
+    """A ``two_reports`` warning when the text holds a second set of 表三 or a second, different title."""
+    tables = table3_starts(text)
+    if len(tables) > 1:
+        return [
+            HeuristicWarning(
+                check="two_reports",
+                message=f"原文有 {len(tables)} 套表三（第二套从第 {tables[1]} 个字符起）：只读取了第一套，"
+                "文件可能包含两份报告或重复的表格，请拆分后再读",
+                span=(tables[1], tables[1] + 4),
+            )
+        ]
+    titles = _titles(text)
+    distinct = list(dict.fromkeys(title for _, title in titles))
+    if len(distinct) > 1 and tables and any(offset > tables[0] for offset, _ in titles):
+        later = next(offset for offset, title in titles if title != distinct[0])
+        return [
+            HeuristicWarning(
+                check="two_reports",
+                message=f"原文有两个不同的报告标题（“{distinct[0]}”与“{distinct[1]}”）：只读取了第一份报告的表格",
+                span=(later, later + len(distinct[1])),
+            )
+        ]
+    return []
