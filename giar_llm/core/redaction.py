@@ -15,9 +15,9 @@ REDACTED = "[redacted]"
 _MIN_SECRET = 6  # shorter configured "keys" (test dummies like "x") would blank out ordinary words
 
 _SHAPES = re.compile(
-    r"\bsk-[A-Za-z0-9_\-]{6,}"
-    r"|(?i:\bbearer\s+)[A-Za-z0-9._~+/=\-]{6,}"
-    r"|(?i:\b(?:api[_-]?key|access[_-]?token|authorization)\b[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._~+/=\-]{6,}"
+    r"(?P<head>(?i:\b(?:api[_-]?key|access[_-]?token|authorization)\b[\"']?\s*[:=]\s*[\"']?(?:bearer\s+)?)"
+    r"|(?i:\bbearer\s+)|)"
+    r"(?P<secret>(?<=[\s:=\"'])[A-Za-z0-9._~+/=\-]{6,}|\bsk-[A-Za-z0-9_\-]{6,})"
 )
 
 _registered: set[str] = set()
@@ -30,15 +30,9 @@ def register_secret(value: str | None) -> None:
 
 
 def _shape(match: re.Match[str]) -> str:
-    text = match.group(0)
-    lowered = text.lower()
-    if lowered.startswith("sk-"):
-        return REDACTED
-    for prefix in ("bearer", "api", "access", "authorization"):
-        if lowered.startswith(prefix):
-            head = re.match(r"(?i)(bearer\s+|[a-z_\-]+[\"']?\s*[:=]\s*[\"']?)", text)
-            return (head.group(0) if head else "") + REDACTED
-    return REDACTED
+    if not match.group("head") and not match.group("secret").lower().startswith("sk-"):
+        return match.group(0)  # a word that merely follows a space: not a key
+    return match.group("head") + REDACTED
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:

@@ -125,12 +125,12 @@ def _check_package(data: bytes, limits: Limits) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(f"not a valid .docx file (not a zip archive: {exc})") from exc
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limits.unpacked_bytes:
-        raise InputError(too_big("the .docx unpacked", unpacked, limits.unpacked_bytes, "GIAR_MAX_UNPACKED_MB"))
     markup = sum(m.file_size for m in members if m.filename.lower().endswith((".xml", ".rels")))
     if markup > limits.markup_bytes:
         raise InputError(too_big("the .docx XML", markup, limits.markup_bytes, "GIAR_MAX_MARKUP_MB"))
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.unpacked_bytes:
+        raise InputError(too_big("the .docx unpacked", unpacked, limits.unpacked_bytes, "GIAR_MAX_UNPACKED_MB"))
 
 
 def _check_depth(body: Any, limit: int) -> None:
