@@ -29,7 +29,12 @@ if TYPE_CHECKING:
 
 ENVIRONMENT = """环境变量（选项优先）：GIAR_BACKEND、GIAR_MODEL、GIAR_BASE_URL、GIAR_CACHE_DIR、GIAR_MAX_ROUNDS、
 GIAR_TIMEOUT、GIAR_MAX_TOKENS、GIAR_CONCURRENCY、GIAR_PROMPTS_DIR 见各命令的选项；GIAR_API_KEY：compatible
-端点的密钥（只从环境读取，不设选项，以免出现在进程列表中；各服务商另有自己的密钥变量，如 DEEPSEEK_API_KEY）。"""
+端点的密钥（只从环境读取，不设选项，以免出现在进程列表中；各服务商另有自己的密钥变量，如 DEEPSEEK_API_KEY）。
+
+时限：GIAR_CONNECT_TIMEOUT 连接秒数（默认 10）；GIAR_DEADLINE 每份报告的模型总秒数（默认 600）；
+GIAR_FILE_TIMEOUT 批处理中每个文件的秒数。输入上限：GIAR_MAX_INPUT_MB 文件大小（默认 64）、
+GIAR_MAX_UNPACKED_MB DOCX/PDF 解压后大小（默认 128）、GIAR_MAX_MARKUP_MB DOCX 的 XML 大小（默认 16）、
+GIAR_MAX_DEPTH 嵌套层数（默认 200）、GIAR_MAX_DIGITS 连续数字位数（默认 200）。"""
 
 app = typer.Typer(
     name="giar-llm",
@@ -78,7 +83,7 @@ MaxRoundsOption = Annotated[
     int | None, typer.Option(envvar="GIAR_MAX_ROUNDS", min=0, help="检查未通过后的复核轮数（默认 2）。")
 ]
 TimeoutOption = Annotated[
-    float | None, typer.Option(envvar="GIAR_TIMEOUT", min=0, help="单次模型请求的超时秒数（默认 900）。")
+    float | None, typer.Option(envvar="GIAR_TIMEOUT", min=0, help="单次模型应答的等待秒数（默认 180）。")
 ]
 MaxTokensOption = Annotated[
     int | None, typer.Option(envvar="GIAR_MAX_TOKENS", min=1, help="单次应答的 token 上限（默认 4000）。")
