@@ -117,16 +117,20 @@ def read(document: Document) -> Reading:
     if table3.merged_other:
         report["applications"]["results"]["other"] = {"total": dict.fromkeys(COLUMNS)}
     # Cells of rows read from text with a blank first or last cell: a blank there may be a label's padding
-    # or a dropped empty cell, so the row's numbers may stand one column off.
+    # or a dropped empty cell, so the row's numbers may stand one column off. 表四 read from text takes its
+    # numbers in the national order: a transposed table would put them in other cells.
     shiftable: list[str] = []
     for spec, row in [
         *((table.specs[path], row) for table in (table2, table3) for path, row in table.rows.items()),
         *([(REVIEW_SPEC, review)] if review is not None else []),
     ]:
         _apply_row(report, reading, spec, row, text)
+        if id(row) not in from_grid and spec is REVIEW_SPEC and row.unsure is None:
+            shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # printed order, not a header
         if id(row) not in from_grid and row.unsure is None and None in (row.values[0], row.values[-1]):
             shiftable += [f"{spec.path}.{field}" for field in spec.fields]
-            if row.values[0] is None and spec.path.startswith("applications.") and any(row.values):
+            filled = any(v is not None for v in row.values[1:])
+            if row.values[0] is None and spec.path.startswith("applications.") and filled:
                 for field in spec.fields:  # 自然人 blank but a later column filled: padding read as a cell?
                     reading.unsure.setdefault(f"{spec.path}.{field}", LEAD_DOUBT)
     reading.unsure.update(table3.unsure)
@@ -151,7 +155,9 @@ def read(document: Document) -> Reading:
 
 
 LEAD_DOUBT = "本行从文本读取，自然人列为空而其后各列有数：空白可能是标签的占位，数字可能错列"
-SHIFT_DOUBT = "勾稽关系不成立，而本行从文本读取、首列或末列为空，列位置未经表格确认：数字可能错列"
+SHIFT_DOUBT = (
+    "勾稽关系不成立，而本行从文本读取（首列或末列为空，或表四按国家格式的顺序），列位置未经表格确认：数字可能错列"
+)
 
 
 def _doubt_shiftable(reading: Reading, shiftable: set[str]) -> None:

@@ -168,8 +168,12 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
             out.append(current)
             continue
         names = [{c: n for c, t in enumerate(texts[r]) if (n := name_in(t, k)) is not None} for k in keys]
+        shift = _short_header_shift(grid, r, names)
+        if shift:
+            names = [{c + shift: n for c, n in table.items()} for table in names]
         block.append(names)
         leading = next((c for c, t in enumerate(texts[r]) if t.strip()), None)
+        leading = None if shift else leading
         if any(c != leading for table in names for c in table):
             qualifies = True
         if qualifies:
@@ -181,6 +185,20 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
             current = before
         out.append(current)
     return out
+
+
+def _short_header_shift(grid: View, r: int, names: list[dict[int, str]]) -> int:
+    """How far a short header row stands left of its columns: a header row that ends before the table's last
+    column and whose first cell already names a column lacks the corner cell over the row labels (a
+    converter or CMS left it out), so its names belong that many columns to the right."""
+    cells = [c for c in grid.row_cells[r] if c.row == r]
+    if not cells or cells[0].col != 0:
+        return 0
+    end = max(c.col + c.colspan for c in cells)
+    if end >= grid.cols or not any(0 in table for table in names):
+        return 0
+    covered_from_above = any(c.row != r for c in grid.row_cells[r])
+    return 0 if covered_from_above else grid.cols - end
 
 
 def _label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:

@@ -36,7 +36,7 @@ class Page:
     blank: str = "nbsp"
     subrow_total_blank: bool = False
     legal_blank: bool = False
-    review: str = "national"  # national | transposed | by_outcome | stacked
+    review: str = "national"  # national | transposed | by_outcome | by_outcome_short | stacked
 
 
 def blanked(report: Report2019 | Report2021, page: Page) -> dict[str, object]:
@@ -95,6 +95,11 @@ def _review(page: Page, cells: dict[str, object]) -> list[str]:
         rows.append(
             "<tr>" + c("复议后起诉") + "".join(c(value["litigation_after_review", o]) for o in OUTCOMES) + "</tr>"
         )
+        return rows
+    if page.review == "by_outcome_short":  # the header row lacks the corner cell over the row labels
+        rows = ["<tr>" + "".join(c(GROUP_LABELS[g]) for g in GROUPS) + "</tr>"]
+        for o, label in zip(OUTCOMES, OUTCOME_LABELS, strict=True):
+            rows.append("<tr>" + c(label) + "".join(c(value[g, o]) for g in GROUPS) + "</tr>")
         return rows
     if page.review == "by_outcome":
         rows = ["<tr>" + c("项目", 2) + c("行政复议", 2) + c("行政诉讼", 1, 2) + "</tr>"]

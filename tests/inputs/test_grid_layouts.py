@@ -29,6 +29,7 @@ PAGES = {
     "empty-transposed": Page(blank="empty", legal_blank=True, review="transposed"),
     "nbsp-by-outcome": Page(blank="nbsp", subrow_total_blank=True, review="by_outcome"),
     "p-stacked": Page(blank="p", review="stacked"),
+    "empty-by-outcome-short-header": Page(blank="empty", review="by_outcome_short"),
 }
 
 
