@@ -376,6 +376,9 @@ def batch_command(
     verbose: VerboseOption = 0,
     quiet: QuietOption = False,
     corrections: CorrectionsOption = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="输出文件夹正被另一个批处理使用时，等它结束（默认立即退出）。")
+    ] = False,
 ) -> None:
     """对许多报告运行流程，写出结果与数据表；可续跑；有文件失败时退出码 1；OUT/corrections/ 中的更正每次都应用。"""
     from giar_llm.batch import run_batch, select_inputs
@@ -412,6 +415,7 @@ def batch_command(
             "exclude": exclude,
             "manifest": manifest,
             "corrections": kept,
+            "wait": wait,
         }
         if log.getEffectiveLevel() >= logging.ERROR:
             summary = run_batch(inputs, outdir, settings, **options)

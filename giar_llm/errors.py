@@ -4,6 +4,7 @@
     ├── InputError                  a file that can't be read as a report (missing, empty, undecodable, scanned)
     ├── ReportFormatError           JSON that is not a report, envelope or gold file
     ├── ConfigError                 settings or provider rows that don't fit together (unknown provider, no key)
+    ├── BusyError                   another batch holds the output folder's lock
     ├── PromptError                 a prompt file missing, or rendered with a missing/extra variable
     └── ModelError                  the model endpoint failed; keeps the original exception as __cause__
         ├── TransientModelError     connection, timeout, 429, 5xx: worth retrying
@@ -31,6 +32,10 @@ class ReportFormatError(GiarError):
 
 class ConfigError(GiarError):
     """Settings or provider rows are inconsistent."""
+
+
+class BusyError(GiarError):
+    """Another batch is writing to the same output folder."""
 
 
 class PromptError(GiarError):

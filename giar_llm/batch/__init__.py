@@ -59,6 +59,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from giar_llm.batch.execute import Outcome, export, run_tasks
+from giar_llm.batch.lock import folder_lock
 from giar_llm.batch.neighbours import revisit_with_neighbours
 from giar_llm.batch.outputs import write_outputs
 from giar_llm.batch.plan import (
@@ -105,14 +106,32 @@ def run_batch(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     manifest: Path | None = None,
+    wait: bool = False,
 ) -> BatchSummary:
     """Extract every input into ``outdir`` (see the module docstring), resuming finished work.
 
     ``jobs`` (default: the CPU count) is the number of worker processes for the ``rules`` backend; the
     model backends use ``settings.concurrency`` threads. ``extractor`` (a fake model in tests) runs in
     threads, or inline for ``rules``. ``include``/``exclude`` are globs on the file name or path; ``manifest``
-    is a CSV of the user's own columns, joined on file name into the data package.
+    is a CSV of the user's own columns, joined on file name into the data package. Another batch on the
+    same ``outdir`` is refused (``BusyError``), or waited for with ``wait``.
     """
+    with folder_lock(outdir, wait):
+        return _run_batch(inputs, outdir, settings, jobs, on_result, extractor, corrections, include, exclude, manifest)
+
+
+def _run_batch(
+    inputs: Sequence[Path | str],
+    outdir: Path,
+    settings: Settings,
+    jobs: int | None,
+    on_result: Callable[[BatchItem], None] | None,
+    extractor: Extractor | None,
+    corrections: Sequence[Correction],
+    include: Sequence[str],
+    exclude: Sequence[str],
+    manifest: Path | None,
+) -> BatchSummary:
     started = time.perf_counter()
     user_columns = read_manifest(manifest, [c.name for c in report_columns()]) if manifest is not None else None
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))

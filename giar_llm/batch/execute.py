@@ -19,6 +19,7 @@ from giar_llm.core.corrections import apply_corrections
 from giar_llm.core.envelope import Envelope
 from giar_llm.errors import InputError, ReportFormatError
 from giar_llm.files import atomic_file
+from giar_llm.inputs.names import readable
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.settings import Settings
@@ -59,7 +60,7 @@ def record(task: Task, envelope: Envelope, retry: bool) -> Record:
     meta = envelope.report.meta if envelope.report is not None else None
     return Record(
         name=task.name,
-        path=task.path,
+        path=readable(task.path),  # the store is UTF-8: a GBK-encoded name is kept as its readable form
         sha256=envelope.source.sha256 or task.sha256,
         config=task.config,
         corrections=task.corrections_key,

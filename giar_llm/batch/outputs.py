@@ -20,6 +20,7 @@ from giar_llm.core.cross_year import cross_year_warnings
 from giar_llm.core.envelope import STATUSES, Envelope
 from giar_llm.datapackage import Manifest, PackageWriter
 from giar_llm.files import atomic_file, dumps_compact, loads_exact, write_json
+from giar_llm.inputs.names import readable
 from giar_llm.pipeline import failed_envelope
 
 __all__ = ["write_outputs"]
@@ -128,9 +129,9 @@ def _write(
         status = str(data["status"])
         statuses[status] += 1
         if status == "failed":
-            summary.failed_files.append(task.path)
+            summary.failed_files.append(readable(task.path))
         elif status == "unverified":
-            summary.unverified_files.append(task.path)
+            summary.unverified_files.append(readable(task.path))
         violations.update(str(v.get("check")) for v in data.get("violations") or [])
         summary.warnings += len(data.get("warnings") or [])
         meta = (data.get("report") or {}).get("meta") or {}

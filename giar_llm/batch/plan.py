@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,10 +132,16 @@ class Plan:
     reexport: list[Task]  # resumed, but the result file is missing or short: exported again from the store
 
 
+_STEM_BYTES = 120  # leaves room for the hash, ".json" and an atomic write's ".<name>.<random>.tmp"
+
+
 def result_name(relative: Path, absolute: Path) -> str:
     """A file name for an input's result: its relative path made safe, plus a short hash of its absolute path."""
     stem = re.sub(r"[^\w.\-]+", "_", "__".join(p for p in relative.parts if p not in ("", ".", "..")))
-    stem = stem.strip("._")[:80] or "input"
+    stem = stem.strip("._")[:80]
+    while len(stem.encode("utf-8")) > _STEM_BYTES:  # a file name is at most 255 bytes: 80 CJK characters are 240
+        stem = stem[:-1]
+    stem = stem or "input"
     digest = hashlib.sha256(str(absolute).encode("utf-8", "surrogateescape")).hexdigest()[:10]
     return f"{stem}-{digest}"
 
@@ -153,9 +160,12 @@ def config_key(settings: Settings) -> str:
 
 
 def _file_sha256(path: Path) -> str:
+    """The content hash of a regular file; "" for anything else (a FIFO, socket or device is never opened)."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
@@ -247,7 +257,7 @@ def plan_batch(
     tasks: list[Task] = []
     selection = inputs if isinstance(inputs, Selection) else select_inputs(inputs, outdir)
     for index, item in enumerate(selection.files):
-        name = result_name(item.relative, item.path.resolve())
+        name = result_name(item.relative, Path(os.path.realpath(item.path)))
         sha256 = _file_sha256(item.path)
         matching, stale = for_source(corrections, sha256, str(item.path)) if corrections else ([], [])
         mine = tuple(matching + stale)

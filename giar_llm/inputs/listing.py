@@ -76,7 +76,7 @@ def list_inputs(inputs: Sequence[Path | str], exclude: Path | None = None) -> li
     out: list[InputFile] = []
     for item in inputs:
         for found in _expand_one(item):
-            absolute = found.path.resolve()
+            absolute = Path(os.path.realpath(found.path))  # never raises: a symlink loop is failed later, by name
             if absolute in seen or (excluded is not None and absolute.is_relative_to(excluded)):
                 continue
             seen.add(absolute)
