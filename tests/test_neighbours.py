@@ -114,3 +114,8 @@ def test_two_reports_that_disagree_on_a_certain_cell_are_not_forms_of_one() -> N
     differing = (other[0], {**other[1], "applications.cell_0": 2})
     assert same_report_cells(mine, differing) == {}
     assert same_report_cells(({ROW + ".issued": "chosen"}, {}), ({ROW + ".issued": "read"}, {ROW + ".issued": 1})) == {}
+
+
+def test_items_of_information_are_not_documents() -> None:
+    assert prose_statements("制发规章类信息总数16条", "2021") == {}
+    assert prose_statements("公开规范性文件类信息12件", "2021") == {}

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
-_GAP = r"[^。；;\n\d零〇一二两三四五六七八九十百千万]{0,12}?"
-_NUMERAL = r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:件|个|起|条)"
+# the words between a quantity's name and its number: never a sentence break, a number, or 信息/类 (规章类信息
+# 16 条 counts items of information, not 规章)
+_GAP = r"[^。；;\n\d零〇一二两三四五六七八九十百千万信类]{0,12}?"
+_NUMERAL = r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:件|起)"
 
 # (cell path, format or "" for both, pattern)
 _STATEMENTS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
