@@ -180,7 +180,7 @@ class _Sink:
         for column, pa_field, values in zip(self.columns, self.schema, zip(*self.batch, strict=True), strict=True):
             try:
                 arrays.append(self.pa.array(values, type=pa_field.type))
-            except (TypeError, ValueError, self.pa.ArrowException):  # a value of another type: convert one by one
+            except (TypeError, ValueError, OverflowError, self.pa.ArrowException):  # another type: one by one
                 arrays.append(self.pa.array([_parquet_value(v, column.type) for v in values], type=pa_field.type))
         self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
         self.batch = []
@@ -199,8 +199,9 @@ def _parquet_value(value: Value, kind: str) -> Value:
         return None
     if kind == "string":
         return str(value)
-    if kind == "integer":
-        return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if kind == "integer":  # beyond int64 (a 31-digit "count") Parquet can't hold it: the CSV and JSONL do
+        fits = isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 2**63
+        return int(value) if fits else None
     if kind == "number":
         return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
     return bool(value)
