@@ -107,3 +107,20 @@ def test_special_files_and_odd_names_in_a_batch_are_accounted_for(tmp_path: Path
     assert "named pipe" in errors and "symlink loop" in errors and "character device" in errors
     paths = [str(row["source"]["path"]) for row in rows]  # type: ignore[index]
     assert any(p.endswith("政府信息公开.txt") for p in paths) and any(p.endswith(long_name) for p in paths)
+
+
+def test_a_degraded_result_is_redone_by_the_next_run(tmp_path: Path) -> None:
+    from giar_llm.batch import run_batch
+    from giar_llm.errors import TransientModelError
+    from giar_llm.settings import Settings
+
+    from .llm.fake import FakeExtractor
+
+    inputs, out = _inputs(tmp_path / "in", 1), tmp_path / "out"
+    settings = Settings(backend="llm", model="local/m", base_url="http://fake.invalid/v1", max_rounds=0)
+    outage = FakeExtractor(*[TransientModelError("connection refused")] * 3)
+    first = run_batch([inputs], out, settings, jobs=1, extractor=outage)
+    row = _rows(out)[0]
+    assert row["run"]["degraded"] and row["status"] != "verified"  # type: ignore[index]
+    second = run_batch([inputs], out, settings, jobs=1, extractor=FakeExtractor(*[TransientModelError("down")] * 3))
+    assert first.recomputed == 1 and second.recomputed == 1 and second.skipped == 0

@@ -78,7 +78,7 @@ def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Out
     started = time.perf_counter()
     try:
         envelope = extract_file(task.path, settings, extractor)
-        retry = envelope.status == "failed" and settings.backend != "rules"
+        retry = (envelope.status == "failed" and settings.backend != "rules") or envelope.run.degraded
         if task.corrections:
             envelope = apply_corrections(envelope, task.corrections).envelope
     except Exception as exc:  # isolation: one bad file never stops the batch
