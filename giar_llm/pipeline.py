@@ -13,7 +13,7 @@ from pathlib import Path
 from giar_llm.core.checker import check
 from giar_llm.core.constraints import Pin, Split, narrow
 from giar_llm.core.document import Document
-from giar_llm.core.envelope import Envelope, RunInfo, Source
+from giar_llm.core.envelope import Envelope, Location, RunInfo, Source
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.levels import REASON_TEXT, Cell, Reason
 from giar_llm.core.neighbours import Neighbours, neighbour_rank
@@ -81,6 +81,8 @@ def extract_loaded(
     envelope = (
         result if isinstance(result, Envelope) else envelope_from_cells(loaded.source, loaded.document, result, run)
     )
+    if isinstance(result, Reconciled):
+        envelope.locations = locations_of(reading, result)
     if isinstance(client, ModelClient):
         made = RunInfo(
             backend=settings.backend,
@@ -255,6 +257,20 @@ def envelope_from_cells(source: Source, document: Document, reading: Reconciled,
     )
 
 
+def locations_of(reading: Reading, result: Reconciled) -> dict[str, Location]:
+    """The page and box of every cell whose value is the one the reader read from a PDF's drawn table (a
+    cell the model or a constraint set to another value is not where that box is)."""
+    if not reading.locations or reading.report is None:
+        return {}
+    read = flatten(reading.report)
+    out: dict[str, Location] = {}
+    for path, (page, box) in reading.locations.items():
+        cell = result.cells.get(path)
+        if cell is not None and cell.value is not None and cell.value == read.get(path):
+            out[path] = Location(page=page, box=tuple(round(v, 2) for v in box))
+    return out
+
+
 def _shows_candidates(cell: Cell) -> bool:
     if cell.trusted or not cell.candidates:
         return False
@@ -266,7 +282,9 @@ def envelope_from_reading(source: Source, document: Document, reading: Reading, 
     first = reader_result(reading)
     if first is None:
         return Envelope(source=source, status="failed", error=reading.error or "no table found", run=run)
-    return envelope_from_cells(source, document, first, run)
+    envelope = envelope_from_cells(source, document, first, run)
+    envelope.locations = locations_of(reading, first)
+    return envelope
 
 
 def failed_envelope(path: Path | str, error: str, sha256: str = "", run: RunInfo | None = None) -> Envelope:

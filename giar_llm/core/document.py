@@ -34,6 +34,7 @@ class GridCell:
     rowspan: int = 1
     colspan: int = 1
     box: Box | None = None  # PDF only
+    page: int | None = None  # PDF only: 1-based page the cell stands on (a continued table spans pages)
 
     @property
     def blank(self) -> bool:

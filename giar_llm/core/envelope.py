@@ -67,6 +67,15 @@ class ReviewedCell(BaseModel):
     time: str | None = None
 
 
+class Location(BaseModel):
+    """Where a cell read from a PDF's drawn table stands: its page and its box on that page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(ge=1, description="1-based page")
+    box: tuple[float, float, float, float] = Field(description="x0, top, x1, bottom in PDF points, top-left origin")
+
+
 class Envelope(BaseModel):
     """What ``giar-llm extract`` writes for one input file."""
 
@@ -91,6 +100,9 @@ class Envelope(BaseModel):
         default_factory=dict, description="cells a person set or confirmed (level reviewed), by cell path"
     )
     reviewed: bool = Field(default=False, description="corrections were applied and no doubtful cell is left")
+    locations: dict[str, Location] = Field(
+        default_factory=dict, description="cells read from a PDF's drawn table: page and box, by cell path"
+    )
     run: RunInfo = Field(default_factory=RunInfo)
     error: str | None = None
 

@@ -245,7 +245,7 @@ CELL_COLUMNS: tuple[Column, ...] = (
     Column("unsure_reason", "存疑原因", "why the cell is doubtful", "string"),
     Column("candidates", "候选值", "candidate values, best first, separated by |", "string"),
     Column("quote", "原文", "the source line the value was read from", "string"),
-    Column("page", "页码", "page of the source (when the input layer records pages)", "integer"),
+    Column("page", "页码", "1-based page of a PDF source the value was read from (a cell of a drawn table)", "integer"),
     Column("line", "行号", "line of the decoded source the value was read from", "integer"),
 )
 
@@ -388,6 +388,7 @@ def cell_rows(
     levels: Mapping[str, str] = data.get("levels") or {}
     unsure: Mapping[str, str] = data.get("unsure") or {}
     candidates: Mapping[str, Sequence[Any]] = data.get("candidates") or {}
+    locations: Mapping[str, Mapping[str, Any]] = data.get("locations") or {}
     where = where or {}
     common: dict[str, Value] = {
         "report_id": report_id(str(source.get("path") or ""), str(source.get("sha256") or "")),
@@ -418,12 +419,18 @@ def cell_rows(
                 "unsure_reason": (unsure.get(path) or _covering_reason(path, unsure)) if unsure else None,
                 "candidates": "|".join(str(c) for c in candidates[path]) if path in candidates else None,
                 "quote": place.quote,
-                "page": place.page,
+                "page": place.page if place.page is not None else _page(locations.get(path)),
                 "line": place.line,
                 **(extra or {}),
             }
         )
     return rows
+
+
+def _page(location: Mapping[str, Any] | None) -> int | None:
+    """The page of a cell read from a PDF's drawn table (the envelope's ``locations``)."""
+    page = location.get("page") if location else None
+    return page if isinstance(page, int) and not isinstance(page, bool) else None
 
 
 @cache

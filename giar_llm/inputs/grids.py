@@ -25,7 +25,7 @@ def continues(before: Grid, after: Grid) -> bool:
 def append(before: Grid, after: Grid) -> Grid:
     """``after``'s rows below ``before``'s."""
     moved = tuple(
-        GridCell(c.row + before.rows, c.col, c.text, c.span, c.rowspan, c.colspan, c.box) for c in after.cells
+        GridCell(c.row + before.rows, c.col, c.text, c.span, c.rowspan, c.colspan, c.box, c.page) for c in after.cells
     )
     return Grid(
         cells=before.cells + moved,

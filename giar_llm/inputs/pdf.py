@@ -126,7 +126,7 @@ def _grid(table: object, page_number: int) -> Grid | None:
         value = texts[r][c] if r < len(texts) and c < len(texts[r]) else None
         text = " ".join((value or "").split())
         bounds: Box = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
-        cells.append(GridCell(row, col, text, None, max(end_row - row, 1), max(end_col - col, 1), bounds))
+        cells.append(GridCell(row, col, text, None, max(end_row - row, 1), max(end_col - col, 1), bounds, page_number))
     return Grid(cells=tuple(cells), rows=max(len(ys) - 1, 1), cols=max(len(xs) - 1, 1), page=page_number)
 
 

@@ -304,6 +304,8 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
             node[field] = value
         if span is not None and value is not None:
             reading.evidence[path] = span
+        if value is not None and column in row.locations:
+            reading.locations[path] = row.locations[column]
         if row.split and not row.unsure:
             reading.derived[path] = SPLIT_REASON
         if row.unsure:

@@ -297,6 +297,8 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
             read.spans[column] = value.span
             if value.kind == "zero":
                 read.zero_marks.append(column)
+            if cell.page is not None and cell.box is not None:
+                read.locations[column] = (cell.page, cell.box)
     if not any_value_column:
         return None
     missing = [n for n in spec.fields if n not in placed]
@@ -357,6 +359,8 @@ def read_review(grids: Sequence[View]) -> RowRead | None:
                     read.spans[index] = value.span
                     if value.kind == "zero":
                         read.zero_marks.append(index)
+                    if cell.page is not None and cell.box is not None:
+                        read.locations[index] = (cell.page, cell.box)
         if unfit or not placed:
             continue
         missing = [n for n in fields if n not in placed]

@@ -32,3 +32,5 @@ class Reading:
     prose: dict[str, tuple[int, str]] = field(default_factory=dict)
     # row path -> every split of its digits the row's own arithmetic allows (complete: fewer than the limit)
     splits: dict[str, tuple[list[tuple[int, ...]], bool]] = field(default_factory=dict)
+    # cell path -> (1-based page, box x0, top, x1, bottom in points) of the PDF grid cell it was read from
+    locations: dict[str, tuple[int, tuple[float, float, float, float]]] = field(default_factory=dict)

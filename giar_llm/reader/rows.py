@@ -11,6 +11,7 @@ from giar_llm.reader.cells import Atom, Sums, split_runs
 Number = int | float
 SPLIT_LIMIT = 64  # splits listed per row; a row with this many may have more
 Span = tuple[int, int]
+Location = tuple[int, tuple[float, float, float, float]]  # a PDF cell's 1-based page and box
 
 
 @dataclass
@@ -26,6 +27,7 @@ class RowRead:
     zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
     split: bool = False
     complete: bool = True  # ``candidates`` lists every split
+    locations: dict[int, Location] = field(default_factory=dict)  # column -> its PDF grid cell's page and box
 
     @classmethod
     def missing(cls, width: int, reason: str) -> RowRead:
