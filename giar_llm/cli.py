@@ -32,7 +32,7 @@ GIAR_TIMEOUT、GIAR_MAX_TOKENS、GIAR_CONCURRENCY、GIAR_PROMPTS_DIR 见各命�
 端点的密钥（只从环境读取，不设选项，以免出现在进程列表中；各服务商另有自己的密钥变量，如 DEEPSEEK_API_KEY）。
 
 时限：GIAR_CONNECT_TIMEOUT 连接秒数（默认 10）；GIAR_DEADLINE 每份报告的模型总秒数（默认 600）；
-GIAR_FILE_TIMEOUT 批处理中每个文件的秒数。输入上限：GIAR_MAX_INPUT_MB 文件大小（默认 64）、
+GIAR_FILE_TIMEOUT 批处理中每个文件的秒数（默认 300，模型后端另加 GIAR_DEADLINE）。输入上限：GIAR_MAX_INPUT_MB 文件大小（默认 64）、
 GIAR_MAX_UNPACKED_MB DOCX/PDF 解压后大小（默认 128）、GIAR_MAX_MARKUP_MB DOCX 的 XML 大小（默认 16）、
 GIAR_MAX_DEPTH 嵌套层数（默认 200）、GIAR_MAX_DIGITS 连续数字位数（默认 200）。"""
 
@@ -379,6 +379,14 @@ def batch_command(
     wait: Annotated[
         bool, typer.Option("--wait", help="输出文件夹正被另一个批处理使用时，等它结束（默认立即退出）。")
     ] = False,
+    file_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="GIAR_FILE_TIMEOUT",
+            help="每个文件的读取秒数上限，超时的文件记为 failed，其余照常（默认 300；模型后端另加 GIAR_DEADLINE）。",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """对许多报告运行流程，写出结果与数据表；可续跑；有文件失败时退出码 1；OUT/corrections/ 中的更正每次都应用。"""
     from giar_llm.batch import run_batch, select_inputs
@@ -403,6 +411,7 @@ def batch_command(
             timeout,
             max_tokens,
             concurrency=concurrency,
+            file_timeout=file_timeout,
         )
         selection = select_inputs(inputs, outdir, include, exclude)
         for path in selection.not_reports:

@@ -57,6 +57,28 @@ def loads_exact(text: str) -> Any:
     return json.loads(text) if _WIDE_NUMBER.search(text) else orjson.loads(text)
 
 
+TEMPORARY_SUFFIX = ".tmp"
+_WRITER = re.compile(r"\.(\d+)-[^.]*\.tmp$")  # the pid of the process writing the temporary
+
+
+def stale_temporary(path: Path) -> bool:
+    """Whether ``path`` is a temporary of ``atomic_file`` whose writer is gone (killed mid-write): one a live
+    process is still writing (another run, or a worker of this one) is not stale."""
+    name = path.name
+    if not (name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)):
+        return False
+    match = _WRITER.search(name)
+    if match is None:
+        return True  # an older name, without its writer
+    try:
+        os.kill(int(match.group(1)), 0)
+    except (ProcessLookupError, OverflowError):
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 @contextmanager
 def atomic_file(
     path: Path, encoding: str | None = "utf-8", newline: str | None = None, fsync: bool = True
@@ -66,7 +88,7 @@ def atomic_file(
     ``fsync=False`` keeps the rename atomic but skips the flush to disk (for files whose digest is
     recorded elsewhere, so a power cut leaves them detectably stale rather than silently wrong)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=TEMPORARY_SUFFIX)
     try:
         os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; the finished file is as readable as any other
         mode = "w" if encoding is not None else "wb"

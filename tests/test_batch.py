@@ -250,18 +250,18 @@ def test_cross_year_warnings_are_added_to_the_batch_outputs(tmp_path: Path, monk
     assert stored["warnings"] == []  # the result files are not rewritten
 
 
-def _dying_chunk(tasks: list[Any], settings: Settings) -> list[Any]:
+def _dying_task(task: Any, settings: Settings) -> Any:
     """A process-pool worker that dies (like an out-of-memory kill) on the file named die.txt."""
-    if any(Path(task.path).name == "die.txt" for task in tasks):
+    if Path(task.path).name == "die.txt":
         os._exit(9)
-    return execute._run_chunk(tasks, settings)
+    return execute._run_one(task, settings, None)
 
 
 def test_a_dead_worker_process_fails_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = _inputs(tmp_path / "in")[:3]
     shutil.copy(inputs[0], tmp_path / "in" / "die.txt")
     inputs.insert(1, tmp_path / "in" / "die.txt")
-    monkeypatch.setattr(execute, "_run_chunk", _dying_chunk)
+    monkeypatch.setattr(execute, "_run_task", _dying_task)
     summary = run_batch(inputs, tmp_path / "out", RULES, jobs=2)
     results = _results(tmp_path / "out")
     assert list(results) == [p.name for p in inputs]

@@ -39,7 +39,10 @@ on (by content hash), after reading; a correction made on an older version of an
 reported in its warnings, not applied. A change in an input's corrections redoes it on the next run.
 
 Isolation: any exception for one file becomes a ``failed`` envelope with a one-line reason; a worker
-process that dies (out of memory, a crash in a parser) is retried alone and then recorded as failed.
+process that dies (out of memory, a crash in a parser) fails only the file it was on, and one that takes
+longer than the per-file deadline (``--file-timeout``, GIAR_FILE_TIMEOUT; default 300 s, plus the model
+deadline for a model backend) is killed and its file recorded as failed (redone on the next run); a new
+worker takes its place. Workers end with the batch's main process, ``kill -9`` included.
 
 Cross-year warnings (``core.cross_year``: 上年结转 vs last year's 结转下年度, 现行有效件数 carried
 forward) are added to the envelopes' ``warnings`` in ``results.jsonl`` and counted in ``reports.csv``, and
@@ -48,7 +51,8 @@ listed in ``cross_year.json``; the per-input result files are not rewritten.
 In ``summary.json`` the statuses and violations count every input (resumed ones too); calls, cache hits,
 tokens and ``compute_seconds`` count the work done by this run only; ``seconds`` is this run's wall time.
 
-One batch at a time per ``outdir``: a run starts by removing temporary files a killed run left there.
+One batch at a time per ``outdir``: a run starts by removing temporary files a killed run left there
+(each temporary names the process writing it; one whose writer is alive is kept).
 """
 
 from __future__ import annotations

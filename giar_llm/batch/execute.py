@@ -1,15 +1,22 @@
 """Running a batch's tasks: each input extracted in isolation and its result recorded, inline, in threads
-(model backends) or in chunks over a process pool (the rules backend), surviving a worker that dies."""
+(model backends) or over worker processes (the rules backend) with a deadline per file, surviving a worker
+that hangs or dies, and no worker outliving the batch."""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from multiprocessing import connection
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +31,7 @@ from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.settings import Settings
 
-__all__ = ["Emit", "Outcome", "run_tasks"]
+__all__ = ["DEFAULT_FILE_TIMEOUT", "Emit", "Outcome", "file_timeout", "run_tasks"]
 
 _MAX_CHUNK = 16
 
@@ -88,9 +95,9 @@ def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Out
     return Outcome(task.index, envelope.status, time.perf_counter() - started, envelope.error, row)
 
 
-def _run_chunk(tasks: list[Task], settings: Settings) -> list[Outcome]:
-    """The process-pool worker (module level, so it pickles)."""
-    return [_run_one(task, settings, None) for task in tasks]
+def _run_task(task: Task, settings: Settings) -> Outcome:
+    """What a worker process does with one task (module level, so it pickles by reference)."""
+    return _run_one(task, settings, None)
 
 
 def _fail(task: Task, reason: str) -> Outcome:
@@ -136,52 +143,164 @@ def _run_threads(tasks: list[Task], settings: Settings, workers: int, extractor:
                 emit([outcome])
 
 
-def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit) -> None:
-    """Chunks of tasks over a process pool, at most ``2 * jobs`` chunks in flight.
+DEFAULT_FILE_TIMEOUT = 300.0  # seconds: a report the reader takes minutes on is a stuck one
 
-    When a worker dies the pool breaks and every chunk in flight is lost: those tasks become suspects and
-    run one at a time in a fresh pool; a suspect that breaks the pool alone is recorded as failed.
+
+def file_timeout(settings: Settings) -> float:
+    """Seconds a batch gives one file in a worker process: ``settings.file_timeout`` (``--file-timeout``,
+    GIAR_FILE_TIMEOUT), else 300 for the reader alone, or the model deadline plus 300 for a model backend."""
+    if settings.file_timeout is not None:
+        return settings.file_timeout
+    return DEFAULT_FILE_TIMEOUT if settings.backend == "rules" else settings.deadline + DEFAULT_FILE_TIMEOUT
+
+
+_PR_SET_PDEATHSIG = 1
+_WATCH_SECONDS = 1.0
+
+
+def _die_with_parent(lifeline: Connection) -> None:
+    """A worker ends when the batch's main process ends (a ``kill -9`` included).
+
+    ``lifeline`` is the read end of a pipe whose only write end the main process holds: the kernel closes it
+    when that process dies, and a thread here sees the end and exits. (The worker's parent is the fork
+    server, which outlives the main process while a worker lives, so the parent alone is not enough.) On
+    Linux the kernel's parent-death signal ends the worker with its parent too, and the thread also
+    watches for a changed parent.
     """
-    size = max(1, min(_MAX_CHUNK, len(tasks) // (jobs * 4)))
-    queue = deque(tasks[i : i + size] for i in range(0, len(tasks), size))
-    suspects: deque[Task] = deque()
-    while queue or suspects:
-        running: dict[Future[list[Outcome]], list[Task]] = {}
-        alone: Task | None = None
-        broken = False
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context())
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
         try:
-            while (queue or suspects or running) and not broken:
-                if suspects:
-                    if not running:
-                        alone = suspects.popleft()
-                        running[pool.submit(_run_chunk, [alone], settings)] = [alone]
-                else:
-                    alone = None
-                    while queue and len(running) < jobs * 2:
-                        chunk = queue.popleft()
-                        running[pool.submit(_run_chunk, chunk, settings)] = chunk
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    chunk = running.pop(future)
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the thread below still ends the worker
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            try:
+                if lifeline.poll(_WATCH_SECONDS):
+                    break  # the main process is gone (it never writes)
+            except (EOFError, OSError):
+                break
+        os._exit(1)
+
+    threading.Thread(target=watch, name="giar-parent-watch", daemon=True).start()
+
+
+def _serve(
+    work: Callable[[Task, Settings], Outcome], settings: Settings, conn: Connection, lifeline: Connection
+) -> None:
+    """A worker process: one task at a time from ``conn``, its outcome sent back, until the batch closes it."""
+    _die_with_parent(lifeline)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = work(task, settings)
+        except Exception as exc:
+            outcome = _fail(task, _reason(exc))
+        try:
+            conn.send(outcome)
+        except OSError:  # the batch is gone
+            return
+
+
+@dataclass
+class _Worker:
+    process: Any  # a multiprocessing Process of the batch's context
+    conn: Connection
+    lifeline: Connection  # the write end, never written: closed when this process ends
+    task: Task | None = None
+    since: float = 0.0
+
+
+_DIED = "BrokenProcessPool: the worker process died (out of memory or a crash)"
+_FLUSH_SECONDS = 1.0
+
+
+def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit) -> None:
+    """The tasks over ``jobs`` worker processes, one task at a time per worker, each with a deadline.
+
+    A worker that overruns ``file_timeout`` is killed and its file recorded as failed; one that dies (out of
+    memory, a crash in a parser) fails only the file it was on; either is replaced and the others go on.
+    Outcomes are emitted in groups (one store transaction each), at least every second.
+    """
+    limit = file_timeout(settings)
+    context = _mp_context()
+    work = _run_task  # looked up here, so a test can replace it; it pickles by reference
+    size = max(1, min(_MAX_CHUNK, len(tasks) // (jobs * 4)))
+    queue = deque(tasks)
+    done: list[Outcome] = []
+    first_done = 0.0
+
+    def start() -> _Worker:
+        here, there = context.Pipe()
+        lifeline, held = context.Pipe(duplex=False)
+        process = context.Process(target=_serve, args=(work, settings, there, lifeline), daemon=True, name="giar-batch")
+        process.start()
+        there.close()
+        lifeline.close()
+        return _Worker(process, here, held)
+
+    def stop(worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        worker.lifeline.close()
+
+    workers = [start() for _ in range(min(jobs, len(tasks)))]
+    try:
+        while True:
+            for worker in workers:
+                if worker.task is None and queue:
+                    worker.task, worker.since = queue.popleft(), time.monotonic()
+                    worker.conn.send(worker.task)
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                break
+            waited = min(w.since for w in busy) + limit - time.monotonic()
+            if done:
+                waited = min(waited, first_done + _FLUSH_SECONDS - time.monotonic())
+            waited = max(0.0, waited)
+            ready = set(connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy], waited))
+            for worker in busy:
+                assert worker.task is not None
+                outcome: Outcome | None = None
+                if worker.conn in ready or worker.process.sentinel in ready:
                     try:
-                        outcomes = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        if alone is not None and chunk == [alone]:
-                            emit(
-                                [_fail(alone, "BrokenProcessPool: the worker process died (out of memory or a crash)")]
-                            )
-                        else:
-                            suspects.extend(chunk)
-                        continue
-                    except Exception as exc:
-                        outcomes = [_fail(task, _reason(exc)) for task in chunk]
-                    emit(outcomes)
-            for chunk in running.values():  # lost with the broken pool
-                suspects.extend(chunk)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+                        outcome = worker.conn.recv() if worker.conn.poll() else None
+                    except (EOFError, OSError):
+                        outcome = None
+                    if outcome is None:
+                        outcome = _fail(worker.task, _DIED)
+                        stop(worker)
+                        worker.process = None
+                elif time.monotonic() - worker.since > limit:
+                    stop(worker)
+                    worker.process = None
+                    reason = f"Timeout: 超过每个文件的时限 {limit:g} 秒（--file-timeout），读取进程已终止"
+                    outcome = _fail(worker.task, reason)
+                if outcome is not None:
+                    worker.task = None
+                    if not done:
+                        first_done = time.monotonic()
+                    done.append(outcome)
+            workers = [w if w.process is not None else start() for w in workers if w.process is not None or queue]
+            if done and (len(done) >= size or time.monotonic() - first_done >= _FLUSH_SECONDS or not queue):
+                emit(done)
+                done = []
+        if done:
+            emit(done)
+    finally:
+        for worker in workers:
+            worker.conn.close()  # an idle worker sees the end of its pipe and returns
+        for worker in workers:
+            if worker.process is not None:
+                worker.process.join(timeout=5)
+                stop(worker)
 
 
 def run_tasks(tasks: list[Task], settings: Settings, jobs: int, extractor: Extractor | None, emit: Emit) -> None:

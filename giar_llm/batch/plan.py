@@ -22,6 +22,7 @@ from giar_llm.batch.store import Store, Stored
 from giar_llm.core.corrections import Correction, for_source
 from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import STATUSES
+from giar_llm.files import stale_temporary
 from giar_llm.inputs import REPORT_SUFFIXES
 from giar_llm.inputs.listing import InputFile, list_inputs
 from giar_llm.prompts import prompt_version
@@ -194,9 +195,11 @@ def _exported(task: Task, row: Stored) -> bool:
 
 
 def remove_stale_temporaries(*folders: Path) -> None:
+    """Temporary files a killed run left; those a running process still writes are kept."""
     for folder in folders:
-        for stale in folder.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+        for candidate in folder.glob(".*.tmp"):
+            if stale_temporary(candidate):
+                candidate.unlink(missing_ok=True)
 
 
 def corrections_key(corrections: Sequence[Correction]) -> str:
