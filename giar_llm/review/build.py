@@ -11,7 +11,8 @@ from giar_llm.errors import InputError, ReportFormatError
 from giar_llm.files import load_envelope, write_text_atomic
 from giar_llm.inputs import LoadedInput, load_input
 from giar_llm.review.index import IndexRow, index_page, index_row
-from giar_llm.review.page import report_page, source_view
+from giar_llm.review.page import SourceView, report_page, source_view
+from giar_llm.review.pdf_pages import pdf_pages
 
 REVIEW_FOLDER = "review"
 
@@ -25,26 +26,40 @@ class Written:
 
 def find_source(envelope: Envelope, result: Path, source: Path | None = None) -> LoadedInput | None:
     """The source file: the one given, else the envelope's path as written, else relative to the result."""
+    path = source_file(envelope, result, source)
+    if path is None:
+        return None
+    try:
+        return load_input(path)
+    except InputError:
+        return None
+
+
+def source_file(envelope: Envelope, result: Path, source: Path | None = None) -> Path | None:
     written = Path(envelope.source.path)
     tries = [source] if source is not None else [written, result.parent / written, result.parent.parent / written]
-    for candidate in tries:
-        if candidate is not None and candidate.is_file():
-            try:
-                return load_input(candidate)
-            except InputError:
-                return None
-    return None
+    return next((candidate for candidate in tries if candidate is not None and candidate.is_file()), None)
+
+
+def view_of(envelope: Envelope, result: Path, source: Path | None = None) -> tuple[SourceView, bool]:
+    """The source as the page shows it (a PDF's pages rendered for its located cells), and whether it was found."""
+    loaded = find_source(envelope, result, source)
+    path = source_file(envelope, result, source)
+    pages = (
+        pdf_pages(envelope, path) if loaded is not None and path is not None and loaded.document.kind == "pdf" else {}
+    )
+    return source_view(envelope, loaded, pages), loaded is not None
 
 
 def review_result(result: Path, output: Path | None = None, source: Path | None = None) -> Written:
     """The review page of one result file (default: next to it, ``.html``)."""
     envelope = load_envelope(result)
-    loaded = find_source(envelope, result, source)
-    if source is not None and loaded is None:
+    view, found = view_of(envelope, result, source)
+    if source is not None and not found:
         raise InputError(f"cannot read the source file {source}")
     target = output or result.with_suffix(".html")
-    write_text_atomic(target, report_page(envelope, source_view(envelope, loaded)))
-    return Written(index=None, pages=[target], missing_sources=0 if loaded else 1)
+    write_text_atomic(target, report_page(envelope, view))
+    return Written(index=None, pages=[target], missing_sources=0 if found else 1)
 
 
 def review_batch(outdir: Path, output: Path | None = None) -> Written:
@@ -64,9 +79,9 @@ def review_batch(outdir: Path, output: Path | None = None) -> Written:
             continue
         page = folder / f"{result.stem}.html"
         if envelope.report is not None:
-            loaded = find_source(envelope, result)
-            missing += loaded is None
-            write_text_atomic(page, report_page(envelope, source_view(envelope, loaded)))
+            view, found = view_of(envelope, result)
+            missing += not found
+            write_text_atomic(page, report_page(envelope, view))
             pages.append(page)
             rows.append(index_row(envelope, os.path.relpath(page, folder)))
         else:

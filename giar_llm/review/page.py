@@ -17,6 +17,7 @@ from giar_llm.core.levels import DOUBTFUL, LEVEL_NAMES
 from giar_llm.core.paths import describe_cell, flatten, labels, short_label
 from giar_llm.core.verdict import involved_cells
 from giar_llm.inputs import LoadedInput
+from giar_llm.review.pdf_pages import PageImage
 from giar_llm.review.template import fill
 
 STATUS_NAMES = {
@@ -47,10 +48,14 @@ class SourceView:
     kind: str = "text"
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     note: str | None = None  # why there is no text or no span
+    pages: dict[int, PageImage] = field(default_factory=dict)  # a PDF's pages holding located cells
 
 
-def source_view(envelope: Envelope, loaded: LoadedInput | None) -> SourceView:
-    """The source as the page shows it; spans mapped from the decoded source into the shown text."""
+def source_view(
+    envelope: Envelope, loaded: LoadedInput | None, pages: dict[int, PageImage] | None = None
+) -> SourceView:
+    """The source as the page shows it; spans mapped from the decoded source into the shown text; ``pages``:
+    a PDF's rendered pages, on which each located cell's box is drawn."""
     if loaded is None:
         return SourceView(note=f"原文文件不可用：{envelope.source.path}")
     document = loaded.document
@@ -69,7 +74,7 @@ def source_view(envelope: Envelope, loaded: LoadedInput | None) -> SourceView:
         }
     if document.kind == "pdf":
         note = "PDF：显示其文字层"
-    return SourceView(text=document.text, kind=document.kind, spans=spans, note=note)
+    return SourceView(text=document.text, kind=document.kind, spans=spans, note=note, pages=pages or {})
 
 
 def _shown_spans(evidence: dict[str, tuple[int, int]], origin: Sequence[int]) -> dict[str, tuple[int, int]]:
@@ -125,6 +130,9 @@ def page_data(envelope: Envelope, source: SourceView) -> dict[str, Any]:
             entry["s"] = list(source.spans[path])
         elif path in near:
             entry["n"] = list(near[path])
+        location = envelope.locations.get(path)
+        if location is not None and location.page in source.pages:
+            entry["b"] = [location.page, *location.box]
         if path in envelope.reviews:
             mark = envelope.reviews[path]
             entry["r"] = {"old": mark.old, "by": mark.reviewer, "why": mark.reason, "at": mark.time}
@@ -169,6 +177,7 @@ def page_data(envelope: Envelope, source: SourceView) -> dict[str, Any]:
         "levelNames": LEVEL_NAMES,
         "doubtful": sorted(DOUBTFUL),
         "text": source.text,
+        "pages": {str(n): {"src": p.src, "w": p.width, "h": p.height} for n, p in source.pages.items()},
     }
 
 

@@ -142,6 +142,34 @@
   }
   showSource(null);
 
+  // ------------------------------------------------------------------ the PDF page of a located cell
+  const pages = data.pages || {};
+  function showPage(path) {
+    const where = path ? cells[path].b : null;
+    const image = where ? pages[String(where[0])] : null;
+    const pane = $("page-pane");
+    if (!image) {
+      pane.hidden = true;
+      return;
+    }
+    pane.hidden = false;
+    const img = $("page-img");
+    if (img.getAttribute("src") !== image.src) img.setAttribute("src", image.src);
+    $("page-note").textContent = "第 " + where[0] + " 页";
+    const box = $("page-box");
+    const pct = (v, whole) => (100 * v) / whole + "%";
+    box.style.left = pct(where[1], image.w);
+    box.style.top = pct(where[2], image.h);
+    box.style.width = pct(where[3] - where[1], image.w);
+    box.style.height = pct(where[4] - where[2], image.h);
+    const scroller = $("page-scroll");
+    const centre = () => {
+      scroller.scrollTop = Math.max(0, box.offsetTop + box.offsetHeight / 2 - scroller.clientHeight / 2);
+    };
+    if (img.complete) centre();
+    else img.addEventListener("load", centre, { once: true });
+  }
+
   // ------------------------------------------------------------------ selection and editing
   function select(path, focusValue) {
     const previous = selected;
@@ -169,6 +197,7 @@
     const edit = corrections.get("cell:" + path);
     $("value").value = edit ? (edit.new === null ? "-" : String(edit.new)) : "";
     showSource(path);
+    showPage(path);
     if (focusValue) $("value").focus();
   }
 
