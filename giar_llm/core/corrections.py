@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from giar_llm.core.checker import check
-from giar_llm.core.envelope import Envelope, ExpectedViolation, GoldFile, ReviewedCell
+from giar_llm.core.envelope import Envelope, ExpectedViolation, GoldFile, ReviewedCell, ViolationRef
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.levels import DOUBTFUL, LEVEL_NAMES, Level, covering
 from giar_llm.core.paths import describe_cell, flatten
@@ -27,20 +27,6 @@ from giar_llm.core.verdict import involved_cells, judge, status_of
 
 CONFIRMED = "原文如此"
 Number = int | float
-
-
-class ViolationRef(BaseModel):
-    """Which violation a ``原文如此`` correction confirms: its check and its cell or row."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    check: str
-    cell: str | None = None
-    row: str | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.check, self.cell or self.row or "")
 
 
 class Correction(BaseModel):

@@ -120,7 +120,10 @@ class Envelope(BaseModel):
         return data
 
 
-class ExpectedViolation(BaseModel):
+class ViolationRef(BaseModel):
+    """A violation named by its identity: its check and its cell or row (a gold file's expected violation,
+    a reviewer's 原文如此)."""
+
     model_config = ConfigDict(extra="forbid")
 
     check: str
@@ -130,6 +133,9 @@ class ExpectedViolation(BaseModel):
     @property
     def key(self) -> tuple[str, str]:
         return (self.check, self.cell or self.row or "")
+
+
+ExpectedViolation = ViolationRef
 
 
 class GoldFile(BaseModel):
