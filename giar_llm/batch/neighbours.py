@@ -33,12 +33,17 @@ def _envelope(store: Store, name: str) -> Envelope | None:
 
 
 def _other_form(envelope: Envelope, others: list[Envelope | None]) -> tuple[dict[str, Number], str]:
-    """The certain cells of another form of the same report in the batch, and its file name."""
+    """The certain cells of another form of the same report in the batch, and its file name. A file with the
+    same content (sha256) as this one, or as a form already tried, is a copy: it has nothing new to say."""
     assert envelope.report is not None
     mine = (envelope.levels, flatten(envelope.report))
+    seen = {envelope.source.sha256}
     for other in others:
         if other is None or other.report is None or other.report.format != envelope.report.format:
             continue
+        if other.source.sha256 in seen:
+            continue
+        seen.add(other.source.sha256)
         cells = same_report_cells(mine, (other.levels, flatten(other.report)))
         if cells:
             return cells, Path(other.source.path).name
