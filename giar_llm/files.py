@@ -181,9 +181,14 @@ def _load_report_file(path: Path) -> LoadedReport:
             return LoadedReport(envelope.report, "envelope", envelope=envelope)
         return LoadedReport(parse_report(data), "report")
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ReportFormatError(f"{path}: not a valid report: {where}: {first['msg']}") from exc
+        raise _invalid(path, "a valid report", exc) from exc
+
+
+def _invalid(path: Path, what: str, exc: ValidationError) -> ReportFormatError:
+    """One line for a file that is not what it should be: its first validation error and where."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return ReportFormatError(f"{path}: not {what}: {where}: {first['msg']}")
 
 
 def load_envelope(path: Path) -> Envelope:
@@ -191,18 +196,14 @@ def load_envelope(path: Path) -> Envelope:
     try:
         return Envelope.model_validate(read_json(path))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ReportFormatError(f"{path}: not a result envelope: {where}: {first['msg']}") from exc
+        raise _invalid(path, "a result envelope", exc) from exc
 
 
 def load_gold(path: Path) -> GoldFile:
     try:
         return GoldFile.model_validate(read_json(path))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ReportFormatError(f"{path}: not a valid gold file: {where}: {first['msg']}") from exc
+        raise _invalid(path, "a valid gold file", exc) from exc
 
 
 def load_corrections(path: Path) -> list[Correction]:

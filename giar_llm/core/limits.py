@@ -8,7 +8,11 @@ what lets one hostile file stall a batch or take gigabytes of memory. Each excee
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+Node = TypeVar("Node")
 
 MIB = 1 << 20
 
@@ -62,3 +66,14 @@ def digit_run_error(text: str, limit: int) -> str | None:
     if length is None:
         return None
     return f"a run of {length} digits is longer than any count in a report (limit {limit}, GIAR_MAX_DIGITS)"
+
+
+def nested_deeper(root: Node, children: Callable[[Node], Iterable[Node]], limit: int) -> bool:
+    """Whether a tree nests deeper than ``limit`` levels (walked with a stack, never recursively)."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children(node))
+    return False

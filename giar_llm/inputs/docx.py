@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from giar_llm.core.document import Document, Grid, GridCell
-from giar_llm.core.limits import DEFAULT_LIMITS, Limits, too_big
+from giar_llm.core.limits import DEFAULT_LIMITS, Limits, nested_deeper, too_big
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse_text
 
@@ -135,12 +135,8 @@ def _check_package(data: bytes, limits: Limits) -> None:
 
 def _check_depth(body: Any, limit: int) -> None:
     """Refuse element nesting deeper than ``limit`` (content controls in content controls ...)."""
-    stack = [(body, 0)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > limit:
-            raise InputError(f"the .docx nests elements deeper than {limit} levels (GIAR_MAX_DEPTH)")
-        stack.extend((child, depth + 1) for child in element.iterchildren())
+    if nested_deeper(body, lambda element: element.iterchildren(), limit):
+        raise InputError(f"the .docx nests elements deeper than {limit} levels (GIAR_MAX_DEPTH)")
 
 
 def load_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from giar_llm.core.document import Document, Grid, make_grid
-from giar_llm.core.limits import DEFAULT_LIMITS, Limits
+from giar_llm.core.limits import DEFAULT_LIMITS, Limits, nested_deeper
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse, decode, decode_as
 
@@ -439,12 +439,8 @@ def _fill_synthetic(offsets: list[int]) -> list[int]:
 
 def _check_depth(root: LexborNode, limit: int) -> None:
     """Refuse elements nested deeper than ``limit`` (rendering walks the tree recursively)."""
-    stack = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            raise InputError(f"HTML elements are nested deeper than {limit} levels (GIAR_MAX_DEPTH)")
-        stack.extend((child, depth + 1) for child in node.iter())
+    if nested_deeper(root, lambda node: node.iter(), limit):
+        raise InputError(f"HTML elements are nested deeper than {limit} levels (GIAR_MAX_DEPTH)")
 
 
 def html_document(source: str, through: Sequence[int] | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
