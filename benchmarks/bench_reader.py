@@ -7,9 +7,8 @@ Prints each report's median, then the median over reports and the worst report (
 ≤ 5 ms). ``--cpu`` times with the thread's CPU clock instead of the wall clock (steadier on a machine
 that others load).
 
-The peer parser (govnianbao) is not compared here: it is not on PyPI (``pip download --no-deps
-govnianbao`` finds no distribution) and this machine reaches no other source. To compare, install it
-from its public source into a separate venv and time its parse of the same text files in one run.
+The peer parser (govnianbao) is compared on the same text files by ``benchmarks/bench_peer.py``, which
+times giar-llm with :func:`time_read_check` from here.
 """
 
 from __future__ import annotations
@@ -18,13 +17,27 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from giar_llm.core.checker import check
+from giar_llm.core.document import Document
 from giar_llm.inputs import load_input
 from giar_llm.reader import read
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def time_read_check(document: Document, repeat: int, clock: Callable[[], float] = time.perf_counter) -> float:
+    """Median milliseconds of reading + checking ``document``, over ``repeat`` runs timed with ``clock``."""
+    times = []
+    for _ in range(repeat):
+        started = clock()
+        reading = read(document)
+        if reading.report is not None:
+            check(reading.report)
+        times.append((clock() - started) * 1000)
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -40,14 +53,7 @@ def main() -> None:
         started = time.perf_counter()
         document = load_input(path).document
         load_ms = (time.perf_counter() - started) * 1000
-        times = []
-        for _ in range(args.repeat):
-            started = clock()
-            reading = read(document)
-            if reading.report is not None:
-                check(reading.report)
-            times.append((clock() - started) * 1000)
-        median = statistics.median(times)
+        median = time_read_check(document, args.repeat, clock)
         medians.append(median)
         sys.stdout.write(f"{path.name:40s} read+check {median:7.2f} ms   (load {load_ms:7.1f} ms)\n")
     sys.stdout.write(f"{'median over reports':40s} read+check {statistics.median(medians):7.2f} ms\n")
