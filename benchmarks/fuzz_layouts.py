@@ -1,6 +1,6 @@
 """The layout fuzzer at scale: random layouts of the gold reports through the real pipeline (rules backend).
 
-    python benchmarks/fuzz_layouts.py [-n 5000] [--seed 0] [--kinds text,markdown,html,docx] [--out DIR]
+    python benchmarks/fuzz_layouts.py [-n 5000] [--seed 0] [--kinds text,markdown,html,docx,pdf] [--out DIR]
     python benchmarks/fuzz_layouts.py --replay SEED     # one example again, with its file and the cells
 
 Example ``i`` is drawn from ``random.Random(seed + i)``, so a seed names an example for good. Prints the

@@ -2,9 +2,9 @@
 
 A :class:`Case` is drawn through a :class:`Chooser` (hypothesis in the tests, ``random.Random`` in the
 benchmark): a gold report, an input kind (plain text in one of the text layouts of ``tests/reader/render.py``,
-markdown pipe tables, a Word-style HTML page, a DOCX file) and a random combination of mutations seen in real
-reports. ``truth`` is what the printed file says, cell by cell: the gold's numbers, with the cells a mutation
-left blank as ``None``.
+markdown pipe tables, a Word-style HTML page, a DOCX file, a PDF with its tables ruled or as text only) and a
+random combination of mutations seen in real reports. ``truth`` is what the printed file says, cell by cell: the
+gold's numbers, with the cells a mutation left blank as ``None``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from giar_llm.files import load_gold
 from giar_llm.reader.normalize import RADICALS
 
 from ..reader.render import LABEL_2019, LAYOUTS, PROACTIVE_2019, PROACTIVE_2021, _text
+from .pdf import Pages
 
 GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold"
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -33,8 +34,9 @@ T = TypeVar("T")
 Cell = int | float | str | None
 Report = Report2019 | Report2021
 
-KINDS = ("text", "markdown", "html", "docx")
+KINDS = ("text", "markdown", "html", "docx", "pdf")
 TEXT_LAYOUTS = ("tabs", "spaces", "lines", "spaced", "flattened", "columns")
+PDF_LAYOUTS = ("ruled", "unruled")  # the tables drawn with their rules, or as text only
 MUTATIONS = (
     "blank_zeros",  # random zero cells printed blank
     "blank_legal",  # the legal-person columns blank where they are 0
@@ -626,6 +628,21 @@ def _docx_file(report: Report, tables: list[Table], glyphs: Glyphs) -> bytes:
     return out.getvalue()
 
 
+def _pdf_file(report: Report, tables: list[Table], ruled: bool, glyphs: Glyphs) -> bytes:
+    """A PDF of A4 pages in a CJK font: paragraphs, the tables drawn (ruled or not), page markers as footers."""
+    pages = Pages(ruled=ruled)
+    before2, before3, before4, after = _paragraphs(report)
+    for paragraph in before2:
+        pages.paragraph(glyphs(paragraph))
+    for paragraphs, table in zip((None, before3, before4), tables, strict=True):
+        for paragraph in paragraphs or []:
+            pages.paragraph(glyphs(paragraph))
+        pages.table(table, _grid_rows(table, tables), glyphs)
+    for paragraph in after:
+        pages.paragraph(glyphs(paragraph))
+    return pages.finish()
+
+
 # --- a case -----------------------------------------------------------------------------------------------
 
 
@@ -650,7 +667,7 @@ def draw_case(
     gold_path = choose.choice(GOLDS)
     gold = load_gold(gold_path).report
     kind = choose.choice(kinds)
-    layout = choose.choice(layouts) if kind == "text" else kind
+    layout = choose.choice(layouts) if kind == "text" else choose.choice(PDF_LAYOUTS) if kind == "pdf" else kind
     mutations = {m for m in allowed if choose.integer(0, 2) == 0} | set(required)
     if "review_rows" in mutations and "review_columns" in mutations:
         mutations.discard(choose.choice(("review_rows", "review_columns")))
@@ -668,8 +685,10 @@ def draw_case(
         data, name = _markdown_file(gold, tables, glyphs).encode("utf-8"), f"{stem}.md"
     elif kind == "html":
         data, name = _html_file(gold, tables, blank, glyphs), f"{stem}.html"
-    else:
+    elif kind == "docx":
         data, name = _docx_file(gold, tables, glyphs), f"{stem}.docx"
+    else:
+        data, name = _pdf_file(gold, tables, layout == "ruled", glyphs), f"{stem}.pdf"
     return Case(
         gold=stem,
         kind=kind,
