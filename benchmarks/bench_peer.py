@@ -22,7 +22,7 @@ point ``govnianbao.parse_annual_report_text`` on the text and times it inside it
 two per report puts both under the same load. The peer's warning log is switched off (that favours
 the peer: it logs a warning on every report whose 表三 has not exactly 175 numbers).
 
-Prints per-report medians, what each side returned (giar-llm: cells read with evidence and cells named
+Prints per-report medians, what each side returned (giar-llm: table cells with a number, and cells named
 unsure; the peer: numeric cells it filled, and which of its tables 二/三/四 it filled — ``三~`` is its
 positional fallback that flags ``parse_warning``), both medians over reports and the ratio
 giar-llm / peer (≤ 1 means giar-llm is as fast or faster). ``--cpu`` compares CPU times (giar-llm's
@@ -47,9 +47,10 @@ from typing import IO, Any
 
 from bench_reader import time_read_check
 
+from giar_llm.core.paths import flatten
 from giar_llm.inputs import load_input
 from giar_llm.inputs.text import decode
-from giar_llm.reader import read
+from giar_llm.reader import Reading, read
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_INSTALLED = (
@@ -166,6 +167,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _filled(reading: Reading) -> int:
+    """How many table cells giar-llm's report holds a number for."""
+    if reading.report is None:
+        return 0
+    return sum(v is not None for path, v in flatten(reading.report).items() if not path.startswith("meta."))
+
+
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
@@ -201,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             peer_ms = peer_time.cpu_ms if args.cpu else peer_time.wall_ms
             ours.append(giar_ms)
             theirs.append(peer_ms)
-            giar_cells = f"{len(reading.evidence):3d} read {len(reading.unsure):2d} unsure"
+            giar_cells = f"{_filled(reading):3d} {len(reading.unsure):2d} unsure"
             peer_cells = f"{peer_time.cells:3d} {peer_time.tables}"
             out.write(
                 f"{path.name[:36]:36s} {giar_ms:6.2f} ms {peer_time.cpu_ms:6.2f} ms {peer_time.wall_ms:6.2f} ms "
