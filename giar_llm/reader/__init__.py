@@ -306,8 +306,8 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
             reading.evidence[path] = span
         if value is not None and column in row.locations:
             reading.locations[path] = row.locations[column]
-        if row.split and not row.unsure:
-            reading.derived[path] = SPLIT_REASON
+        if (row.split or row.derived) and not row.unsure:
+            reading.derived[path] = row.derived or SPLIT_REASON
         if row.unsure:
             reading.unsure[path] = row.unsure
         if column in row.zero_marks:

@@ -26,6 +26,7 @@ class RowRead:
     surplus: list[Atom] = field(default_factory=list)  # numbers beyond the row's width
     zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
     split: bool = False
+    derived: str = ""  # why the row's cells are derived (placed by the table's arithmetic), if they are
     complete: bool = True  # ``candidates`` lists every split
     locations: dict[int, Location] = field(default_factory=dict)  # column -> its PDF grid cell's page and box
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from giar_llm.reader.cells import Sums, atoms
+from giar_llm.reader.cells import Atom, Sums, atoms
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
     OTHER_GROUP,
@@ -213,10 +213,12 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     tail, cursor = locate(text, TABLE3_TAIL, cursor, end, floor=floor)
     located = head + other + tail
     read_rows(text, located, end, table)
+    by_columns = read_by_columns(text, located, end, table)
     found = [loc.start for loc in located if loc.key is not None]
     if found:
         table.span = (min(found), end)
-        flag_numbers_before_labels(text, start, min(found), table)
+        if not by_columns:
+            flag_numbers_before_labels(text, start, min(found), table)
     _place_unlabelled_rows(table)
     _resolve_across_rows(table)
     flag_rows_before_lost_labels(located, table)
@@ -268,6 +270,67 @@ def _place_unlabelled_rows(table: TableRead) -> None:
         if not (rows_hold and _columns_hold(values)):
             for target in placed:
                 table.rows[target].unsure = "数字行没有标签，按国家格式的行序归入，勾稽关系未能确认"
+
+
+COLUMNS_READ = "逐列提取的文本：每列的数字个数等于行数，按国家格式的行序归位，每行合计与各列勾稽关系均成立"
+COLUMNS_UNPLACED = "逐列提取的文本（先列出全部行标签，再逐列列出数字）：{why}，数字无法确定归属的行"
+
+
+def _blocks(text: str, start: int, end: int) -> list[list[Atom]]:
+    """The numbers after ``start``, in blocks that empty lines separate."""
+    blocks: list[list[Atom]] = [[]]
+    for atom in atoms(text, start, end):
+        if atom.is_value:
+            if blocks[-1] and text.count("\n", blocks[-1][-1].end, atom.start) > 1:
+                blocks.append([])
+            blocks[-1].append(atom)
+    return [block for block in blocks if block]
+
+
+def _numbers(row: RowRead) -> int:
+    return sum(v is not None for v in row.values) + len(row.surplus)
+
+
+def read_by_columns(text: str, located: list[Located], end: int, table: TableRead) -> bool:
+    """PDF text extracted column by column: every row label first, then each column's numbers one per line,
+    the columns in blocks. Recognised when no row but the last holds more than one number and the last holds
+    at least two columns' worth. Each column is placed by the count of rows: a column printing one number per row (blank cells
+    leave no mark, so a shorter column can't be placed) fills the rows in the national order; the placement
+    stands (derived) only when every row total, column balance and results total holds, otherwise every cell
+    is unsure. Returns whether the table was printed this way."""
+    found = [loc for loc in located if loc.key is not None]
+    if len(found) < 2 or any(_numbers(table.rows[loc.spec.path]) > 1 for loc in found[:-1]):
+        return False  # (one number: a wrapped label's numbering on a line of its own)
+    last = found[-1]
+    width = last.spec.width
+    assert last.key is not None
+    blocks = _blocks(text, last.key.end(), end)
+    count = sum(len(block) for block in blocks)
+    if count < 2 * width:
+        return False
+    rows = len(located)
+    if len(blocks) == 1 and count == rows * width:  # no empty lines between the columns: cut by the count
+        blocks = [blocks[0][i : i + rows] for i in range(0, count, rows)]
+    why = ""
+    if len(blocks) != width:
+        why = f"读到 {len(blocks)} 组数字（共 {width} 列）"
+    elif any(len(block) != rows for block in blocks):
+        names = (*COLUMN_HEADERS, "其他", "总计")
+        short = [names[i] for i, block in enumerate(blocks) if len(block) != rows]
+        why = f"{'、'.join(short)}列的数字个数与行数（{rows}）不符：空白单元格没有留下位置"
+    read = {loc.spec.path: direct([block[r] for block in blocks]) for r, loc in enumerate(located)} if not why else {}
+    if read:
+        values = {path: row.values for path, row in read.items()}
+        rows_hold = all(sum(v or 0 for v in row.values[:-1]) == (row.values[-1] or 0) for row in read.values())
+        if not (rows_hold and _columns_hold(values)):
+            why = "按行数归位后，每行合计或各列勾稽关系不成立"
+    for loc in located:
+        if why:
+            table.rows[loc.spec.path] = RowRead.missing(width, COLUMNS_UNPLACED.format(why=why))
+        else:
+            table.rows[loc.spec.path] = read[loc.spec.path]
+            read[loc.spec.path].derived = COLUMNS_READ
+    return True
 
 
 def flag_numbers_before_labels(text: str, start: int, first_label: int, table: TableRead) -> None:
