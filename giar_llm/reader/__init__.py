@@ -78,7 +78,8 @@ def read(document: Document) -> Reading:
     text = normalize(document.text)
     n = len(text)
     t2 = _table2_start(text)
-    t3_heading = find(text, TABLE3_START, t2 or 0, n)
+    # The section heading first: 申请人情况 also heads a fragment of another table printed with 表三's header.
+    t3_heading = find(text, TABLE3_START[:1], t2 or 0, n) or find(text, TABLE3_START[1:], t2 or 0, n)
     t3 = t3_heading.start() if t3_heading else (t2 or 0)
     forward = find(text, TABLE3_TAIL[-1].keys, t3, n)
     t4_heading = find(text, TABLE4_START, forward.end() if forward else t3, n)

@@ -26,6 +26,20 @@ _RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
 _CJK_PARENS = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
 
 
+_INLINE_MARKER = re.compile(r"[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}")
+
+
+def inline_page_marker(text: str, start: int, end: int) -> str | None:
+    """A page marker (- 3 -, — 4 —) run into a row's cells (flattened text), not on a line of its own: its
+    number reads as a cell. A dash glued to a neighbour is no zero mark of its own (0 - 3 - 0 are cells)."""
+    for match in _INLINE_MARKER.finditer(text, start, end):
+        before = text[match.start() - 1] if match.start() > 0 else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if not (before.isspace() or before == "|") or not (after.isspace() or after == "|"):
+            return match.group()
+    return None
+
+
 class Atom(NamedTuple):
     """A number, zero mark, blank cell or piece of text, with its span in the text (a tuple: thousands are
     made per document, and a tuple is made several times faster than a frozen dataclass)."""

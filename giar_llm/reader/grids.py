@@ -230,6 +230,7 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     """表二 and 表三: each row found by its label, each cell by its column header."""
     out: dict[str, RowRead] = {}
     seen: dict[str, int] = {}
+    labelled: list[tuple[View, int, RowSpec, dict[int, str], dict[int, str]]] = []
     for grid in grids:
         if not any(grid.names(phrase) for phrase, _ in keys):
             continue
@@ -241,17 +242,47 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
             first = min(columns)
             label, whole = _label(grid, r, first)
             spec = _match_spec(label, whole, specs)
-            if spec is None:
-                continue
-            row = _read_row(grid, r, spec, columns)
-            if row is None:
-                continue
-            seen[spec.path] = seen.get(spec.path, 0) + 1
-            if seen[spec.path] > 1:
-                out[spec.path] = RowRead.missing(spec.width, "表格中有两行同一标签，无法确定取哪一行")
-                continue
-            out[spec.path] = row
+            if spec is not None:
+                labelled.append((grid, r, spec, columns, bands[r + 1][0] if r + 1 < grid.rows else {}))
+    found = {spec.path for _, _, spec, _, _ in labelled}
+    for grid, r, spec, columns, below in labelled:
+        row = _read_row(grid, r, spec, columns)
+        if row is None:
+            continue
+        if row.unsure is None and all(v is None for v in row.values):
+            row = _numbers_below(grid, r, spec, below, specs, found) or row
+        seen[spec.path] = seen.get(spec.path, 0) + 1
+        if seen[spec.path] > 1:
+            out[spec.path] = RowRead.missing(spec.width, "表格中有两行同一标签，无法确定取哪一行")
+            continue
+        out[spec.path] = row
     return out
+
+
+NUMBERS_BELOW = (
+    "本行标签所在的格全空，其下一行无标签的数字按本行读取；但国家格式中本行之后的一行未见标签，数字也可能是那一行的"
+)
+
+
+def _numbers_below(
+    grid: View, r: int, spec: RowSpec, columns: dict[int, str], specs: Sequence[RowSpec], found: set[str]
+) -> RowRead | None:
+    """A labelled row whose cells are all blank, followed by a row of numbers without a label: the label's
+    numbers printed on the line after it. Certain when the row the national format prints next is labelled
+    elsewhere in the grids (so the numbers can't be that row's, its label lost); otherwise unsure."""
+    below = r + 1
+    if below >= grid.rows or not columns or not grid.numbered[below]:
+        return None
+    label, whole = _label(grid, below, min(columns))
+    if label.strip() or whole.strip():
+        return None
+    row = _read_row(grid, below, spec, columns)
+    if row is None or all(v is None for v in row.values):
+        return None
+    index = next(i for i, other in enumerate(specs) if other.path == spec.path)
+    if index + 1 < len(specs) and specs[index + 1].path not in found:
+        row.unsure = row.unsure or NUMBERS_BELOW
+    return row
 
 
 def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> RowRead | None:

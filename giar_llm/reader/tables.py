@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from giar_llm.reader.cells import Atom, Sums, atoms
+from giar_llm.reader.cells import Atom, Sums, atoms, inline_page_marker
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
     OTHER_GROUP,
@@ -53,11 +53,12 @@ def label_start(text: str, key_start: int, prefix: str) -> int:
         pos -= 1
     digits = prefix.rstrip(".、")
     if not digits.isdigit():
-        return pos
+        return split_label_start(text, pos, key_start, prefix)
     dotted = text[pos:key_start].lstrip(" ")[:1] in (".", "、")
     if dotted and text[pos - len(digits) : pos] == digits:  # 1.属于 / 1 . 属于: the numbering is the label's
         return pos - len(digits)
-    return wrapped_label_start(text, pos, prefix)
+    wrapped = wrapped_label_start(text, pos, prefix)
+    return wrapped if wrapped != pos else split_label_start(text, pos, key_start, prefix)
 
 
 _NUMBERED_LINE = re.compile(r"[ \t|]*(\d+)[ \t]*[.、]")
@@ -75,6 +76,7 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
     if not digits.isdigit() or line_start == 0 or text[line_start:start].strip(" \t|"):
         return start
     end = line_start - 1
+    top = start  # the first line of the label seen so far
     for _ in range(2):
         previous = text.rfind("\n", 0, end) + 1
         line = text[previous:end]
@@ -82,9 +84,57 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
         if numbered is not None and numbered.group(1) == digits:
             return previous + numbered.start(1)
         alone = _NUMBER_ALONE.fullmatch(line)
-        if alone is not None and alone.group(1) == digits and text[start : start + 1] in (".", "、"):
+        if alone is not None and alone.group(1) == digits and text[top : top + 8].lstrip(" \t|")[:1] in (".", "、"):
             return previous + alone.start(1)
         if not _LABEL_TEXT.fullmatch(line) or not line.strip() or previous == 0:
+            return start
+        end, top = previous - 1, previous
+    return start
+
+
+_TOKEN = re.compile(r"[^\s|]+")
+_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2}")
+_NUMBERS_AFTER = r"(?=(?:[\s|]*[-+]?\d+(?:\.\d+)?)*[\s|]*$)"
+_TEXT_THEN_NUMBERS = re.compile(r"[^\d\s|]+" + _NUMBERS_AFTER)
+_NUMBERING_THEN_TEXT = re.compile(r"[ \t|]*(\d+)[ \t]*[.、][^\d\n]*" + _NUMBERS_AFTER)
+_NUMBERING_THEN_NUMBERS = re.compile(r"[ \t|]*(\d+)(?:[ \t|]+[-+]?\d+(?:\.\d+)?)+[ \t|]*")
+SPLIT_LABEL_LINES = 40  # lines of numbers looked over between a label's first part and its rest
+
+
+def _cells_only(line: str) -> bool:
+    """A line of numbers and zero marks only (or empty): cells, no label text."""
+    return all(_VALUE.fullmatch(token) for token in _TOKEN.findall(line))
+
+
+def split_label_start(text: str, start: int, key_start: int, prefix: str) -> int:
+    """Where a label starts when it was split around its numbers (（七） / the numbers / 总计; 四、结 0 0 0 /
+    转下年度继续办理; 2. / one number a line / 申请人逾期…; 1 0 0 0 / .本机关不掌握…): the label found at
+    ``start`` lacks its numbering, and the first line above it that is not numbers only ends with the
+    numbering (and the label's first part), possibly followed by numbers. Then the label starts there and the
+    numbers between are its row's; otherwise ``start``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    rest = re.sub(r"[\s|]", "", text[start:key_start])
+    if not prefix or line_start == 0 or text[line_start:start].strip(" \t|") or rest.startswith(prefix):
+        return start
+    digits = prefix.rstrip(".、")
+    end = line_start - 1
+    for step in range(SPLIT_LABEL_LINES):
+        previous = text.rfind("\n", 0, end) + 1
+        line = text[previous:end]
+        if digits.isdigit() and step == 0 and rest[:1] in (".", "、"):  # 1 0 0 0 0 / .本机关不掌握…
+            match = _NUMBERING_THEN_NUMBERS.fullmatch(line)
+            if match is not None and match.group(1) == digits:
+                return previous + match.start(1)
+        if not _cells_only(line):
+            if digits.isdigit():
+                match = _NUMBERING_THEN_TEXT.match(line)
+                found = match is not None and match.group(1) == digits
+                return previous + match.start(1) if match is not None and found else start
+            last = next(reversed(list(_TEXT_THEN_NUMBERS.finditer(line))), None)
+            if last is not None and re.sub(r"[\s|]", "", last.group(0) + rest).startswith(prefix):
+                return previous + last.start()
+            return start
+        if previous == 0:
             return start
         end = previous - 1
     return start
@@ -163,19 +213,30 @@ def read_rows(
         has_total = spec.fields[-1] == "total"
         sums = ((0, spec.width - 1),) if has_total else ()
         lines = text.count("\n", region_start, region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
-        table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
+        row = table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
+        if row.unsure is None and (marker := inline_page_marker(text, region_start, region_end)) is not None:
+            row.unsure = MARKER_DOUBT.format(marker=marker.strip())
 
 
-def flag_rows_before_lost_labels(located: list[Located], table: TableRead) -> None:
-    """A row whose label was not found prints its numbers (if any) after the row before it: that row's region
-    may hold them, so its cells are unsure too."""
+def flag_rows_before_lost_labels(text: str, located: list[Located], table: TableRead) -> None:
+    """A row without numbers prints them somewhere else: after the row before it when its label was not found,
+    or before its own label when the label was found (a label split around its numbers: （七） / the numbers /
+    总计). Either way the region of the row before it may hold them, so that row's cells are unsure too."""
     previous: str | None = None
+    in_text = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
     for loc in located:
         row = table.rows[loc.spec.path]
-        if row.unsure in NO_NUMBERS and loc.key is None and previous is not None:
-            before = table.rows[previous]
+        before_path = previous
+        if loc.key is not None:
+            index = next(i for i, other in enumerate(in_text) if other is loc)
+            before_path = in_text[index - 1].spec.path if index else None
+        # A label found without its numbering (.属于… with the 7 printed apart): the number may be read as a cell.
+        orphan = loc.key is not None and text[loc.start : loc.start + 1] in (".", "、")
+        if (row.unsure in NO_NUMBERS or orphan) and before_path is not None:
+            before = table.rows[before_path]
             if before.unsure is None and any(v is not None for v in before.values):
-                before.unsure = f"下一行（{loc.spec.keys[0]}）的标签未找到，它的数字可能读入了本行"
+                lost = "编号与标签分开" if orphan else "未找到" if loc.key is None else "之后没有数字"
+                before.unsure = f"下一行（{loc.spec.keys[0]}）的标签{lost}，它的数字可能读入了本行"
         if loc.key is not None:
             previous = loc.spec.path
 
@@ -184,7 +245,7 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     table = TableRead(span=(start, end))
     located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, start, end)
     read_rows(text, located, end, table)
-    flag_rows_before_lost_labels(located, table)
+    flag_rows_before_lost_labels(text, located, table)
     starts = [loc.start for loc in located if loc.key is not None]
     if starts:
         flag_numbers_before_labels(text, start, min(starts), table)
@@ -221,7 +282,7 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
             flag_numbers_before_labels(text, start, min(found), table)
     _place_unlabelled_rows(table)
     _resolve_across_rows(table)
-    flag_rows_before_lost_labels(located, table)
+    flag_rows_before_lost_labels(text, located, table)
     if fmt == "2021":
         _other_structure(table)
     return table
@@ -425,6 +486,8 @@ def _read_labelled(
             continue
         row_end = next((m.start() for m in labels[index + 1 :] if m is not None), end)
         row = resolve(atoms(text, match.end(), row_end), width, sums, has_total=bool(sums), fewer=True)
+        if row.unsure is None and (marker := inline_page_marker(text, match.end(), row_end)) is not None:
+            row.unsure = MARKER_DOUBT.format(marker=marker.strip())
         if row.unsure:
             reasons.append(f"表四“{keys[index][0]}”行：{row.unsure}")
         for column in range(width):
@@ -459,4 +522,15 @@ def read_flat(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
     """A table printed as one row of numbers after its headers (表四: 15 numbers)."""
     region = atoms(text, start, end)
     sums = tuple((g * 5, g * 5 + 4) for g in range(spec.width // 5))  # each group's fifth cell is its total
-    return resolve(region, spec.width, sums, has_total=False)
+    read = resolve(region, spec.width, sums, has_total=False)
+    if read.unsure is None and (marker := inline_page_marker(text, start, end)) is not None:
+        read.unsure = MARKER_DOUBT.format(marker=marker.strip())
+    first = next((i for i, atom in enumerate(region) if atom.is_value), len(region))
+    if read.unsure is None and any(a.kind == "text" and _CJK.search(a.text) for a in region[first:]):
+        read.unsure = INTERLEAVED
+    return read
+
+
+MARKER_DOUBT = "行内夹有形如页码的“{marker}”（与数字连写，不在单独一行）：其中的数字可能是页码，也可能是单元格"
+INTERLEAVED = "表四的数字之间夹有文字（行或列的标签）：不是国家格式的一行数字，按其顺序读取未经确认"
+_CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,0 +1,237 @@
+"""Classes the layout fuzzer found, each rebuilt from a small report written here: a label split around its
+numbers, a numbering printed apart from its label, a page marker run into flattened cells, 表四 with its labels
+between the numbers, a grid row whose numbers stand on the row below its label, 表三's header heading a fragment
+of 表二. Every cell is read right or named unsure; where the source's own structure settles it, read right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from giar_llm.core.document import Document
+from giar_llm.core.paths import flatten
+from giar_llm.core.schema import COLUMNS
+from giar_llm.inputs import load_bytes
+from giar_llm.reader import read
+
+Cells = list[int | None]
+Row = tuple[str, Cells]
+
+T3_ROWS: list[Row] = [
+    ("一、本年新收政府信息公开申请数量", [5, 1, 0, 0, 0, 0, 6]),
+    ("二、上年结转政府信息公开申请数量", [0, 0, 0, 0, 0, 0, 0]),
+    ("三、本年度办理结果", []),
+    ("（一）予以公开", [3, 1, 0, 0, 0, 0, 4]),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [1, 0, 0, 0, 0, 0, 1]),
+    ("（三）不予公开", []),
+    ("1.属于国家秘密", [0, 0, 0, 0, 0, 0, 0]),
+    ("2.其他法律行政法规禁止公开", [0, 0, 0, 0, 0, 0, 0]),
+    ("3.危及“三安全一稳定”", [0, 0, 0, 0, 0, 0, 0]),
+    ("4.保护第三方合法权益", [0, 0, 0, 0, 0, 0, 0]),
+    ("5.属于三类内部事务信息", [0, 0, 0, 0, 0, 0, 0]),
+    ("6.属于四类过程性信息", [0, 0, 0, 0, 0, 0, 0]),
+    ("7.属于行政执法案卷", [0, 0, 0, 0, 0, 0, 0]),
+    ("8.属于行政查询事项", [0, 0, 0, 0, 0, 0, 0]),
+    ("（四）无法提供", []),
+    ("1.本机关不掌握相关政府信息", [1, 0, 0, 0, 0, 0, 1]),
+    ("2.没有现成信息需要另行制作", [0, 0, 0, 0, 0, 0, 0]),
+    ("3.补正后申请内容仍不明确", [0, 0, 0, 0, 0, 0, 0]),
+    ("（五）不予处理", []),
+    ("1.信访举报投诉类申请", [0, 0, 0, 0, 0, 0, 0]),
+    ("2.重复申请", [0, 0, 0, 0, 0, 0, 0]),
+    ("3.要求提供公开出版物", [0, 0, 0, 0, 0, 0, 0]),
+    ("4.无正当理由大量反复申请", [0, 0, 0, 0, 0, 0, 0]),
+    ("5.要求行政机关确认或重新出具已获取信息", [0, 0, 0, 0, 0, 0, 0]),
+    ("（六）其他处理", []),
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", [0, 0, 0, 0, 0, 0, 0]),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", [0, 0, 0, 0, 0, 0, 0]),
+    ("3.其他", [0, 0, 0, 0, 0, 0, 0]),
+    ("（七）总计", [5, 1, 0, 0, 0, 0, 6]),
+    ("四、结转下年度继续办理", [0, 0, 0, 0, 0, 0, 0]),
+]
+T4_NATIONAL = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"]
+RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+REVIEW: list[Cells] = [[1, 0, 0, 0, 1], [0, 1, 0, 0, 1], [0, 0, 0, 0, 0]]  # 复议 / 直接起诉 / 复议后起诉
+HEAD = "某局2022年政府信息公开工作年度报告\n一、总体情况\n本年度依法做好政府信息公开工作。\n"
+T2 = (
+    "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n"
+    "规章 0 0 0\n行政规范性文件 2 0 12\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可 3\n"
+    "第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚 0\n行政强制 0\n"
+    "第二十条第（八）项\n信息内容 本年收费金额（单位：万元）\n行政事业性收费 0\n"
+)
+T3_HEAD = (
+    "三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+)
+TAIL = "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n"
+
+
+def _t4_spaces() -> str:
+    flat = [str(v) for row in REVIEW for v in row]
+    return (
+        "四、政府信息公开行政复议、行政诉讼情况\n" + " ".join(T4_NATIONAL + RESULTS * 3) + "\n" + " ".join(flat) + "\n"
+    )
+
+
+def report(row: Callable[[str, Cells], str], t4: str | None = None, t2: str = T2) -> str:
+    body = "".join(row(label, cells) if cells else f"{label}\n" for label, cells in T3_ROWS)
+    return HEAD + t2 + T3_HEAD + body + (t4 if t4 is not None else _t4_spaces()) + TAIL
+
+
+def spaces(label: str, cells: Cells) -> str:
+    return " ".join([label, *(str(c) for c in cells if c is not None)]) + "\n"
+
+
+def one_a_line(label: str, cells: Cells) -> str:
+    return "\n".join([label, "", *(f"{c}\n" if c is not None else "" for c in cells)]) + "\n"
+
+
+def split_at(cut: dict[str, int], row: Callable[[str, Cells], str]) -> Callable[[str, Cells], str]:
+    """Labels in ``cut`` printed in two parts around their numbers: the first part with the numbers, the rest on
+    the line after them."""
+
+    def printed(label: str, cells: Cells) -> str:
+        if label not in cut:
+            return row(label, cells)
+        return row(label[: cut[label]], cells) + label[cut[label] :] + "\n"
+
+    return printed
+
+
+def truth(blank: dict[str, list[int]] | None = None) -> dict[str, int | None]:
+    """The cells of the report above, by path, read back from the tab layout (which the reader reads exactly)."""
+    reading = read(Document(report(lambda label, cells: "\t".join([label, *map(str, cells)]) + "\n")))
+    assert reading.report is not None and not reading.unsure
+    cells = {p: v for p, v in flatten(reading.report).items() if not p.startswith("meta.")}
+    return cells
+
+
+TRUTH = truth()
+
+
+def _wrong(text: str, expected: dict[str, int | None] = TRUTH) -> tuple[list[str], list[str]]:
+    """(silent wrong cells, all wrong cells) of a reading of ``text``."""
+    reading = read(Document(text))
+    assert reading.report is not None
+    got = flatten(reading.report)
+    wrong = [p for p, v in expected.items() if got.get(p) != v]
+    return [p for p in wrong if p not in reading.unsure], wrong
+
+
+def test_label_split_around_its_numbers_one_cell_a_line_reads_exactly() -> None:
+    """（七） / the numbers / 总计 and 四、结 / the numbers / 转下年度继续办理: the label starts at its numbering."""
+    cut = {"（七）总计": 3, "四、结转下年度继续办理": 3, "（一）予以公开": 2}
+    silent, wrong = _wrong(report(split_at(cut, one_a_line)))
+    assert silent == [] and wrong == []
+
+
+def test_label_split_around_its_numbers_in_space_rows_reads_exactly() -> None:
+    cut = {
+        "（七）总计": 3,
+        "四、结转下年度继续办理": 3,
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": 2,
+    }
+    silent, wrong = _wrong(report(split_at(cut, spaces)))
+    assert silent == [] and wrong == []
+
+
+def test_numbering_alone_before_its_numbers_reads_exactly() -> None:
+    """1 0 0 0 0 0 1 / .本机关不掌握…: the label starts with its dot, so the line's first number is its numbering."""
+    silent, wrong = _wrong(report(split_at({"1.本机关不掌握相关政府信息": 1}, spaces)))
+    assert silent == [] and wrong == []
+
+
+def test_label_without_numbers_makes_the_row_before_it_unsure() -> None:
+    """A label found with no numbers after it printed them elsewhere: the row before may hold them. Here a
+    label without its numbering is split around its numbers (危 0 0 0 0 / 及“三安全一稳定”) after a row with
+    blank cells, so the row before reads exactly as many numbers as it has cells."""
+
+    def printed(label: str, cells: Cells) -> str:
+        if label.startswith("2.其他法律"):
+            return spaces(label, cells[:3])
+        if label.startswith("3.危及"):
+            return spaces("危", cells[:4]) + "及“三安全一稳定”\n"
+        return spaces(label, cells)
+
+    blank = [f"applications.results.denied.prohibited_by_law.{c}" for c in COLUMNS[3:]]
+    blank += [f"applications.results.denied.security_stability.{c}" for c in COLUMNS[4:]]
+    silent, wrong = _wrong(report(printed), {**TRUTH, **dict.fromkeys(blank)})
+    assert silent == [] and wrong
+
+
+def test_numbering_alone_on_the_line_above_a_wrapped_label() -> None:
+    """7 / .属 / 于行政执法案卷 / its numbers after a row whose 总计 is blank: the 7 is the label's numbering, not
+    the 总计 of the row before."""
+
+    def printed(label: str, cells: Cells) -> str:
+        if label == "6.属于四类过程性信息":
+            return spaces(label, cells[:6])
+        if label == "7.属于行政执法案卷":
+            return "7\n.属\n于行政执法案卷\n" + " ".join(map(str, cells)) + "\n"
+        return spaces(label, cells)
+
+    silent, wrong = _wrong(report(printed), {**TRUTH, "applications.results.denied.process_info.total": None})
+    assert silent == [] and "applications.results.denied.enforcement_file.total" not in wrong
+
+
+def test_page_marker_run_into_flattened_cells_is_unsure() -> None:
+    """规章00－ 12 －规范性文件: the 12 may be a page number; its row is named unsure, never read as a cell."""
+    t2 = T2.replace("规章 0 0 0\n", "规章00－ 12 －")
+    silent, wrong = _wrong(report(spaces, t2=t2))
+    assert silent == [] and wrong
+    reading = read(Document(report(spaces, t2=t2)))
+    assert "页码" in reading.unsure["proactive.regulations.in_force"]
+
+
+def test_page_marker_between_standalone_zero_marks_is_cells() -> None:
+    """规章 - 0 - (cells, each alone) is not a page marker."""
+    t2 = T2.replace("规章 0 0 0\n", "规章 - 0 -\n")
+    silent, wrong = _wrong(report(spaces, t2=t2))
+    assert silent == [] and wrong == []
+
+
+def test_review_with_labels_between_its_numbers_is_unsure() -> None:
+    """表四 transposed (the three cases as columns) with its result labels split around the numbers: the
+    numbers are not one row in the national order, so they are not read as one."""
+    lines = ["四、政府信息公开行政复议、行政诉讼情况", "\t行政复议\t未经复议直接起诉\t复议后起诉"]
+    for index, result in enumerate(RESULTS):
+        cells = "\t".join(str(REVIEW[case][index]) for case in range(3))
+        lines += [f"{result[:2]}\t{cells}", result[2:]]
+    silent, _ = _wrong(report(spaces, t4="\n".join(lines) + "\n"))
+    assert silent == []
+
+
+def test_section_heading_not_a_header_row_starts_table_three() -> None:
+    """A fragment of 表二 printed with 表三's header row (申请人情况 自然人 …) does not start 表三."""
+    t2 = T2.replace(
+        "第二十条第（五）项\n",
+        "第二十条第（五）项\n申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n",
+    )
+    silent, wrong = _wrong(report(spaces, t2=t2))
+    assert silent == [] and wrong == []
+
+
+def test_grid_row_with_its_numbers_on_the_row_below_its_label() -> None:
+    """| 规章 | | | | then | | 0 | 0 | 0 |: the numbers are the label's when the next row of the national format
+    is labelled; when that row's label is missing, they may be its, so the row is unsure."""
+    table = (
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| --- | --- | --- | --- |\n"
+        "| 规章 |  |  |  |\n|  | 1 | 0 | 4 |\n| 行政规范性文件 | 2 | 0 | 12 |\n"
+    )
+    t2 = T2.replace(
+        "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 0\n行政规范性文件 2 0 12\n", table + "\n"
+    )
+    expected = {**TRUTH, "proactive.regulations.issued": 1, "proactive.regulations.in_force": 4}
+    text = report(spaces, t2=t2)
+    document = load_bytes(text.encode("utf-8"), "report.md").document
+    assert document.grids
+    reading = read(document)
+    assert reading.report is not None
+    got = flatten(reading.report)
+    assert [p for p, v in expected.items() if got.get(p) != v] == []
+
+    dropped = t2.replace("| 行政规范性文件 | 2 | 0 | 12 |", "|  | 2 | 0 | 12 |")
+    reading = read(load_bytes(report(spaces, t2=dropped).encode("utf-8"), "report.md").document)
+    assert reading.report is not None
+    got = flatten(reading.report)
+    wrong = [p for p, v in expected.items() if got.get(p) != v]
+    assert "proactive.regulations.issued" in reading.unsure
+    assert [p for p in wrong if p not in reading.unsure] == []
