@@ -81,6 +81,8 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
         blanks[-1] = 0  # the rest is spacing before the next heading, not cells
     if len(values) + sum(blanks) != width:
         return None
+    if separator == 0 and not any(blanks[:-1]):
+        return None  # values on consecutive lines, then empty lines: spacing or a page break, not blank cells
     columns = [blanks[0]]
     for blank_after in blanks[1:-1]:
         columns.append(columns[-1] + 1 + blank_after)

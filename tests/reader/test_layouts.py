@@ -201,3 +201,21 @@ def test_procurement_amount_is_in_wan_yuan(header: str, cell: str, expected: flo
     reading = read(Document(text))
     assert reading.report is not None
     assert reading.report.proactive.procurement.amount_wan_yuan == pytest.approx(expected)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("gap", ["- 11 -\n\n", "\n\n"])
+def test_empty_lines_after_a_row_of_consecutive_values_are_not_its_blank_cells(gap: str) -> None:
+    """PDF text one cell a line (blank cells leave no line): a page break after a row with blank cells leaves
+    empty lines (and a footer) that would make up the row's width; they are spacing, not cells."""
+    rows = [
+        "三、收到和处理政府信息公开申请情况",
+        "（三）不予公开",
+        "3.危及“三安全一稳定”",
+        "0\n0\n0\n0\n0",
+        gap + "4.保护第三方合法权益",
+        "1\n0\n0\n0\n0\n0\n1",
+    ]
+    reading = read(Document("\n".join(rows)))
+    assert reading.report is not None
+    for field in ("natural_person", "other_org", "total"):
+        assert f"applications.results.denied.security_stability.{field}" in reading.unsure
