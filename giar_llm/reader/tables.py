@@ -207,7 +207,10 @@ def read_rows(
         region_start = loc.key.end()
         if loc.start < text.rfind("\n", 0, loc.key.start()) + 1:  # a label wrapped with its numbers on its first line
             numbering = NUMBERING.match(text, loc.start)
-            region_start = numbering.end() if numbering else loc.start
+            first = numbering.end() if numbering else loc.start
+            first_line = atoms(text, first, max(first, text.find("\n", first)))
+            if any(a.is_value for a in first_line):  # else the lines up to the key are the label's (无 of 无正当理由)
+                region_start = first
         region_end = max(region_start, ends[id(loc)])
         region = atoms(text, region_start, region_end)
         has_total = spec.fields[-1] == "total"

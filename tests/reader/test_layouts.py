@@ -219,3 +219,23 @@ def test_empty_lines_after_a_row_of_consecutive_values_are_not_its_blank_cells(g
     assert reading.report is not None
     for field in ("natural_person", "other_org", "total"):
         assert f"applications.results.denied.security_stability.{field}" in reading.unsure
+
+
+def test_a_wrapped_labels_own_characters_are_not_its_cells() -> None:
+    """A label wrapped over lines, its numbering alone on the first: 无 of 无正当理由 on a line of its own is
+    the label's text, not a zero mark, when the numbers follow the label's last line."""
+    rows = [
+        "三、收到和处理政府信息公开申请情况",
+        "（五）不予处理",
+        "4.",
+        "无",
+        "正当理由大量反复申请",
+        "1\n0\n0\n0\n0\n0\n1",
+        "5.要求行政机关确认或重新出具已获取信息",
+        "0\n0\n0\n0\n0\n0\n0",
+    ]
+    reading = read(Document("\n".join(rows)))
+    assert reading.report is not None
+    row = reading.report.applications.results.not_processed.excessive_repeat
+    assert (row.natural_person, row.commercial_enterprise, row.total) == (1, 0, 1)
+    assert not any(p.startswith("applications.results.not_processed.excessive_repeat") for p in reading.unsure)
