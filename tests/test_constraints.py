@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from giar_llm.core.constraints import Pin, Split, equations, narrow, solve
+from giar_llm.core.arithmetic import equations
+from giar_llm.core.constraints import Pin, Split, narrow, solve
 from giar_llm.core.levels import Cell, Reason
 from giar_llm.core.paths import flatten
 from giar_llm.core.reconcile import reader_cells

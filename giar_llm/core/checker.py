@@ -1,184 +1,106 @@
 """The deterministic checker: a report in, violations and warnings out (spec section 3). Pure.
 
-Blank cells count as 0 in sums, with one exception: a blank 总计 in a row whose applicant cells are
-filled is *unknown*, so any check that needs it is skipped (and a ``total_blank`` warning says so).
-A blank total cell (总计, （七）总计) is never checked against its parts.
+The sums are :mod:`giar_llm.core.arithmetic`'s. Blank cells count as 0 in them, with one exception: a
+blank total whose parts are filled (a 总计 beside filled applicant cells, a （七）总计 over filled outcome
+rows) is *unknown*, so any check that needs it is skipped (and a ``total_blank`` warning says so). A
+blank total cell is never checked against its parts.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
+from giar_llm.core.arithmetic import Compiled, Equation, compiled, failing
 from giar_llm.core.findings import CheckResult, HeuristicWarning, Violation
 from giar_llm.core.paths import describe_cell, describe_row, flatten, labels, short_label
-from giar_llm.core.schema import (
-    COLUMNS,
-    REVIEW_PARTS,
-    Applications,
-    Report2019,
-    Report2021,
-    Row,
-)
+from giar_llm.core.schema import COLUMNS, REVIEW_PARTS, Outcomes, Report2019, Report2021, Row
+
+REVIEW_FIELDS = (*REVIEW_PARTS, "total")
 
 Report = Report2019 | Report2021
-
-_UNKNOWN = object()  # a blank total whose parts are filled
 
 
 def check(report: Report) -> CheckResult:
     """Run every strict check and every heuristic that needs only the report."""
     result = CheckResult()
-    apps = report.applications
-    rows = _application_rows(apps)
-    result.violations += _row_totals(rows)
-    result.violations += _balances(apps)
-    result.violations += _results_totals(apps)
-    result.violations += _review_totals(report)
+    shape = compiled(tuple(report.applications.results.outcome_rows()))
+    cells = _cells(report)
+    fails = failing(shape, cells)
+    values = dict(zip(shape.paths, cells, strict=True)) if fails else {}
+    result.violations += [_violation(equation, values, plus, minus) for equation, plus, minus in fails]
     result.violations += _non_negative(report)
-    result.warnings += _blank_totals(rows)
+    result.warnings += _blank_totals(shape, cells)
     result.warnings += _heuristics(report)
     return result
 
 
-def _application_rows(apps: Applications) -> dict[str, Row]:
-    rows = {"applications.new_requests": apps.new_requests, "applications.carried_over": apps.carried_over}
-    for name, row in apps.results.outcome_rows().items():
-        rows[f"applications.results.{name}"] = row
-    rows["applications.results.total_processed"] = apps.results.total_processed
-    rows["applications.carried_forward"] = apps.carried_forward
-    return rows
-
-
-def _filled(row: Row) -> bool:
-    return any(v is not None for v in row.applicant_cells())
-
-
-def _value(row: Row, column: str) -> int | object:
-    """A cell for sums: blank is 0, except a blank 总计 whose applicant cells are filled (unknown)."""
-    value = getattr(row, column)
-    if value is None:
-        return _UNKNOWN if column == "total" and _filled(row) else 0
-    return int(value)
-
-
-def _sum(values: Iterable[int | object]) -> int | None:
-    total = 0
-    for v in values:
-        if v is _UNKNOWN:
-            return None
-        assert isinstance(v, int)
-        total += v
-    return total
-
-
-def _row_totals(rows: dict[str, Row]) -> list[Violation]:
-    out = []
-    for path, row in rows.items():
-        if row.total is None:
-            continue
-        parts = sum(v or 0 for v in row.applicant_cells())
-        if parts != row.total:
-            out.append(
-                Violation(
-                    check="row_total",
-                    row=path,
-                    cells=[f"{path}.{c}" for c in COLUMNS],
-                    expected=parts,
-                    found=row.total,
-                    message=f"{describe_row(path)}：总计为 {row.total}，但各申请人列之和为 {parts}",
-                )
-            )
-    return out
-
-
-def _column_label(column: str) -> str:
-    return labels(f"applications.new_requests.{column}")[-1]
-
-
-def _balances(apps: Applications) -> list[Violation]:
-    out = []
-    for column in COLUMNS:
-        new, carried, processed, forward = (
-            _value(r, column)
-            for r in (apps.new_requests, apps.carried_over, apps.results.total_processed, apps.carried_forward)
-        )
-        if getattr(apps.results.total_processed, column) is None and any(
-            getattr(r, column) is not None for r in apps.results.outcome_rows().values()
-        ):
-            processed = _UNKNOWN  # a blank （七）总计 whose outcome rows are filled
-        left, right = _sum([new, carried]), _sum([processed, forward])
-        if left is None or right is None or left == right:
-            continue
-        cells = [
-            f"applications.{p}.{column}"
-            for p in ("new_requests", "carried_over", "results.total_processed", "carried_forward")
-        ]
-        out.append(
-            Violation(
-                check="balance",
-                cell=f"applications.carried_forward.{column}",
-                cells=cells,
-                expected=left,
-                found=right,
-                message=(
-                    f"表三 {_column_label(column)} 列：本年新收 {new} + 上年结转 {carried} = {left}，"
-                    f"但办理结果总计 {processed} + 结转下年度 {forward} = {right}"
-                ),
-            )
-        )
-    return out
-
-
-def _results_totals(apps: Applications) -> list[Violation]:
-    out = []
-    outcome_rows = apps.results.outcome_rows()
-    total_row = apps.results.total_processed
-    for column in COLUMNS:
-        found = getattr(total_row, column)
-        if found is None:
-            continue  # a blank total is never checked against its parts
-        parts = _sum(_value(r, column) for r in outcome_rows.values())
-        if parts is None or parts == found:
-            continue
-        path = f"applications.results.total_processed.{column}"
-        out.append(
-            Violation(
-                check="results_total",
-                cell=path,
-                cells=[path] + [f"applications.results.{n}.{column}" for n in outcome_rows],
-                expected=parts,
-                found=found,
-                message=f"表三 （七）总计 行·{_column_label(column)} 列：为 {found}，但（一）至（六）各项之和为 {parts}",
-            )
-        )
-    return out
-
-
-def _review_totals(report: Report) -> list[Violation]:
-    out = []
+def _cells(report: Report) -> list[int | float | None]:
+    """The cells of 表三 and 表四 in ``arithmetic.compiled``'s order: 表三's rows, then 表四's groups."""
+    apps = report.applications
+    rows: list[Row | Outcomes] = [
+        apps.new_requests,
+        apps.carried_over,
+        *apps.results.outcome_rows().values(),
+        apps.results.total_processed,
+        apps.carried_forward,
+    ]
     rl = report.review_litigation
-    for name in type(rl).model_fields:
-        outcomes = getattr(rl, name)
-        if outcomes.total is None:
-            continue
-        parts = sum(getattr(outcomes, p) or 0 for p in REVIEW_PARTS)
-        if parts != outcomes.total:
-            path = f"review_litigation.{name}"
-            out.append(
-                Violation(
-                    check="review_total",
-                    row=path,
-                    cells=[f"{path}.{p}" for p in (*REVIEW_PARTS, "total")],
-                    expected=parts,
-                    found=outcomes.total,
-                    message=(
-                        f"表四 {labels(path)[-1]}：总计为 {outcomes.total}，"
-                        f"但结果维持、结果纠正、其他结果、尚未审结之和为 {parts}"
-                    ),
-                )
-            )
+    out: list[int | float | None] = []
+    for row in rows:
+        out += [getattr(row, c) for c in COLUMNS]
+    for outcomes in (rl.review, rl.litigation_direct, rl.litigation_after_review):
+        out += [getattr(outcomes, f) for f in REVIEW_FIELDS]
     return out
+
+
+def _violation(equation: Equation, values: dict[str, int | float | None], plus: float, minus: float) -> Violation:
+    """A failing sum in the checker's words (blank cells shown as 0)."""
+    kind = equation.kind
+    if kind == "row_total":
+        path = equation.names
+        total = values[equation.minus[0]]
+        return Violation(
+            check="row_total",
+            row=path,
+            cells=list(equation.cells),
+            expected=plus,
+            found=total,
+            message=f"{describe_row(path)}：总计为 {total}，但各申请人列之和为 {plus}",
+        )
+    if kind == "balance":
+        new, carried, processed, forward = (values[c] or 0 for c in equation.cells)
+        label = labels(equation.cells[0])[-1]
+        return Violation(
+            check="balance",
+            cell=equation.names,
+            cells=list(equation.cells),
+            expected=plus,
+            found=minus,
+            message=(
+                f"表三 {label} 列：本年新收 {new} + 上年结转 {carried} = {plus}，"
+                f"但办理结果总计 {processed} + 结转下年度 {forward} = {minus}"
+            ),
+        )
+    if kind == "results_total":
+        path = equation.names
+        return Violation(
+            check="results_total",
+            cell=path,
+            cells=[path, *equation.plus],
+            expected=plus,
+            found=minus,
+            message=f"表三 （七）总计 行·{labels(path)[-1]} 列：为 {minus}，但（一）至（六）各项之和为 {plus}",
+        )
+    path = equation.names
+    total = values[equation.minus[0]]
+    return Violation(
+        check="review_total",
+        row=path,
+        cells=list(equation.cells),
+        expected=plus,
+        found=total,
+        message=f"表四 {labels(path)[-1]}：总计为 {total}，但结果维持、结果纠正、其他结果、尚未审结之和为 {plus}",
+    )
 
 
 def _non_negative(report: Report) -> list[Violation]:
@@ -205,8 +127,12 @@ def _non_negative(report: Report) -> list[Violation]:
 # --------------------------------------------------------------------------- warnings
 
 
-def _blank_totals(rows: dict[str, Row]) -> list[HeuristicWarning]:
-    blank = [p for p, r in rows.items() if r.total is None and _filled(r)]
+def _blank_totals(shape: Compiled, cells: list[int | float | None]) -> list[HeuristicWarning]:
+    width = len(COLUMNS)
+    rows = [(shape.paths[i].rpartition(".")[0], cells[i : i + width]) for i in range(0, len(shape.paths), width)]
+    blank = [
+        p for p, v in rows if p.startswith("applications.") and v[-1] is None and any(x is not None for x in v[:-1])
+    ]
     if not blank:
         return []
     names = "、".join(short_label(labels(p)[-1]) for p in blank[:5]) + ("等" if len(blank) > 5 else "")

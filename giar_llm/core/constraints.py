@@ -11,27 +11,11 @@ as a candidate, best first. When none survives, the cells stay as they were.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from giar_llm.core.arithmetic import Equation, equations, fails
 from giar_llm.core.levels import REASON_TEXT, Cell, Number, Reason
-from giar_llm.core.schema import APPLICANT_COLUMNS, COLUMNS, REVIEW_PARTS
-
-REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-
-
-@dataclass(frozen=True)
-class Equation:
-    """sum(plus) == sum(minus), blanks counting 0; skipped when one of ``totals`` is blank."""
-
-    plus: tuple[str, ...]
-    minus: tuple[str, ...]
-    name: str
-    totals: tuple[str, ...] = ()
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return self.plus + self.minus
 
 
 @dataclass(frozen=True)
@@ -53,36 +37,6 @@ class Pin:
     reason: Reason = Reason.DERIVED_PROSE
 
 
-def equations(paths: Iterable[str]) -> list[Equation]:
-    """The strict sums of a report with these cell paths (spec section 3), as equations."""
-    present = set(paths)
-    out: list[Equation] = []
-    rows = sorted({p.rpartition(".")[0] for p in present if p.startswith("applications.") and p.endswith(".total")})
-    for row in rows:
-        out.append(
-            Equation(tuple(f"{row}.{c}" for c in APPLICANT_COLUMNS), (f"{row}.total",), "本行合计", (f"{row}.total",))
-        )
-    outcomes = [r for r in rows if r.startswith("applications.results.") and not r.endswith("total_processed")]
-    for column in COLUMNS:
-        processed = f"applications.results.total_processed.{column}"
-        out.append(
-            Equation(
-                (f"applications.new_requests.{column}", f"applications.carried_over.{column}"),
-                (processed, f"applications.carried_forward.{column}"),
-                "本列收支平衡（新收+上年结转=办理+结转下年度）",
-                (processed,),
-            )
-        )
-        out.append(Equation(tuple(f"{r}.{column}" for r in outcomes), (processed,), "本列办理结果之和", (processed,)))
-    for group in REVIEW_GROUPS:
-        row = f"review_litigation.{group}"
-        if f"{row}.total" in present:
-            out.append(
-                Equation(tuple(f"{row}.{p}" for p in REVIEW_PARTS), (f"{row}.total",), "表四合计", (f"{row}.total",))
-            )
-    return [e for e in out if all(c in present for c in e.cells)]
-
-
 # --------------------------------------------------------------------------- the search
 
 
@@ -102,21 +56,17 @@ def solve(
 ) -> Solutions:
     """Every assignment of one option per choice that satisfies every equation (at most ``cap``)."""
     owner: dict[str, int] = {path: i for i, (paths, _) in enumerate(choices) for path in paths}
-    used = [e for e in rules if any(c in owner for c in e.cells)]
+    used = [e for e in rules if any(c in owner for c in e.reads)]
     due: dict[int, list[Equation]] = {}
     for equation in used:
-        due.setdefault(max(owner[c] for c in equation.cells if c in owner), []).append(equation)
+        due.setdefault(max(owner[c] for c in equation.reads if c in owner), []).append(equation)
     values: dict[str, Number | None] = dict(fixed)
     found: list[tuple[int, ...]] = []
     steps = 0
     picked: list[int] = []
 
     def holds(equation: Equation) -> bool:
-        if any(values.get(t) is None for t in equation.totals):
-            return True
-        plus = sum(values.get(c) or 0 for c in equation.plus)
-        minus = sum(values.get(c) or 0 for c in equation.minus)
-        return plus == minus
+        return not fails(equation, values)
 
     def visit(depth: int) -> bool:
         nonlocal steps
@@ -186,8 +136,18 @@ def narrow(
     narrowed = Narrowed(out)
     choice_paths = {f"{row}.{f}" for row in rows for f in splits[row].fields}
     uncertain = {p for p, c in out.items() if not c.trusted and p not in choice_paths}
-    rules = [e for e in equations(out) if not any(c in uncertain for c in e.cells)]
     fixed = {p: c.value for p, c in out.items() if c.trusted}
+    rules = [
+        e
+        for e in equations(out)
+        if not any(c in uncertain for c in e.cells)
+        and not any(  # a blank total is unknown when its parts are filled: those parts must be known too
+            p in uncertain
+            for total, parts in e.totals
+            if total not in choice_paths and fixed.get(total) is None
+            for p in parts
+        )
+    ]
     choices: list[tuple[tuple[str, ...], list[tuple[Number, ...]]]] = []
     quotes: dict[str, list[Pin]] = {}
     for row in rows:
@@ -221,7 +181,7 @@ def _components(
         return i
 
     for equation in rules:
-        linked = sorted({root(owner[c]) for c in equation.cells if c in owner})
+        linked = sorted({root(owner[c]) for c in equation.reads if c in owner})
         for other in linked[1:]:
             parent[other] = linked[0]
     groups: dict[int, list[int]] = {}

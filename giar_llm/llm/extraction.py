@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from giar_llm.core.arithmetic import rows_named
 from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning, Violation
@@ -194,20 +195,14 @@ def _failures_text(
 
 
 def _source_lines(grounding: Grounding, violations: list[Violation], limit: int = 40) -> str:
-    """The source lines of the failing rows: each row's label line and the non-blank lines after it."""
+    """The source lines of the failing sums' rows (``core.arithmetic``): each row's label line and the non-blank
+    lines after it."""
     lines = grounding.text.splitlines(keepends=True)
     starts, offset = [], 0
     for line in lines:
         starts.append(offset)
         offset += len(line)
-    rows: set[str] = set()
-    for v in violations:
-        if v.row:
-            rows.add(v.row)
-        elif v.check == "balance":
-            rows.update(c.rpartition(".")[0] for c in v.cells)
-        elif v.cell:
-            rows.add(v.cell.rpartition(".")[0])
+    rows = {row for v in violations for row in rows_named(v.check, v.cell or v.row, involved_cells(v))}
     positions = sorted(p for p in (grounding.row_position(r) for r in rows) if p >= 0)
     chosen: list[int] = []
     for position in positions:

@@ -7,7 +7,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from giar_llm.reader.cells import Atom, Sums, atoms, inline_page_marker
+from giar_llm.core.arithmetic import (
+    OUTCOME_ROWS,
+    RESULTS,
+    column_equations,
+    holds,
+    row_sums,
+    row_values,
+    table_equations,
+)
+from giar_llm.core.schema import COLUMNS
+from giar_llm.reader.cells import Atom, atoms, inline_page_marker
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
     OTHER_GROUP,
@@ -214,7 +224,7 @@ def read_rows(
         region_end = max(region_start, ends[id(loc)])
         region = atoms(text, region_start, region_end)
         has_total = spec.fields[-1] == "total"
-        sums = ((0, spec.width - 1),) if has_total else ()
+        sums = row_sums(spec.path, spec.fields)
         lines = text.count("\n", region_start, region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
         row = table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
         if row.unsure is None and (marker := inline_page_marker(text, region_start, region_end)) is not None:
@@ -327,10 +337,9 @@ def _place_unlabelled_rows(table: TableRead) -> None:
             table.rows[target] = direct(row.surplus[offset * width : (offset + 1) * width])
         row.surplus = []
         row.unsure = None
-        values = {p: r.values for p, r in table.rows.items()}
-        rows_hold = all(
-            sum(v or 0 for v in table.rows[p].values[:-1]) == (table.rows[p].values[-1] or 0) for p in placed
-        )
+        values = row_values({p: r.values for p, r in table.rows.items()})
+        sums = table_equations(_outcomes(values), review=False)
+        rows_hold = holds((e for e in sums if e.kind == "row_total" and e.rows[0] in placed), values)
         if not (rows_hold and _columns_hold(values)):
             for target in placed:
                 table.rows[target].unsure = "数字行没有标签，按国家格式的行序归入，勾稽关系未能确认"
@@ -384,9 +393,8 @@ def read_by_columns(text: str, located: list[Located], end: int, table: TableRea
         why = f"{'、'.join(short)}列的数字个数与行数（{rows}）不符：空白单元格没有留下位置"
     read = {loc.spec.path: direct([block[r] for block in blocks]) for r, loc in enumerate(located)} if not why else {}
     if read:
-        values = {path: row.values for path, row in read.items()}
-        rows_hold = all(sum(v or 0 for v in row.values[:-1]) == (row.values[-1] or 0) for row in read.values())
-        if not (rows_hold and _columns_hold(values)):
+        values = row_values({path: row.values for path, row in read.items()})
+        if not holds(table_equations(_outcomes(values), review=False), values):  # row totals and column sums
             why = "按行数归位后，每行合计或各列勾稽关系不成立"
     for loc in located:
         if why:
@@ -419,10 +427,12 @@ def _resolve_across_rows(table: TableRead, limit: int = 20000) -> None:
         total *= size
     if total > limit:
         return
+    values = row_values({p: row.values for p, row in table.rows.items()})
+    keys = [[f"{p}.{c}" for c in COLUMNS] for p in ambiguous]
     fits: list[tuple[list[int], ...]] = []
     for combo in itertools.product(*(table.rows[p].candidates for p in ambiguous)):
-        values = {p: row.values for p, row in table.rows.items()}
-        values.update({p: list(v) for p, v in zip(ambiguous, combo, strict=True)})
+        for row_keys, chosen in zip(keys, combo, strict=True):
+            values.update(zip(row_keys, chosen, strict=False))
         if _columns_hold(values):
             fits.append(combo)
             if len(fits) > 1:
@@ -435,25 +445,14 @@ def _resolve_across_rows(table: TableRead, limit: int = 20000) -> None:
             row.split = True
 
 
-def _columns_hold(values: dict[str, list[int | float | None]]) -> bool:
-    """Balance and results total in every column (blank = 0)."""
+def _outcomes(values: dict[str, int | float | None]) -> tuple[str, ...]:
+    """The outcome rows a table's cells (by path) hold."""
+    return tuple(o for o in OUTCOME_ROWS if f"{RESULTS}.{o}.total" in values)
 
-    def cell(path: str, column: int) -> float:
-        row = values.get(path)
-        value = row[column] if row else None
-        return value or 0
 
-    outcomes = [p for p in values if p.startswith("applications.results.") and not p.endswith("total_processed")]
-    for column in range(7):
-        new = cell("applications.new_requests", column)
-        old = cell("applications.carried_over", column)
-        done = cell("applications.results.total_processed", column)
-        forward = cell("applications.carried_forward", column)
-        if new + old != done + forward:
-            return False
-        if sum(cell(p, column) for p in outcomes) != done:
-            return False
-    return True
+def _columns_hold(values: dict[str, int | float | None]) -> bool:
+    """Every column's balance and results total is evaluated and holds (the cells by path)."""
+    return holds(column_equations(_outcomes(values)), values)
 
 
 REVIEW_RESULTS: tuple[tuple[str, ...], ...] = (("结果维持",), ("结果纠正",), ("其他结果",), ("尚未审结",), ("总计",))
@@ -466,9 +465,9 @@ def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
     with the three cases as columns. Rows are told apart by their labels: numbers between two of them."""
     results, cases = len(REVIEW_RESULTS), len(REVIEW_CASES)
     if (labels := _labelled_rows(text, start, end, REVIEW_RESULTS)) is not None:
-        return _read_labelled(text, end, labels, REVIEW_RESULTS, cases, lambda row, col: col * results + row, ())
+        return _read_labelled(text, end, labels, REVIEW_RESULTS, cases, lambda row, col: col * results + row, spec)
     if (labels := _labelled_rows(text, start, end, REVIEW_CASES)) is not None:
-        return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, ((0, 4),))
+        return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, spec)
     return read_flat(text, spec, start, end)
 
 
@@ -479,7 +478,7 @@ def _read_labelled(
     keys: tuple[tuple[str, ...], ...],
     width: int,
     cell: Callable[[int, int], int],
-    sums: Sums,
+    spec: RowSpec,
 ) -> RowRead:
     read = RowRead([None] * (len(keys) * width), [None] * (len(keys) * width))
     reasons: list[str] = []
@@ -488,6 +487,7 @@ def _read_labelled(
             reasons.append(f"表四“{keys[index][0]}”行的标签未找到")
             continue
         row_end = next((m.start() for m in labels[index + 1 :] if m is not None), end)
+        sums = row_sums(spec.path, tuple(spec.fields[cell(index, column)] for column in range(width)))
         row = resolve(atoms(text, match.end(), row_end), width, sums, has_total=bool(sums), fewer=True)
         if row.unsure is None and (marker := inline_page_marker(text, match.end(), row_end)) is not None:
             row.unsure = MARKER_DOUBT.format(marker=marker.strip())
@@ -524,8 +524,7 @@ def _labelled_rows(
 def read_flat(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
     """A table printed as one row of numbers after its headers (表四: 15 numbers)."""
     region = atoms(text, start, end)
-    sums = tuple((g * 5, g * 5 + 4) for g in range(spec.width // 5))  # each group's fifth cell is its total
-    read = resolve(region, spec.width, sums, has_total=False)
+    read = resolve(region, spec.width, row_sums(spec.path, spec.fields), has_total=False)
     if read.unsure is None and (marker := inline_page_marker(text, start, end)) is not None:
         read.unsure = MARKER_DOUBT.format(marker=marker.strip())
     first = next((i for i, atom in enumerate(region) if atom.is_value), len(region))
