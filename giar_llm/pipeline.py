@@ -100,28 +100,37 @@ def extract_loaded(
 _ASK = frozenset({Reason.READER, Reason.CHOSEN_PLAUSIBLE})
 
 
-def _choose(client: Extractor, result: Reconciled, reading: Reading, document: Document) -> Reconciled:
-    """Each row still open becomes one multiple-choice question; the model's pick is chosen."""
+def questions(result: Reconciled, reading: Reading, document: Document) -> list[tuple[Split, Question]]:
+    """The rows still open that the model is asked about, as multiple-choice questions (a row the model's
+    own reading of its table, or the neighbouring years, already chose is not asked)."""
     splits = splits_of(reading)
     text = normalize(document.text)
     tables = {key: section for section, key in SECTION_KEYS.items()}
-    cells = dict(result.cells)
+    out: list[tuple[Split, Question]] = []
     for row, options in result.open.items():
         split = splits.get(row)
-        if split is None or not all(cells[f"{row}.{f}"].reason in _ASK for f in split.fields):
-            continue  # the model's own reading of the table, or the neighbouring years, already chose
+        if split is None or not all(result.cells[f"{row}.{f}"].reason in _ASK for f in split.fields):
+            continue
         start, end = reading.sections.get(tables.get(row.split(".", 1)[0], ""), (0, len(text)))
-        question = Question(row, split.fields, excerpt(text, split.runs, start, end), tuple(options))
+        out.append((split, Question(row, split.fields, excerpt(text, split.runs, start, end), tuple(options))))
+    return out
+
+
+def _choose(client: Extractor, result: Reconciled, reading: Reading, document: Document) -> Reconciled:
+    """Each row still open becomes one multiple-choice question; the model's pick is chosen."""
+    cells = dict(result.cells)
+    for split, question in questions(result, reading, document):
         index = ask(client, question)
         if index is None:
             continue
+        options = question.options
         pick = options[index]
         message = (
             f"{REASON_TEXT[Reason.CHOSEN_BY_MODEL]}（连写数字 {''.join(split.runs)} 的 {len(options)} 种拆分之一）"
         )
         for column, name in enumerate(split.fields):
             ranked = tuple(dict.fromkeys([pick[column], *(o[column] for o in options)]))
-            cells[f"{row}.{name}"] = Cell.doubt(pick[column], Reason.CHOSEN_BY_MODEL, message, None, ranked)
+            cells[f"{question.row}.{name}"] = Cell.doubt(pick[column], Reason.CHOSEN_BY_MODEL, message, None, ranked)
     return Reconciled(build_report(result.report, cells), cells, result.warnings, result.open)
 
 
