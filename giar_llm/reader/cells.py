@@ -9,7 +9,7 @@ holds several cells is split with the table's arithmetic by :func:`split_runs`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -65,29 +65,7 @@ class Atom(NamedTuple):
         return float(self.text) if "." in self.text else int(self.text)
 
 
-def _cells(line: str, offset: int, first: bool) -> Iterator[tuple[str, int, bool]]:
-    """(cell text, start offset, delimited) for a line; delimited cells keep their blanks.
-
-    On a region's first line, what precedes the first delimiter is the rest of the row label.
-    """
-    if "\t" not in line and "|" not in line:
-        yield line, offset, False
-        return
-    if first:
-        lead = len(line) - len(line.lstrip(" "))
-        line, offset = line[lead:], offset + lead
-    parts: list[tuple[str, int]] = []
-    pos = 0
-    for match in _DELIMITER.finditer(line):
-        parts.append((line[pos : match.start()], offset + pos))
-        pos = match.end()
-    parts.append((line[pos:], offset + pos))
-    if parts and line[:1] in "\t|":
-        parts = parts[1:]
-    if len(parts) > 1 and line.rstrip(" \t")[-1:] == "|":  # a pipe row's closing pipe; a trailing tab is a blank cell
-        parts = parts[:-1]
-    for text, start in parts:
-        yield text, start, True
+_new = tuple.__new__  # an Atom without the named tuple's Python-level constructor (thousands per document)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
@@ -97,50 +75,85 @@ def _standalone(text: str, start: int, end: int) -> bool:
     return (before.isspace() or before in "|") and (after.isspace() or after in "|")
 
 
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
 def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
-    """The atoms of ``text[start:end]``; offsets are into ``text``."""
+    """The atoms of ``text[start:end]``; offsets are into ``text``.
+
+    Lines with a tab or ``|`` are delimited: their cells are split at each delimiter, an empty cell is a blank
+    cell; on the region's first line what precedes the first delimiter is the rest of the row label. Other
+    lines are space-separated words. A cell of plain digits is a number at once; other words go through
+    :func:`_word`.
+    """
     end = len(text) if end is None else end
     region = text[start:end]
     if "(" in region:
-        region = _CJK_PARENS.sub(lambda m: " " * (m.end() - m.start()), region)
+        region = _CJK_PARENS.sub(_blank, region)
     out: list[Atom] = []
     pos = start
     lines = region.split("\n")
+    last = len(lines) - 1
     # A region that ends mid-line ends where the next row's label begins: no blank cells there.
     partial = end < len(text) and end > start and text[end - 1] != "\n"
     for index, line in enumerate(lines):
-        delimited_line = "\t" in line or "|" in line
-        if (not delimited_line and (not line or line.isspace())) or ("---" in line and _RULE_LINE.fullmatch(line)):
-            pos += len(line) + 1  # an empty line holds no cell (a tab-only line is a blank cell: kept)
-            continue
-        cells = _cells(line, pos, index == 0) if delimited_line else ((line, pos, False),)
-        for cell, cell_start, delimited in cells:
-            stripped = cell.strip()
-            if not stripped:
-                if delimited and not (partial and index == len(lines) - 1):
-                    out.append(Atom("blank", "", cell_start, cell_start, True, index))
+        size = len(line)
+        if "\t" in line or "|" in line:
+            if "---" in line and _RULE_LINE.fullmatch(line):
+                pos += size + 1
                 continue
-            for word in _WORD.finditer(cell):
-                w_start = cell_start + word.start()
-                token = word.group()
-                if token in ZERO_MARKS and _standalone(text, w_start, w_start + len(token)):
-                    out.append(Atom("zero", token, w_start, w_start + len(token), delimited, index))
+            body, offset = line, pos
+            if index == 0:  # the rest of the label's line: leading spaces are the label's padding
+                body = line.lstrip(" ")
+                offset += size - len(body)
+            parts = _DELIMITER.split(body)
+            cut = offset
+            cells: list[tuple[str, int]] = []
+            for part in parts:
+                cells.append((part, cut))
+                cut += len(part) + 1
+            if body[:1] in "\t|":
+                cells = cells[1:]
+            if len(cells) > 1 and body.rstrip(" \t")[-1:] == "|":  # a closing pipe; a trailing tab is a blank cell
+                cells = cells[:-1]
+            keep_blank = not (partial and index == last)
+            for cell, cell_start in cells:
+                stripped = cell.strip()
+                if not stripped:
+                    if keep_blank:
+                        out.append(_new(Atom, ("blank", "", cell_start, cell_start, True, index)))
                     continue
-                if "," in token and _THOUSANDS.fullmatch(token):  # 1,259 is one number
-                    out.append(Atom("num", token.replace(",", ""), w_start, w_start + len(token), True, index))
+                if stripped.isdigit() and stripped.isascii():  # the common cell: one plain number
+                    w_start = cell_start + len(cell) - len(cell.lstrip())
+                    out.append(_new(Atom, ("num", stripped, w_start, w_start + len(stripped), True, index)))
                     continue
-                if token.isascii() and token.isdigit():
-                    out.append(Atom("num", token, w_start, w_start + len(token), delimited, index))
-                    continue
-                if not _DIGIT.search(token):  # no number in it: one piece of text
-                    out.append(Atom("text", token, w_start, w_start + len(token), delimited, index))
-                    continue
-                for piece in _PIECE.finditer(token):
-                    kind: AtomKind = "num" if _NUMBER.fullmatch(piece.group()) else "text"
-                    span = (w_start + piece.start(), w_start + piece.end())
-                    out.append(Atom(kind, piece.group(), span[0], span[1], delimited, index))
-        pos += len(line) + 1
+                for word in _WORD.finditer(cell):
+                    _word(text, word.group(), cell_start + word.start(), True, index, out)
+        elif line and not line.isspace() and not ("---" in line and _RULE_LINE.fullmatch(line)):
+            for word in _WORD.finditer(line):
+                _word(text, word.group(), pos + word.start(), False, index, out)
+        pos += size + 1
     return out
+
+
+def _word(text: str, token: str, w_start: int, delimited: bool, line: int, out: list[Atom]) -> None:
+    """The atoms of one space-separated word: a number, a zero mark, text, or digits glued to text."""
+    w_end = w_start + len(token)
+    if token.isdigit() and token.isascii():
+        out.append(_new(Atom, ("num", token, w_start, w_end, delimited, line)))
+    elif token in ZERO_MARKS and _standalone(text, w_start, w_end):
+        out.append(_new(Atom, ("zero", token, w_start, w_end, delimited, line)))
+    elif "," in token and _THOUSANDS.fullmatch(token):  # 1,259 is one number
+        out.append(_new(Atom, ("num", token.replace(",", ""), w_start, w_end, True, line)))
+    elif not _DIGIT.search(token):  # no number in it: one piece of text
+        out.append(_new(Atom, ("text", token, w_start, w_end, delimited, line)))
+    else:
+        for piece in _PIECE.finditer(token):
+            kind = "num" if _NUMBER.fullmatch(piece.group()) else "text"
+            out.append(
+                _new(Atom, (kind, piece.group(), w_start + piece.start(), w_start + piece.end(), delimited, line))
+            )
 
 
 # --------------------------------------------------------------------------- the digit-run splitter

@@ -63,11 +63,21 @@ class _Fold(dict[int, str]):
 
 
 _FOLD = _Fold()
+# Characters that may fold: ASCII and the CJK Unified Ideographs are their own NFKC and no radical look-alike.
+_MAY_FOLD = re.compile(r"[^\x00-\x0c\x0e-\x7f\u4e00-\u9fff]")
 
 
 def fold(text: str) -> str:
-    """Characters only: NFKC where length-preserving, radical look-alikes, odd spaces. Same length."""
-    return text.replace("\r\n", " \n").translate(_FOLD)
+    """Characters only: NFKC where length-preserving, radical look-alikes, odd spaces. Same length.
+
+    Each distinct character that folds is replaced throughout at once (a report has a few dozen distinct
+    characters outside ASCII and the ideographs), which is several times faster than a per-character table."""
+    text = text.replace("\r\n", " \n")
+    for ch in set(_MAY_FOLD.findall(text)):
+        out = _FOLD[ord(ch)]
+        if out != ch:
+            text = text.replace(ch, out)
+    return text
 
 
 def _blank(match: re.Match[str]) -> str:

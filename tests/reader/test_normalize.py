@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from giar_llm.reader.normalize import normalize
@@ -35,3 +37,19 @@ def test_length_is_preserved_so_offsets_point_into_the_source() -> None:
 
 def test_numbers_inside_text_are_not_page_markers() -> None:
     assert normalize("共 3 件 - 2 -") == "共 3 件 - 2 -"
+
+
+def test_folding_whole_text_matches_folding_each_character() -> None:
+    """The fold replaces each distinct character throughout: that equals a per-character fold only if folding
+    is idempotent and every character that folds is one the fold looks at."""
+    module = importlib.import_module("giar_llm.reader.normalize")  # the package's ``normalize`` is the function
+    table = module._Fold()
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        out = table[code]
+        if out != chr(code):
+            assert module._MAY_FOLD.match(chr(code)), hex(code)
+            assert table[ord(out)] == out, hex(code)
+    sample = "".join(chr(c) for c in range(0x2E80, 0x3100)) + "１２\r\n\r ⻔⺠"
+    assert module.fold(sample) == sample.replace("\r\n", " \n").translate(table)
