@@ -8,6 +8,7 @@ and returns a :class:`Reading` with evidence spans and the cells it is unsure of
 
 from __future__ import annotations
 
+import marshal
 import re
 from typing import Any
 
@@ -109,7 +110,7 @@ def read(document: Document) -> Reading:
         return Reading(report=None, error="no report table found (表二/表三/表四 labels not in the text)")
 
     # Cells are set on plain data and validated once (assignment validation per cell is slow).
-    report = report_to_json(empty_report(fmt))
+    report = _blank_report(fmt)
     reading = Reading(report=None)
     meta, meta_span = read_meta(text)
     report["meta"] = meta.model_dump()
@@ -153,6 +154,18 @@ def read(document: Document) -> Reading:
     reading.prose = prose_statements(text[: t2 if t2 is not None else t3], fmt)
     reading.warnings += second_report_warnings(text)
     return reading
+
+
+_BLANK: dict[str, bytes] = {}  # per format: the blank report as JSON data, marshalled once
+
+
+def _blank_report(fmt: FormatName) -> dict[str, Any]:
+    """A fresh copy of the format's blank report as JSON data (unmarshalling copies nested dicts in compiled code)."""
+    template = _BLANK.get(fmt)
+    if template is None:
+        template = _BLANK[fmt] = marshal.dumps(report_to_json(empty_report(fmt)))
+    data: dict[str, Any] = marshal.loads(template)
+    return data
 
 
 LEAD_DOUBT = "本行从文本读取，自然人列为空而其后各列有数：空白可能是标签的占位，数字可能错列"

@@ -8,6 +8,7 @@ holds several cells is split with the table's arithmetic by :func:`split_runs`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -206,16 +207,16 @@ class _Splitter:
                 self.sign[pos] = -1
             pos += len(body)
         self.signed = -1 in self.sign  # a negative member: the magnitude and modulo-9 bounds do not hold
-        self.nines = [0] * (self.size + 1)
-        for p, ch in enumerate(self.digits):
-            self.nines[p + 1] = self.nines[p] + int(ch)
+        self.nines = list(itertools.accumulate(map(int, self.digits), initial=0))  # digit sums of digits[:p]
         self.values: dict[tuple[int, int], int] = {}
-        self.fewest = [0] * (self.size + 1)  # how few / how many numbers the digits from p can make
-        self.most = [0] * (self.size + 1)
+        # How few / how many numbers the digits from p can make: at most one a digit (a lone 0 is a number);
+        # at fewest, one more than the fewest after any end of a number starting at p.
+        self.most = list(range(self.size, -1, -1))
+        fewest = [0] * (self.size + 1)
         for p in range(self.size - 1, -1, -1):
-            options = self.ends(p, self.size)
-            self.fewest[p] = 1 + min(self.fewest[b] for b in options)
-            self.most[p] = 1 + max(self.most[b] for b in options)
+            last = p + 1 if self.digits[p] == "0" else self.run_end[p]
+            fewest[p] = 1 + min(fewest[p + 1 : last + 1])
+        self.fewest = fewest
         self.total_of: list[int | None] = [None] * n  # at a group's first cell: the index of its total
         for first, total in sums:
             self.total_of[first] = total

@@ -38,14 +38,19 @@ def table3_starts(text: str) -> list[int]:
 
 
 def _titles(text: str) -> list[tuple[int, str]]:
-    """Lines that are a report title (year + 信息公开 ... 报告), as (offset, title without spaces)."""
+    """Lines that are a report title (year + 信息公开 ... 报告), as (offset, title without spaces).
+
+    Only lines with a 报 can hold a title's 报告: they are found by searching for it, not by walking every line."""
     found: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        compact = "".join(line.split())
+    pos = text.find("报")
+    while pos >= 0:
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        compact = "".join(text[start:end].split())
         if len(compact) <= 80 and (match := _TITLE.match(compact)) is not None and match.group("label") is None:
-            found.append((pos, match.group(0)))
-        pos += len(line) + 1
+            found.append((start, match.group(0)))
+        pos = text.find("报", end)
     return found
 
 
