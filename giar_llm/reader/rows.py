@@ -92,16 +92,23 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
 def row_atoms(atoms: list[Atom]) -> list[Atom]:
     """A region's atoms without the blank cells of lines that hold no number and are not one cell: a header
     row repeated in the table (申请人情况 | | 自然人 …), a group label's row, an empty grid row."""
-    lines: dict[int, list[Atom]] = {}
+    candidates = {a.line for a in atoms if a.kind == "blank" and a.line > 0}
+    if not candidates:
+        return atoms
+    kinds: dict[int, list[str]] = {}
     for atom in atoms:
-        lines.setdefault(atom.line, []).append(atom)
+        if atom.line in candidates:
+            kinds.setdefault(atom.line, []).append(atom.kind)
     layout = set()
-    for index, line in lines.items():
-        if index > 0 and not any(a.is_value for a in line):
-            blanks = sum(a.kind == "blank" for a in line)
-            if blanks and (blanks > 1 or len(line) > blanks):
+    for index, line in kinds.items():
+        if "num" not in line and "zero" not in line:
+            blanks = line.count("blank")
+            if blanks > 1 or len(line) > blanks:
                 layout.add(index)
     return [a for a in atoms if not (a.kind == "blank" and a.line in layout)] if layout else atoms
+
+
+_VALUE = ("num", "zero")
 
 
 def resolve(
@@ -122,10 +129,10 @@ def resolve(
     blank, 总计 still their sum), a unique split into ``width`` numbers is not proven.
     """
     atoms = row_atoms(atoms)
-    values = [a for a in atoms if a.is_value]
+    values = [a for a in atoms if a.kind in _VALUE]
     if len(values) == width:
         return direct(values)
-    cells = [a for a in atoms if a.is_value or a.kind == "blank"]
+    cells = [a for a in atoms if a.kind != "text"]
     if len(values) < width and len(cells) == width:
         return direct(cells)
     if len(values) < width and len(cells) > width:
