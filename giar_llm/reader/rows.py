@@ -72,7 +72,8 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
     if any(value_lines[0] <= line <= value_lines[-1] for line in text_lines):
         return None
     after = [line for line in text_lines if line > value_lines[-1]]  # a group label before the next row
-    gaps = [value_lines[0] - 1]
+    label_end = max([line for line in text_lines if line < value_lines[0]], default=0)  # a wrapped label's last line
+    gaps = [value_lines[0] - label_end - 1]
     gaps += [b - a - 1 for a, b in itertools.pairwise(value_lines)]
     gaps.append((after[0] if after else lines) - value_lines[-1] - 1)
     separator = min(gaps)

@@ -55,7 +55,7 @@ def find(text: str, keys: tuple[str, ...], start: int, end: int) -> re.Match[str
     return pattern(keys).search(text, start, end)
 
 
-def label_start(text: str, key_start: int, prefix: str) -> int:
+def label_start(text: str, key_start: int, prefix: str, keys: tuple[str, ...] = ()) -> int:
     """Back from a key phrase over the rest of its label on the same line, and over its numbering."""
     line_start = text.rfind("\n", 0, key_start) + 1
     pos = key_start
@@ -63,12 +63,12 @@ def label_start(text: str, key_start: int, prefix: str) -> int:
         pos -= 1
     digits = prefix.rstrip(".、")
     if not digits.isdigit():
-        return split_label_start(text, pos, key_start, prefix)
+        return split_label_start(text, pos, key_start, prefix, keys)
     dotted = text[pos:key_start].lstrip(" ")[:1] in (".", "、")
     if dotted and text[pos - len(digits) : pos] == digits:  # 1.属于 / 1 . 属于: the numbering is the label's
         return pos - len(digits)
     wrapped = wrapped_label_start(text, pos, prefix)
-    return wrapped if wrapped != pos else split_label_start(text, pos, key_start, prefix)
+    return wrapped if wrapped != pos else split_label_start(text, pos, key_start, prefix, keys)
 
 
 _NUMBERED_LINE = re.compile(r"[ \t|]*(\d+)[ \t]*[.、]")
@@ -116,15 +116,20 @@ def _cells_only(line: str) -> bool:
     return all(_VALUE.fullmatch(token) for token in _TOKEN.findall(line))
 
 
-def split_label_start(text: str, start: int, key_start: int, prefix: str) -> int:
+def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: tuple[str, ...] = ()) -> int:
     """Where a label starts when it was split around its numbers (（七） / the numbers / 总计; 四、结 0 0 0 /
     转下年度继续办理; 2. / one number a line / 申请人逾期…; 1 0 0 0 / .本机关不掌握…): the label found at
     ``start`` lacks its numbering, and the first line above it that is not numbers only ends with the
-    numbering (and the label's first part), possibly followed by numbers. Then the label starts there and the
-    numbers between are its row's; otherwise ``start``."""
+    numbering (and the label's first part), possibly followed by numbers; or, for a label without numbering
+    (其他 0 0 / 对外管理服务事项), with the first part of a key phrase the rest completes. Then the label starts
+    there and the numbers between are its row's; otherwise ``start``."""
     line_start = text.rfind("\n", 0, start) + 1
     rest = re.sub(r"[\s|]", "", text[start:key_start])
-    if not prefix or line_start == 0 or text[line_start:start].strip(" \t|") or rest.startswith(prefix):
+    key = pattern(keys).match(text, key_start) if keys else None
+    through_key = re.sub(r"[\s|]", "", text[start : key.end()]) if key is not None else rest
+    if line_start == 0 or text[line_start:start].strip(" \t|") or (prefix and rest.startswith(prefix)):
+        return start
+    if not prefix and key is None:
         return start
     digits = prefix.rstrip(".、")
     end = line_start - 1
@@ -141,8 +146,14 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str) -> int
                 found = match is not None and match.group(1) == digits
                 return previous + match.start(1) if match is not None and found else start
             last = next(reversed(list(_TEXT_THEN_NUMBERS.finditer(line))), None)
-            if last is not None and re.sub(r"[\s|]", "", last.group(0) + rest).startswith(prefix):
+            if last is None:
+                return start
+            first_part = re.sub(r"[\s|]", "", last.group(0))
+            if prefix and (first_part + rest).startswith(prefix):
                 return previous + last.start()
+            spanning = pattern(keys).search(first_part + through_key) if keys else None
+            if spanning is not None and spanning.start() < len(first_part) < spanning.end():
+                return previous + last.start()  # a key phrase begun before the numbers, ended after them
             return start
         if previous == 0:
             return start
@@ -165,11 +176,11 @@ def locate(
         if match is None:
             match = _earlier(text, spec, start if floor is None else floor, cursor, out)
             if match is not None:
-                out.append(Located(spec, match, label_start(text, match.start(), spec.prefix)))
+                out.append(Located(spec, match, label_start(text, match.start(), spec.prefix, spec.keys)))
             else:
                 out.append(Located(spec, None))
             continue
-        out.append(Located(spec, match, label_start(text, match.start(), spec.prefix)))
+        out.append(Located(spec, match, label_start(text, match.start(), spec.prefix, spec.keys)))
         cursor = match.end()
     return out, cursor
 
@@ -191,11 +202,13 @@ def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | 
 
 
 def _in_header(text: str, match: re.Match[str]) -> bool:
-    """A bare 总计 printed after the applicant columns' names is the 总计 column's header."""
+    """A bare 总计 printed after the applicant columns' names (on its line, or on the lines before it when the
+    header prints one cell a line, with no number between) is the 总计 column's header."""
     if re.sub(r"[\s|]", "", match.group()) != "总计":
         return False
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    before = text[max(line_start, match.start() - 40) : match.start()]
+    window = text[max(0, match.start() - 120) : match.start()]
+    digit = max((window.rfind(d) for d in "0123456789"), default=-1)
+    before = re.sub(r"[\s|]", "", window[digit + 1 :])[-40:]
     return any(word in before for word in COLUMN_HEADERS)
 
 
@@ -270,7 +283,7 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     head, cursor = locate(text, TABLE3_HEAD, start, end)
     cursor = max([loc.key.end() for loc in head if loc.key is not None], default=cursor)
     floor = min([loc.key.start() for loc in head if loc.key is not None], default=start)  # rows stand below the header
-    total_key = find(text, TABLE3_TAIL[0].keys, cursor, end)
+    total_key = _row_key(text, TABLE3_TAIL[0], cursor, end)  # not the 总计 column of a repeated header row
     group = find(text, OTHER_GROUP, cursor, total_key.start() if total_key else end)
     split_start = group.end() if group else cursor
     split_end = total_key.start() if total_key else end

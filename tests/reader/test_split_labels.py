@@ -71,8 +71,8 @@ def _t4_spaces() -> str:
     )
 
 
-def report(row: Callable[[str, Cells], str], t4: str | None = None, t2: str = T2) -> str:
-    body = "".join(row(label, cells) if cells else f"{label}\n" for label, cells in T3_ROWS)
+def report(row: Callable[[str, Cells], str], t4: str | None = None, t2: str = T2, t3: list[Row] = T3_ROWS) -> str:
+    body = "".join(row(label, cells) if cells else f"{label}\n" for label, cells in t3)
     return HEAD + t2 + T3_HEAD + body + (t4 if t4 is not None else _t4_spaces()) + TAIL
 
 
@@ -235,3 +235,60 @@ def test_grid_row_with_its_numbers_on_the_row_below_its_label() -> None:
     wrong = [p for p, v in expected.items() if got.get(p) != v]
     assert "proactive.regulations.issued" in reading.unsure
     assert [p for p in wrong if p not in reading.unsure] == []
+
+
+def spaced(label: str, cells: Cells) -> str:
+    """A Word table pasted as text: a paragraph per cell and an empty line after it; a blank cell a bare line."""
+    out = [label, ""]
+    for cell in cells:
+        out += [str(cell), ""] if cell is not None else [""]
+    return "\n".join(out) + "\n"
+
+
+def test_header_repeated_one_cell_a_line_is_not_the_total_row() -> None:
+    """申请人情况 / 自然人 / … / 总计 repeated one cell a line inside 表三 (a fragment's header): its bare 总计 is
+    the column's header, not （七）总计, so the rows after it are still found."""
+    header = "".join(f"{word}\n\n" for word in T3_HEAD.split("\n")[1].split(" "))
+
+    def printed(label: str, cells: Cells) -> str:
+        return (header if label.startswith("2.申请人逾期") else "") + spaced(label, cells)
+
+    silent, wrong = _wrong(report(printed))
+    assert silent == [] and wrong == []
+
+
+def test_wrapped_label_does_not_count_as_a_blank_cell_one_cell_a_line() -> None:
+    """A label wrapped over two lines before its cells (one a paragraph, blank cells as bare lines), a page
+    marker after them: the spacing is learnt from the gaps between the cells, not from the label's second line."""
+    blank = [f"applications.results.partially_granted.{c}" for c in COLUMNS[1:6]]
+
+    def printed(label: str, cells: Cells) -> str:
+        if label.startswith("（二）部分公开"):
+            wrapped = "（二）部分公开（区分处理的，只计这\n一情形，不计其他情形）"
+            return spaced(wrapped, [1, *[None] * 5, 1]) + "- 5 -\n\n"  # a page ends after the row
+        return spaced(label, cells)
+
+    silent, wrong = _wrong(report(printed), {**TRUTH, **dict.fromkeys(blank)})
+    assert silent == [] and wrong == []
+
+
+def test_label_without_numbering_split_inside_its_key_phrase() -> None:
+    """其他 / its numbers / 对外管理服务事项 (a 2019 表二 row, no numbering): the key phrase begun before the numbers
+    and ended after them starts the label there, so the numbers are its own, not the row's before."""
+    t2 = (
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+        "规章\t0\t0\t0\n规范性文件\t1\t1\t5\n第二十条第（五）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+        "行政许可\n\t2\n\t0\n\t\n\n其他\n\t\n\t3\n\t\n\n对外管理服务事项\n"
+        "第二十条第（六）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n行政处罚\t0\t0\t0\n行政强制\t0\t0\t0\n"
+        "第二十条第（八）项\n信息内容\t上一年项目数量\t本年增/减\n行政事业性收费\t0\t0\n"
+        "第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额\n政府集中采购\t0\t0\n"
+    )
+    other = next(i for i, (label, _) in enumerate(T3_ROWS) if label == "（六）其他处理")
+    t3 = [*T3_ROWS[:other], ("（六）其他处理", [0] * 7), *T3_ROWS[other + 4 :]]  # the 2019 format's one row
+    reading = read(Document(report(spaces, t2=t2, t3=t3)))
+    assert reading.report is not None and reading.report.format == "2019"
+    got = flatten(reading.report)
+    licensing = [got[f"proactive.licensing.{f}"] for f in ("prev_year_items", "items_change", "decisions")]
+    others = [got[f"proactive.other_services.{f}"] for f in ("prev_year_items", "items_change", "decisions")]
+    assert licensing == [2, 0, None] and others == [None, 3, None]
+    assert not any(p.startswith(("proactive.licensing", "proactive.other_services")) for p in reading.unsure)
