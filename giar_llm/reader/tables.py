@@ -232,7 +232,10 @@ def read_rows(
             numbering = NUMBERING.match(text, loc.start)
             first = numbering.end() if numbering else loc.start
             first_line = atoms(text, first, max(first, text.find("\n", first)))
-            if any(a.is_value for a in first_line):  # else the lines up to the key are the label's (无 of 无正当理由)
+            between = atoms(text, first, text.rfind("\n", 0, loc.key.start()) + 1)
+            # Numbers on its first line, or digits between it and the key's line (a label split around its
+            # numbers); else the lines up to the key are the label's (无 of 无正当理由 alone on a line).
+            if any(a.is_value for a in first_line) or any(a.kind == "num" for a in between):
                 region_start = first
         region_end = max(region_start, ends[id(loc)])
         region = atoms(text, region_start, region_end)
