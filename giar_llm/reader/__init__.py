@@ -38,6 +38,7 @@ from giar_llm.reader.reading import Reading
 from giar_llm.reader.rows import RowRead
 from giar_llm.reader.second_report import second_report_warnings
 from giar_llm.reader.tables import (
+    NO_NUMBERS,
     TableRead,
     find,
     label_start,
@@ -121,12 +122,23 @@ def read(document: Document) -> Reading:
     # Cells of rows read from text with a blank first or last cell: a blank there may be a label's padding
     # or a dropped empty cell, so the row's numbers may stand one column off. 表四 read from text takes its
     # numbers in the national order: a transposed table would put them in other cells.
+    # A text row after a row read unsure may hold that row's numbers (doubted when a sum fails); after two or
+    # more labels in a row with no number, the labels were printed before their numbers (a PDF's text in
+    # column order): whose numbers follow is unknown.
     shiftable: list[str] = []
+    previous: RowRead | None = None
+    empty = 0  # rows just before this one that hold no number
     for spec, row in [
         *((table.specs[path], row) for table in (table2, table3) for path, row in table.rows.items()),
         *([(REVIEW_SPEC, review)] if review is not None else []),
     ]:
+        if id(row) not in from_grid and row.unsure is None and empty >= 2:
+            row.unsure = STACKED_DOUBT.format(n=empty)
         _apply_row(report, reading, spec, row, text)
+        if id(row) not in from_grid and row.unsure is None and previous is not None and previous.unsure is not None:
+            shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # the row above's numbers, printed here?
+        empty = empty + 1 if row.unsure == NO_NUMBERS[0] else 0
+        previous = row
         if id(row) not in from_grid and spec is REVIEW_SPEC and row.unsure is None:
             shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # printed order, not a header
         if id(row) not in from_grid and row.unsure is None and None in (row.values[0], row.values[-1]):
@@ -168,6 +180,9 @@ def _blank_report(fmt: FormatName) -> dict[str, Any]:
     return data
 
 
+STACKED_DOUBT = (
+    "本行之前连续 {n} 行的标签下没有数字：标签可能先于数字印出（如 PDF 逐列提取的文本），本行读到的数字未必属于本行"
+)
 LEAD_DOUBT = "本行从文本读取，自然人列为空而其后各列有数：空白可能是标签的占位，数字可能错列"
 SHIFT_DOUBT = (
     "勾稽关系不成立，而本行从文本读取（首列或末列为空，或表四按国家格式的顺序），列位置未经表格确认：数字可能错列"
