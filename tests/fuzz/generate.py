@@ -36,7 +36,7 @@ Report = Report2019 | Report2021
 
 KINDS = ("text", "markdown", "html", "docx", "pdf")
 TEXT_LAYOUTS = ("tabs", "spaces", "lines", "spaced", "flattened", "columns")
-PDF_LAYOUTS = ("ruled", "unruled")  # the tables drawn with their rules, or as text only
+PDF_LAYOUTS = ("ruled", "unruled", "columns")  # tables with their rules, as text only, as text drawn by columns
 MUTATIONS = (
     "blank_zeros",  # random zero cells printed blank
     "blank_legal",  # the legal-person columns blank where they are 0
@@ -628,9 +628,9 @@ def _docx_file(report: Report, tables: list[Table], glyphs: Glyphs) -> bytes:
     return out.getvalue()
 
 
-def _pdf_file(report: Report, tables: list[Table], ruled: bool, glyphs: Glyphs) -> bytes:
+def _pdf_file(report: Report, tables: list[Table], layout: str, glyphs: Glyphs) -> bytes:
     """A PDF of A4 pages in a CJK font: paragraphs, the tables drawn (ruled or not), page markers as footers."""
-    pages = Pages(ruled=ruled)
+    pages = Pages(ruled=layout == "ruled", by_columns=layout == "columns")
     before2, before3, before4, after = _paragraphs(report)
     for paragraph in before2:
         pages.paragraph(glyphs(paragraph))
@@ -688,7 +688,7 @@ def draw_case(
     elif kind == "docx":
         data, name = _docx_file(gold, tables, glyphs), f"{stem}.docx"
     else:
-        data, name = _pdf_file(gold, tables, layout == "ruled", glyphs), f"{stem}.pdf"
+        data, name = _pdf_file(gold, tables, layout, glyphs), f"{stem}.pdf"
     return Case(
         gold=stem,
         kind=kind,

@@ -127,13 +127,14 @@ def _layout(table: Table, fragment: list[tuple[Row, int, int]], glyphs: Glyphs) 
 class Pages:
     """A reportlab canvas with a cursor: paragraphs and table rows go down the page, then onto the next."""
 
-    def __init__(self, ruled: bool) -> None:
+    def __init__(self, ruled: bool, by_columns: bool = False) -> None:
         from reportlab.pdfgen import canvas
 
         _font()
         self.buffer = io.BytesIO()
         self.canvas: Any = canvas.Canvas(self.buffer, pagesize=(PAGE_W, PAGE_H))
         self.ruled = ruled
+        self.by_columns = by_columns  # the text drawn column by column (the order a text layer is extracted in)
         self.number = 1
         self.footer = ""
         self.y = PAGE_H - MARGIN
@@ -181,6 +182,7 @@ class Pages:
             tops.append(y)
             y -= line.height
         bottom = y
+        drawn: list[tuple[int, int, Cell, float, float, float, float]] = []
         for i, line in enumerate(lines):
             for cell in line.cells:
                 if cell.col == 0 and line.group and i > 0 and lines[i - 1].group == line.group:
@@ -191,7 +193,12 @@ class Pages:
                     while j < len(lines) and lines[j].group == line.group:
                         height += lines[j].height
                         j += 1
-                self._cell(cell, lefts[cell.col], lefts[cell.col + cell.colspan], tops[i], tops[i] - height)
+                box = (lefts[cell.col], lefts[cell.col + cell.colspan], tops[i], tops[i] - height)
+                drawn.append((cell.col, i, cell, *box))
+        if self.by_columns:
+            drawn.sort(key=lambda d: (d[0], d[1]))
+        for _, _, cell, left, right, top, low in drawn:
+            self._cell(cell, left, right, top, low)
         self.y = bottom
 
     def _cell(self, cell: Cell, left: float, right: float, top: float, bottom: float) -> None:
