@@ -16,6 +16,7 @@ import csv
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -23,6 +24,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 
 from giar_llm.core.tabular import (
+    CELL_COLUMNS,
     Column,
     Place,
     Value,
@@ -31,7 +33,6 @@ from giar_llm.core.tabular import (
     codebook,
     places,
     report_columns,
-    report_id,
     report_row,
     stata_name,
 )
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_KEYS = ("file", "filename", "file_name", "source_file", "source", "path", "文件", "文件名")
 _PARQUET_BATCH = 4096
+_PARQUET_RENDERED = 32768  # rendered rows converted to Parquet at a time
 _PARQUET_TYPES = ("string", "integer", "number", "boolean")
 
 
@@ -138,30 +140,36 @@ def source_text(source: Mapping[str, Any]) -> str | None:
 
 
 class _Sink:
-    """One table as CSV (always) and Parquet (with pyarrow), rows streamed, both renamed into place at the end."""
+    """One table as CSV (always) and Parquet (with pyarrow), rows streamed, both renamed into place at the end.
+
+    Rows come as values (``add``) or already rendered as CSV lines (``add_rendered``); rendered rows reach
+    Parquet through pyarrow's CSV reader, in a thread of its own (it runs without the GIL)."""
 
     def __init__(self, stack: ExitStack, folder: Path, stem: str, columns: Sequence[Column], parquet: bool) -> None:
         self.columns = list(columns)
         self.names = [c.name for c in self.columns]
         self.values = itemgetter(*self.names)  # every row carries every column
-        handle = stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding="utf-8-sig", newline=""))
-        self.csv = csv.writer(handle)
+        self.handle = stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding="utf-8-sig", newline=""))
+        self.csv = csv.writer(self.handle)
         self.csv.writerow(self.names)
         self.pa: Any = None
         self.writer: Any = None
         self.batch: list[tuple[Value, ...]] = []
+        self.rendered: list[str] = []
+        self.pending = 0
         self.rows = 0
         if parquet:
-            try:
-                import pyarrow as pa
-                import pyarrow.parquet as pq
-            except ImportError:
+            pa = _pyarrow()
+            if pa is None:
                 return
+            import pyarrow.parquet as pq
+
             self.pa = pa
-            types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
-            self.schema = pa.schema([pa.field(c.name, types[c.type]) for c in self.columns])
+            self.schema = arrow_schema(self.columns)
             binary = stack.enter_context(atomic_file(folder / f"{stem}.parquet", encoding=None))
             self.writer = pq.ParquetWriter(binary, self.schema)
+            self.thread = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix=f"giar-{stem}-parquet"))
+            self.written: list[Future[None]] = []
             stack.callback(self._close_parquet)
 
     def add(self, row: Mapping[str, Value]) -> None:
@@ -173,25 +181,102 @@ class _Sink:
             if len(self.batch) >= _PARQUET_BATCH:
                 self._flush()
 
+    def add_rendered(self, lines: str, count: int) -> None:
+        """``count`` rows rendered as CSV lines (``csv_field``; each line ends with CRLF)."""
+        self.handle.write(lines)
+        self.rows += count
+        if self.writer is not None:
+            self.rendered.append(lines)
+            self.pending += count
+            if self.pending >= _PARQUET_RENDERED:
+                self._flush()
+
     def _flush(self) -> None:
-        if not self.batch:
-            return
-        arrays = []
-        for column, pa_field, values in zip(self.columns, self.schema, zip(*self.batch, strict=True), strict=True):
-            try:
-                arrays.append(self.pa.array(values, type=pa_field.type))
-            except (TypeError, ValueError, OverflowError, self.pa.ArrowException):  # another type: one by one
-                arrays.append(self.pa.array([_parquet_value(v, column.type) for v in values], type=pa_field.type))
-        self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
-        self.batch = []
+        if self.batch:
+            table = arrow_table(self.pa, self.columns, self.schema, list(zip(*self.batch, strict=True)))
+            self.written.append(self.thread.submit(self.writer.write_table, table))
+            self.batch = []
+        if self.rendered:
+            text = "".join(self.rendered).encode("utf-8")
+            self.written.append(self.thread.submit(self._write_rendered, text))
+            self.rendered, self.pending = [], 0
+        done = [f for f in self.written if f.done()]
+        for future in done:
+            future.result()  # an error writing Parquet stops the export
+        self.written = [f for f in self.written if not f.done()]
+
+    def _write_rendered(self, text: bytes) -> None:
+        self.writer.write_table(parquet_from_csv(self.pa, self.columns, self.schema, text))
 
     def _close_parquet(self) -> None:
         self._flush()
+        for future in self.written:
+            future.result()
         self.writer.close()
 
     @property
     def parquet(self) -> bool:
         return self.writer is not None
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        return None
+    return pyarrow
+
+
+def arrow_schema(columns: Sequence[Column]) -> Any:
+    pa = _pyarrow()
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    return pa.schema([pa.field(c.name, types[c.type]) for c in columns])
+
+
+def arrow_table(pa: Any, columns: Sequence[Column], schema: Any, values: Sequence[Sequence[Value]]) -> Any:
+    """An Arrow table of the columns' values (one sequence per column), each value of the column's type."""
+    arrays = []
+    for column, pa_field, column_values in zip(columns, schema, values, strict=True):
+        try:
+            arrays.append(pa.array(column_values, type=pa_field.type))
+        except (TypeError, ValueError, OverflowError, pa.ArrowException):  # another type: one by one
+            arrays.append(pa.array([_parquet_value(v, column.type) for v in column_values], type=pa_field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def parquet_from_csv(pa: Any, columns: Sequence[Column], schema: Any, text: bytes) -> Any:
+    """The Arrow table of CSV lines ``csv_field`` rendered (no header): the same values ``arrow_table`` makes
+    of the rows. An empty field is a missing value and ``""`` an empty string; an integer beyond 64 bits is
+    missing in Parquet, as in ``arrow_table`` (the CSV keeps it)."""
+    import pyarrow.csv as pacsv
+
+    def read(types: Mapping[str, Any]) -> Any:
+        return pacsv.read_csv(
+            pa.py_buffer(text),
+            read_options=pacsv.ReadOptions(column_names=[c.name for c in columns], use_threads=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                true_values=["True"],
+                false_values=["False"],
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    types = {f.name: f.type for f in schema}
+    try:
+        return read(types)
+    except pa.ArrowInvalid:  # a value out of its column's range: those columns read as text, converted here
+        wide = [c.name for c in columns if c.type == "integer"]
+        table = read({**types, **dict.fromkeys(wide, pa.string())})
+        for name in wide:
+            values = [_parquet_value(int(v), "integer") if v else None for v in table[name].to_pylist()]
+            table = table.set_column(
+                table.schema.get_field_index(name), schema.field(name), pa.array(values, pa.int64())
+            )
+        return table
 
 
 def _parquet_value(value: Value, kind: str) -> Value:
@@ -227,8 +312,51 @@ class PackageSummary:
         }
 
 
+# --------------------------------------------------------------------------- one report's rows
+
+_HEAD = 7  # the cell rows' first columns, the same on every row of a report: report_id … status
+
+
+def csv_field(value: Value) -> str:
+    """A value as Python's ``csv`` module writes it (excel dialect, minimal quoting), except an empty string,
+    which is quoted (``""``), so that a reader can tell it from a missing value (an empty field)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if "," in value or '"' in value or "\n" in value or "\r" in value or not value:
+            return '"' + value.replace('"', '""') + '"'
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    return csv_field(str(value))
+
+
+@dataclass
+class Rows:
+    """One report's part of the data package, made once from its envelope (a batch worker makes it beside the
+    extraction, and the batch keeps it with the result): the long rows as CSV (the fields every row begins
+    with once, then each row's own), the wide row, and the count of doubtful cells. No manifest columns
+    and no ``duplicate_of``: those depend on the batch, and the writer adds them."""
+
+    head: str
+    cells: list[str]
+    report: dict[str, Value]
+    doubtful: int = 0
+
+
+def package_rows(data: Mapping[str, Any], where: Mapping[str, Place] | None = None) -> Rows:
+    """The rows of one envelope (its JSON data); ``where``: the line and quote of each cell (``source_places``)."""
+    rows = cell_rows(data, where)
+    names = [c.name for c in CELL_COLUMNS]
+    head = ",".join(csv_field(rows[0][n]) for n in names[:_HEAD]) if rows else ""
+    own = names[_HEAD:]
+    cells = [",".join([csv_field(row[n]) for n in own]) for row in rows]
+    return Rows(head, cells, report_row(data), sum(1 for r in rows if r["doubtful"]))
+
+
 class PackageWriter:
-    """``with PackageWriter(folder, manifest) as package: package.add(envelope_data, text)`` for each report."""
+    """``with PackageWriter(folder, manifest) as package: package.add(envelope_data, text)`` for each report
+    (or ``package.add_rows(rows)`` with rows made elsewhere, see ``package_rows``)."""
 
     def __init__(self, folder: Path, manifest: Manifest | None = None, parquet: bool = True) -> None:
         self.folder = folder
@@ -249,21 +377,28 @@ class PackageWriter:
         return self
 
     def add(self, data: Mapping[str, Any], text: str | None = None) -> None:
-        source = data.get("source") or {}
-        path, digest = str(source.get("path") or ""), str(source.get("sha256") or "")
+        self.add_rows(package_rows(data, source_places(data, text)))
+
+    def add_rows(self, rows: Rows, warnings: int = 0) -> None:
+        """One report's rows; ``warnings`` more than its envelope lists (the batch's cross-year warnings)."""
+        report = rows.report
+        path, digest = str(report.get("source_file") or ""), str(report.get("sha256") or "")
         extra = self.manifest.lookup(path) if self.manifest is not None else {}
-        rid = report_id(path, digest)
-        duplicate = self._duplicate_of(rid, path, digest, data)
-        for row in cell_rows(data, source_places(data, text), extra):
-            self.cells.add(row)
-            self.summary.cells += 1
-            self.summary.doubtful_cells += bool(row["doubtful"])
-        self.reports.add(report_row(data, extra, duplicate))
+        rid = str(report.get("report_id") or "")
+        duplicate = self._duplicate_of(rid, path, digest, report.get("agency"), report.get("year"))
+        if rows.cells:
+            tail = "".join("," + csv_field(extra[c.name]) for c in self.extra) + "\r\n"
+            head = rows.head + ","
+            self.cells.add_rendered("".join([head + line + tail for line in rows.cells]), len(rows.cells))
+            self.summary.cells += len(rows.cells)
+            self.summary.doubtful_cells += rows.doubtful
+        wide = {**report, **extra, "duplicate_of": duplicate}
+        if warnings:
+            wide["n_warnings"] = int(report.get("n_warnings") or 0) + warnings
+        self.reports.add(wide)
         self.summary.reports += 1
 
-    def _duplicate_of(self, rid: str, path: str, digest: str, data: Mapping[str, Any]) -> str | None:
-        meta = ((data.get("report") or {}).get("meta")) or {}
-        agency, year = meta.get("agency"), meta.get("year")
+    def _duplicate_of(self, rid: str, path: str, digest: str, agency: Any, year: Any) -> str | None:
         first: str | None = None
         kind = ""
         if digest and digest in self._by_sha:

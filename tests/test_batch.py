@@ -178,6 +178,28 @@ def test_a_resumed_run_that_changed_nothing_keeps_its_outputs(tmp_path: Path) ->
     assert len(_lines(outdir)) == len(inputs)
 
 
+def test_a_store_of_an_older_version_is_read_and_its_outputs_made_again(tmp_path: Path) -> None:
+    """The rows of the data package are kept in the store beside each envelope; a store an older version
+    made has none (no such columns): it is upgraded, its results are resumed, and the outputs it needs are
+    made from its envelopes, the same as those made from the kept rows."""
+    inputs = _inputs(tmp_path / "in")
+    outdir = tmp_path / "out"
+    run_batch(inputs, outdir, RULES, jobs=1)
+    made = {name: (outdir / name).read_bytes() for name in ("results.jsonl", "cells.csv", "reports.csv")}
+    old = "name, path, sha256, config, corrections, status, error, retry, has_candidates, agency, year, stamp, size"
+    with closing(sqlite3.connect(outdir / "batch.sqlite")) as db, db:
+        db.execute("ALTER TABLE results RENAME TO newer")
+        db.execute(f"CREATE TABLE results ({old}, envelope TEXT NOT NULL, PRIMARY KEY (name))")
+        db.execute(f"INSERT INTO results SELECT {old}, envelope FROM newer")
+        db.execute("DROP TABLE newer")
+        db.execute("DELETE FROM meta")
+    summary = run_batch(inputs, outdir, RULES, jobs=1)
+    assert (summary.recomputed, summary.skipped) == (0, len(inputs))
+    assert {name: (outdir / name).read_bytes() for name in made} == made
+    with closing(sqlite3.connect(outdir / "batch.sqlite")) as db:
+        assert "cells" in {row[1] for row in db.execute("PRAGMA table_info(results)")}
+
+
 def test_inputs_with_the_same_name_do_not_collide(tmp_path: Path) -> None:
     for folder, name in (("a", "000_27f8f84a704e59bd.txt"), ("b", "002_466e71db95901446.txt")):
         (tmp_path / folder).mkdir()

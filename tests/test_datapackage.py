@@ -7,14 +7,25 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from giar_llm.cli import app
-from giar_llm.core.tabular import STATA_NAME, cell_columns, cell_paths, report_columns
-from giar_llm.datapackage import PackageWriter, read_manifest
+from giar_llm.core.tabular import STATA_NAME, cell_columns, cell_paths, cell_rows, report_columns
+from giar_llm.datapackage import (
+    PackageWriter,
+    arrow_schema,
+    arrow_table,
+    csv_field,
+    package_rows,
+    parquet_from_csv,
+    read_manifest,
+    source_places,
+)
 from giar_llm.pipeline import extract_file
 from giar_llm.settings import Settings
 
@@ -133,3 +144,33 @@ def test_duplicates_are_flagged(tmp_path: Path) -> None:
     reports = pd.read_csv(folder / "reports.csv", encoding="utf-8-sig", dtype=str)
     assert reports["duplicate_of"].iloc[1] == reports["report_id"].iloc[0]
     assert reports["report_id"].nunique() == 3
+
+
+def test_rendered_rows_read_back_as_the_values_they_were_made_of(tmp_path: Path) -> None:
+    """A report's long rows are rendered as CSV once (``package_rows``, in a batch's worker); the CSV reads
+    back as the csv module reads what it writes, and Parquet made from that text holds the values a table
+    made of them holds: an empty string stays one, beside a missing value, and a count beyond 64 bits is
+    missing in Parquet only."""
+    data = extract_file(SHANGHAI, Settings()).to_json()
+    rows = cell_rows(data, source_places(data))
+    odd: list[dict[str, Any]] = [
+        {**rows[0], "row_label": "", "quote": 'a, "b"\r\nc', "unsure_reason": None, "value": 2.5},
+        {**rows[1], "agency": "机关,一", "year": 10**30, "value": 10**30, "doubtful": True, "line": None},
+    ]
+    names = [c.name for c in cell_columns()]
+    rendered = "".join(",".join(csv_field(r[n]) for n in names) + "\r\n" for r in [*rows, *odd])
+    back = list(csv.reader(io.StringIO(rendered, newline="")))
+    written = io.StringIO(newline="")
+    csv.writer(written).writerows([[r[n] for n in names] for r in [*rows, *odd]])
+    assert back == list(csv.reader(io.StringIO(written.getvalue(), newline="")))
+    assert rendered.splitlines()[: len(rows)] == written.getvalue().splitlines()[: len(rows)]
+
+    schema = arrow_schema(cell_columns())
+    columns = [[r[n] for r in [*rows, *odd]] for n in names]
+    expected = arrow_table(pa, cell_columns(), schema, columns)
+    assert parquet_from_csv(pa, cell_columns(), schema, rendered.encode("utf-8")).equals(expected)
+    assert expected["row_label"][len(rows)].as_py() == "" and expected["year"][len(rows) + 1].as_py() is None
+
+    made = package_rows(data, source_places(data))
+    assert [f"{made.head},{line}" for line in made.cells] == rendered.splitlines()[: len(rows)]
+    assert made.doubtful == 10 and made.report["n_doubtful"] == 10

@@ -165,6 +165,8 @@ def _run_batch(
             store.put(o.record for o in outcomes)  # one transaction: the chunk's results are done together
             for outcome in outcomes:
                 recomputed.add(outcome.index)
+                if outcome.cost is not None:
+                    summary.cost.add(outcome.cost)
                 if on_result is not None:
                     task = plan.tasks[outcome.index]
                     on_result(

@@ -23,15 +23,18 @@ from typing import Any
 from giar_llm.batch.plan import Task
 from giar_llm.batch.store import Record
 from giar_llm.core.corrections import apply_corrections
-from giar_llm.core.envelope import Envelope
+from giar_llm.core.cost import Cost
+from giar_llm.core.envelope import Envelope, Source
+from giar_llm.core.schema import empty_report
+from giar_llm.datapackage import package_rows, source_places
 from giar_llm.errors import InputError, ReportFormatError
-from giar_llm.files import atomic_file
+from giar_llm.files import atomic_file, loads_exact
 from giar_llm.inputs.names import readable
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.settings import Settings
 
-__all__ = ["DEFAULT_FILE_TIMEOUT", "Emit", "Outcome", "file_timeout", "run_tasks"]
+__all__ = ["DEFAULT_FILE_TIMEOUT", "Emit", "Outcome", "file_timeout", "run_tasks", "warm_up"]
 
 _MAX_CHUNK = 16
 
@@ -43,6 +46,7 @@ class Outcome:
     seconds: float
     error: str | None
     record: Record
+    cost: Cost | None = None  # of the extraction (a model's calls and tokens)
 
 
 Emit = Callable[[list[Outcome]], None]  # a chunk's outcomes, committed together
@@ -61,9 +65,12 @@ def export(path: Path, text: str) -> None:
 
 
 def record(task: Task, envelope: Envelope, retry: bool) -> Record:
-    """A task's result as a store row, its result file exported (the row is committed by the caller)."""
+    """A task's result as a store row, its result file exported (the row is committed by the caller), with
+    its rows of the data package made here (in the worker process that read it)."""
     text = envelope.model_dump_json()  # compact JSON, non-ASCII as is (pydantic's serializer, in Rust)
     export(Path(task.result), text + "\n")
+    data = loads_exact(text)
+    rows = package_rows(data, source_places(data))
     meta = envelope.report.meta if envelope.report is not None else None
     return Record(
         name=task.name,
@@ -78,6 +85,8 @@ def record(task: Task, envelope: Envelope, retry: bool) -> Record:
         agency=meta.agency if meta is not None else None,
         year=meta.year if meta is not None else None,
         envelope=text,
+        checks=tuple(v.check for v in envelope.violations),
+        rows=rows,
     )
 
 
@@ -92,7 +101,7 @@ def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Out
         envelope = failed_envelope(task.path, _reason(exc), task.sha256)
         retry = not isinstance(exc, InputError | ReportFormatError)
     row = record(task, envelope, retry)
-    return Outcome(task.index, envelope.status, time.perf_counter() - started, envelope.error, row)
+    return Outcome(task.index, envelope.status, time.perf_counter() - started, envelope.error, row, envelope.run.cost())
 
 
 def _run_task(task: Task, settings: Settings) -> Outcome:
@@ -112,8 +121,15 @@ def _mp_context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "giar_llm.batch.warm"])
     return context
+
+
+def warm_up() -> None:
+    """Once in the fork server, before any worker is forked, what each worker's first file would pay otherwise
+    (against its deadline): the data package's tables of columns and labels."""
+    envelope = Envelope(source=Source(path="-", sha256=""), status="unverified", report=empty_report("2021"))
+    package_rows(loads_exact(envelope.model_dump_json()))
 
 
 def _run_inline(tasks: list[Task], settings: Settings, extractor: Extractor | None, emit: Emit) -> None:

@@ -15,10 +15,9 @@ from typing import Any
 
 from giar_llm.batch.plan import BatchSummary, Task
 from giar_llm.batch.store import Store, Stored
-from giar_llm.core.cost import Cost
 from giar_llm.core.cross_year import cross_year_warnings
 from giar_llm.core.envelope import STATUSES, Envelope
-from giar_llm.datapackage import Manifest, PackageWriter
+from giar_llm.datapackage import Manifest, PackageWriter, package_rows, source_places
 from giar_llm.files import atomic_file, dumps_compact, loads_exact, write_json
 from giar_llm.inputs.names import readable
 from giar_llm.pipeline import failed_envelope
@@ -68,13 +67,6 @@ def _export_key(tasks: list[Task], rows: dict[str, Stored], manifest: Manifest |
     return digest.hexdigest()
 
 
-def _cost(data: dict[str, Any]) -> Cost:
-    try:
-        return Cost.model_validate(data.get("run") or {})
-    except ValueError:
-        return Cost()
-
-
 def _cross_year(tasks: list[Task], years: dict[int, tuple[str, int]], store: Store) -> dict[str, list[dict[str, Any]]]:
     """Cross-year warnings by source path; only the reports with a neighbouring year are parsed."""
     present = set(years.values())
@@ -122,38 +114,48 @@ def _write(
     store: Store,
     manifest: Manifest | None,
 ) -> None:
-    statuses: Counter[str] = Counter()
-    violations: Counter[str] = Counter()
-    years: dict[int, tuple[str, int]] = {}
-    for task, data in _results(tasks, store):  # pass 1: counts, the files to name, who has which year
-        status = str(data["status"])
-        statuses[status] += 1
-        if status == "failed":
-            summary.failed_files.append(readable(task.path))
-        elif status == "unverified":
-            summary.unverified_files.append(readable(task.path))
-        violations.update(str(v.get("check")) for v in data.get("violations") or [])
-        summary.warnings += len(data.get("warnings") or [])
-        meta = (data.get("report") or {}).get("meta") or {}
-        if isinstance(meta.get("agency"), str) and isinstance(meta.get("year"), int):
-            years[task.index] = (meta["agency"], meta["year"])
-        if task.index in recomputed:
-            summary.cost.add(_cost(data))
-    summary.statuses = dict(statuses)
-    summary.violations = dict(violations)
-
+    """One pass over the store in input order: each envelope's line as stored (with its cross-year warnings
+    added, when it has any), its data-package rows as its worker made them (made again here only for a row an
+    older version stored), and the counts."""
+    named = store.years()
+    years = {task.index: named[task.name] for task in tasks if task.name in named}
     extra = _cross_year(tasks, years, store)
     summary.cross_year_warnings = sum(len(w) for w in extra.values())
-    summary.warnings += summary.cross_year_warnings
     write_json(outdir / "cross_year.json", extra)
 
+    statuses: Counter[str] = Counter()
+    violations: Counter[str] = Counter()
+    warnings = 0
     with atomic_file(outdir / "results.jsonl") as jsonl, PackageWriter(outdir, manifest) as package:
-        for _, data in _results(tasks, store):  # pass 2: the lines and rows, in input order
-            added = extra.get(str((data.get("source") or {}).get("path")), [])
-            if added:
+        for task, (_, row) in zip(tasks, store.exports([t.name for t in tasks]), strict=True):
+            data: dict[str, Any] | None = None
+            if row is None or row.status not in STATUSES:
+                data = _load(task, None)
+                status, text, checks, rows = str(data["status"]), None, None, None
+            else:
+                status, text, checks, rows = row.status, row.envelope, row.checks, row.rows
+            if rows is None or checks is None:
+                data = data if data is not None else _load(task, text)
+                status = str(data["status"])
+                checks = [str(v.get("check")) for v in data.get("violations") or []]
+                rows = package_rows(data, source_places(data))
+            statuses[status] += 1
+            if status == "failed":
+                summary.failed_files.append(readable(task.path))
+            elif status == "unverified":
+                summary.unverified_files.append(readable(task.path))
+            violations.update(checks)
+            added = extra.get(str(rows.report.get("source_file")), []) if extra else []
+            warnings += int(rows.report.get("n_warnings") or 0) + len(added)
+            if added or text is None:
+                data = data if data is not None else _load(task, text)
                 data["warnings"] = [*(data.get("warnings") or []), *added]
-            jsonl.write(dumps_compact(data) + "\n")
-            package.add(data)
+                text = dumps_compact(data)
+            jsonl.write(text + "\n")
+            package.add_rows(rows, len(added))
+    summary.statuses = dict(statuses)
+    summary.violations = dict(violations)
+    summary.warnings = warnings
     done = package.summary
     summary.parquet = done.parquet
     summary.cells, summary.doubtful_cells = done.cells, done.doubtful_cells

@@ -15,12 +15,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STORE_NAME", "Record", "Store", "Stored"]
+import orjson
+
+from giar_llm.core.tabular import report_columns
+from giar_llm.datapackage import Rows
+from giar_llm.files import dumps_compact, loads_exact
+
+__all__ = ["STORE_NAME", "Exported", "Record", "Store", "Stored"]
 
 STORE_NAME = "batch.sqlite"
 
@@ -39,10 +46,16 @@ CREATE TABLE IF NOT EXISTS results (
     year INTEGER,
     stamp INTEGER NOT NULL,
     size INTEGER NOT NULL,
-    envelope TEXT NOT NULL
+    envelope TEXT NOT NULL,
+    checks TEXT,
+    cells BLOB,
+    wide TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+_ADDED = (("checks", "TEXT"), ("cells", "BLOB"), ("wide", "TEXT"))
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,8 @@ class Record:
     agency: str | None
     year: int | None
     envelope: str  # compact JSON
+    checks: tuple[str, ...] = ()  # the check of each violation
+    rows: Rows | None = None  # its rows of the data package
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,56 @@ class Stored:
     size: int  # bytes of the exported result file
 
 
+@dataclass(frozen=True)
+class Exported:
+    """A row as the batch outputs read it: None for what a store of an older version did not keep."""
+
+    status: str
+    envelope: str
+    checks: list[str] | None
+    rows: Rows | None
+
+
+def _checks(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    try:
+        value = loads_exact(text)
+    except ValueError:
+        return None
+    return [str(v) for v in value] if isinstance(value, list) else None
+
+
+def pack_rows(rows: Rows | None) -> tuple[bytes | None, str | None]:
+    """A report's data-package rows as two store columns: the long rows (compressed), the wide row's values."""
+    if rows is None:
+        return None, None
+    cells = zlib.compress(orjson.dumps([rows.head, rows.doubtful, rows.cells]), 1)
+    return cells, dumps_compact([rows.report[name] for name in _WIDE])
+
+
+def unpack_rows(cells: bytes | None, wide: str | None) -> Rows | None:
+    """The rows ``pack_rows`` stored; None when they are not all there or not readable (made again then)."""
+    if cells is None or wide is None:
+        return None
+    try:
+        head, doubtful, lines = orjson.loads(zlib.decompress(cells))
+        values = orjson.loads(wide)
+        if any(isinstance(values[i], float) for i in _WIDE_INTEGERS):
+            values = json.loads(wide)  # a count beyond 64 bits, which orjson reads as a float
+    except (ValueError, TypeError, zlib.error):
+        return None
+    if not (isinstance(head, str) and isinstance(doubtful, int) and isinstance(lines, list)):
+        return None
+    if not isinstance(values, list) or len(values) != len(_WIDE):
+        return None
+    return Rows(head, lines, dict(zip(_WIDE, values, strict=True)), doubtful)
+
+
+_WIDE = [c.name for c in report_columns()]
+_WIDE_INTEGERS = [i for i, c in enumerate(report_columns()) if c.type == "integer"]
+
+
 class Store:
     def __init__(self, outdir: Path) -> None:
         self.path = outdir / STORE_NAME
@@ -84,6 +149,10 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # a commit survives the process being killed
         self.db.executescript(_SCHEMA)
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
+        for column, kind in _ADDED:
+            if column not in have:  # a store an older version made: its rows are read without these
+                self.db.execute(f"ALTER TABLE results ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -119,6 +188,8 @@ class Store:
                 stamp,
                 len(r.envelope.encode("utf-8")) + 1,  # the exported file ends with a newline
                 r.envelope,
+                dumps_compact(list(r.checks)),
+                *pack_rows(r.rows),
             )
             for r in records
         ]
@@ -126,7 +197,7 @@ class Store:
             return
         with self.db:
             self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
     def envelope(self, name: str) -> str | None:
         row = self.db.execute("SELECT envelope FROM results WHERE name = ?", (name,)).fetchone()
@@ -140,6 +211,21 @@ class Store:
             found = dict(self.db.execute(f"SELECT name, envelope FROM results WHERE name IN ({marks})", part))
             for name in part:
                 yield name, found.get(name)
+
+    def exports(self, names: Sequence[str]) -> Iterator[tuple[str, Exported | None]]:
+        """What the batch outputs need of each name's row (None when it has no row), in the order given."""
+        for start in range(0, len(names), 200):
+            part = names[start : start + 200]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT name, status, envelope, checks, cells, wide FROM results WHERE name IN ({marks})"
+            found = {row[0]: row[1:] for row in self.db.execute(query, part)}
+            for name in part:
+                row = found.get(name)
+                if row is None:
+                    yield name, None
+                    continue
+                status, envelope, checks, cells, wide = row
+                yield name, Exported(status, envelope, _checks(checks), unpack_rows(cells, wide))
 
     def with_candidates(self) -> list[tuple[str, str | None, int | None]]:
         """(name, agency, year) of the rows whose envelope lists candidates."""
