@@ -69,7 +69,7 @@ def record(task: Task, envelope: Envelope, retry: bool) -> Record:
     its rows of the data package made here (in the worker process that read it)."""
     text = envelope.model_dump_json()  # compact JSON, non-ASCII as is (pydantic's serializer, in Rust)
     export(Path(task.result), text + "\n")
-    data = loads_exact(text)
+    data = envelope.model_dump(mode="json")  # what ``text`` parses to (big counts exact), without parsing it
     rows = package_rows(data, source_places(data))
     meta = envelope.report.meta if envelope.report is not None else None
     return Record(
@@ -206,8 +206,13 @@ def _die_with_parent(lifeline: Connection) -> None:
 def _serve(
     work: Callable[[Task, Settings], Outcome], settings: Settings, conn: Connection, lifeline: Connection
 ) -> None:
-    """A worker process: one task at a time from ``conn``, its outcome sent back, until the batch closes it."""
+    """A worker process: says it is ready (``None``), then takes one task at a time from ``conn`` and sends its
+    outcome back, until the batch closes it."""
     _die_with_parent(lifeline)
+    try:
+        conn.send(None)
+    except OSError:
+        return
     while True:
         try:
             task = conn.recv()
@@ -228,11 +233,13 @@ class _Worker:
     process: Any  # a multiprocessing Process of the batch's context
     conn: Connection
     lifeline: Connection  # the write end, never written: closed when this process ends
+    since: float  # when it was started, or given its task
     task: Task | None = None
-    since: float = 0.0
+    ready: bool = False  # it said so: a file's deadline runs from when it is handed to a ready worker
 
 
 _DIED = "BrokenProcessPool: the worker process died (out of memory or a crash)"
+_NO_START = "BrokenProcessPool: a worker process did not start"
 _FLUSH_SECONDS = 1.0
 
 
@@ -240,8 +247,11 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
     """The tasks over ``jobs`` worker processes, one task at a time per worker, each with a deadline.
 
     A worker that overruns ``file_timeout`` is killed and its file recorded as failed; one that dies (out of
-    memory, a crash in a parser) fails only the file it was on; either is replaced and the others go on.
-    Outcomes are emitted in groups (one store transaction each), at least every second.
+    memory, a crash in a parser) fails only the file it was on; either is replaced and the others go on. A
+    file's deadline starts when a ready worker takes it, so a worker's start-up (slow on a loaded machine) is
+    not counted against it; a worker that dies or overruns the deadline before it is ready costs the next file
+    (so a batch whose workers cannot start still ends). Outcomes are emitted in groups (one store transaction
+    each), at least every second.
     """
     limit = file_timeout(settings)
     context = _mp_context()
@@ -258,7 +268,7 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
         process.start()
         there.close()
         lifeline.close()
-        return _Worker(process, here, held)
+        return _Worker(process, here, held, time.monotonic())
 
     def stop(worker: _Worker) -> None:
         if worker.process.is_alive():
@@ -267,43 +277,58 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
         worker.conn.close()
         worker.lifeline.close()
 
+    def finish(outcome: Outcome) -> None:
+        nonlocal first_done
+        if not done:
+            first_done = time.monotonic()
+        done.append(outcome)
+
     workers = [start() for _ in range(min(jobs, len(tasks)))]
     try:
         while True:
             for worker in workers:
-                if worker.task is None and queue:
+                if worker.ready and worker.task is None and queue:
                     worker.task, worker.since = queue.popleft(), time.monotonic()
                     worker.conn.send(worker.task)
-            busy = [w for w in workers if w.task is not None]
-            if not busy:
+            watched = [w for w in workers if w.task is not None or (not w.ready and queue)]
+            if not watched:
                 break
-            waited = min(w.since for w in busy) + limit - time.monotonic()
+            waited = min(w.since for w in watched) + limit - time.monotonic()
             if done:
                 waited = min(waited, first_done + _FLUSH_SECONDS - time.monotonic())
             waited = max(0.0, waited)
-            ready = set(connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy], waited))
-            for worker in busy:
-                assert worker.task is not None
+            ready = set(connection.wait([w.conn for w in watched] + [w.process.sentinel for w in watched], waited))
+            for worker in watched:
                 outcome: Outcome | None = None
+                gone = False
                 if worker.conn in ready or worker.process.sentinel in ready:
                     try:
-                        outcome = worker.conn.recv() if worker.conn.poll() else None
+                        message = worker.conn.recv() if worker.conn.poll() else _DIED
                     except (EOFError, OSError):
-                        outcome = None
-                    if outcome is None:
-                        outcome = _fail(worker.task, _DIED)
-                        stop(worker)
-                        worker.process = None
+                        message = _DIED
+                    if message is None and not worker.ready:
+                        worker.ready = True
+                    elif isinstance(message, Outcome) and worker.task is not None:
+                        outcome = message
+                    else:
+                        gone = True
                 elif time.monotonic() - worker.since > limit:
+                    gone = True
+                if gone:
+                    timed_out = not (worker.conn in ready or worker.process.sentinel in ready)
                     stop(worker)
                     worker.process = None
-                    reason = f"Timeout: 超过每个文件的时限 {limit:g} 秒（--file-timeout），读取进程已终止"
-                    outcome = _fail(worker.task, reason)
+                    if worker.task is None:  # it never became ready: it costs the next file
+                        if queue:
+                            finish(_fail(queue.popleft(), _NO_START))
+                    elif timed_out:
+                        reason = f"Timeout: 超过每个文件的时限 {limit:g} 秒（--file-timeout），读取进程已终止"
+                        outcome = _fail(worker.task, reason)
+                    else:
+                        outcome = _fail(worker.task, _DIED)
                 if outcome is not None:
                     worker.task = None
-                    if not done:
-                        first_done = time.monotonic()
-                    done.append(outcome)
+                    finish(outcome)
             workers = [w if w.process is not None else start() for w in workers if w.process is not None or queue]
             if done and (len(done) >= size or time.monotonic() - first_done >= _FLUSH_SECONDS or not queue):
                 emit(done)

@@ -361,13 +361,17 @@ def places(text: str, evidence: Mapping[str, Sequence[int]], width: int = 200) -
     starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
     out: dict[str, Place] = {}
+    lines: dict[int, Place] = {}  # many cells stand on one line
     for path, span in evidence.items():
         if not span or span[0] > len(text):
             continue
         index = bisect_right(starts, span[0]) - 1
-        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
-        quote = " ".join(text[starts[index] : end].split())
-        out[path] = Place(line=index + 1, quote=quote[:width])
+        place = lines.get(index)
+        if place is None:
+            end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+            quote = " ".join(text[starts[index] : end].split())
+            place = lines[index] = Place(line=index + 1, quote=quote[:width])
+        out[path] = place
     return out
 
 
