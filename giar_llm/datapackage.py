@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,12 +25,13 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 
 from giar_llm.core.tabular import (
-    CELL_COLUMNS,
+    CELL_OWN,
     Column,
     Place,
     Value,
     cell_columns,
     cell_rows,
+    cell_values,
     codebook,
     places,
     report_columns,
@@ -42,7 +44,6 @@ from giar_llm.files import atomic_file, dumps, write_text_atomic
 log = logging.getLogger(__name__)
 
 MANIFEST_KEYS = ("file", "filename", "file_name", "source_file", "source", "path", "文件", "文件名")
-_PARQUET_BATCH = 4096
 _PARQUET_RENDERED = 32768  # rendered rows converted to Parquet at a time
 _PARQUET_TYPES = ("string", "integer", "number", "boolean")
 
@@ -142,8 +143,8 @@ def source_text(source: Mapping[str, Any]) -> str | None:
 class _Sink:
     """One table as CSV (always) and Parquet (with pyarrow), rows streamed, both renamed into place at the end.
 
-    Rows come as values (``add``) or already rendered as CSV lines (``add_rendered``); rendered rows reach
-    Parquet through pyarrow's CSV reader, in a thread of its own (it runs without the GIL)."""
+    Rows come as values (``add``) or already rendered as CSV lines (``add_rendered``, see ``csv_lines``); they
+    reach Parquet through pyarrow's CSV reader, in a thread of its own (it runs without the GIL)."""
 
     def __init__(self, stack: ExitStack, folder: Path, stem: str, columns: Sequence[Column], parquet: bool) -> None:
         self.columns = list(columns)
@@ -154,7 +155,6 @@ class _Sink:
         self.csv.writerow(self.names)
         self.pa: Any = None
         self.writer: Any = None
-        self.batch: list[tuple[Value, ...]] = []
         self.rendered: list[str] = []
         self.pending = 0
         self.rows = 0
@@ -173,13 +173,8 @@ class _Sink:
             stack.callback(self._close_parquet)
 
     def add(self, row: Mapping[str, Value]) -> None:
-        values = self.values(row)
-        self.csv.writerow(values)
-        self.rows += 1
-        if self.writer is not None:
-            self.batch.append(values)
-            if len(self.batch) >= _PARQUET_BATCH:
-                self._flush()
+        (line,) = csv_lines([self.values(row)])
+        self.add_rendered(line + "\r\n", 1)
 
     def add_rendered(self, lines: str, count: int) -> None:
         """``count`` rows rendered as CSV lines (``csv_field``; each line ends with CRLF)."""
@@ -192,16 +187,11 @@ class _Sink:
                 self._flush()
 
     def _flush(self) -> None:
-        if self.batch:
-            table = arrow_table(self.pa, self.columns, self.schema, list(zip(*self.batch, strict=True)))
-            self.written.append(self.thread.submit(self.writer.write_table, table))
-            self.batch = []
         if self.rendered:
             text = "".join(self.rendered).encode("utf-8")
             self.written.append(self.thread.submit(self._write_rendered, text))
             self.rendered, self.pending = [], 0
-        done = [f for f in self.written if f.done()]
-        for future in done:
+        for future in [f for f in self.written if f.done()]:
             future.result()  # an error writing Parquet stops the export
         self.written = [f for f in self.written if not f.done()]
 
@@ -233,21 +223,10 @@ def arrow_schema(columns: Sequence[Column]) -> Any:
     return pa.schema([pa.field(c.name, types[c.type]) for c in columns])
 
 
-def arrow_table(pa: Any, columns: Sequence[Column], schema: Any, values: Sequence[Sequence[Value]]) -> Any:
-    """An Arrow table of the columns' values (one sequence per column), each value of the column's type."""
-    arrays = []
-    for column, pa_field, column_values in zip(columns, schema, values, strict=True):
-        try:
-            arrays.append(pa.array(column_values, type=pa_field.type))
-        except (TypeError, ValueError, OverflowError, pa.ArrowException):  # another type: one by one
-            arrays.append(pa.array([_parquet_value(v, column.type) for v in column_values], type=pa_field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 def parquet_from_csv(pa: Any, columns: Sequence[Column], schema: Any, text: bytes) -> Any:
-    """The Arrow table of CSV lines ``csv_field`` rendered (no header): the same values ``arrow_table`` makes
-    of the rows. An empty field is a missing value and ``""`` an empty string; an integer beyond 64 bits is
-    missing in Parquet, as in ``arrow_table`` (the CSV keeps it)."""
+    """The Arrow table of CSV lines ``csv_lines`` rendered (no header), each value of its column's type: an
+    empty field is a missing value and ``""`` an empty string; an integer beyond 64 bits is missing in Parquet
+    (the CSV keeps it)."""
     import pyarrow.csv as pacsv
 
     def read(types: Mapping[str, Any]) -> Any:
@@ -314,8 +293,6 @@ class PackageSummary:
 
 # --------------------------------------------------------------------------- one report's rows
 
-_HEAD = 7  # the cell rows' first columns, the same on every row of a report: report_id … status
-
 
 def csv_field(value: Value) -> str:
     """A value as Python's ``csv`` module writes it (excel dialect, minimal quoting), except an empty string,
@@ -329,6 +306,23 @@ def csv_field(value: Value) -> str:
     if isinstance(value, float):
         return repr(value)
     return csv_field(str(value))
+
+
+def csv_lines(rows: Iterable[Sequence[Value]]) -> list[str]:
+    """Each row as one CSV line, without its line end: as the ``csv`` module writes it, an empty string
+    quoted (``csv_field``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="")
+    lines = []
+    for row in rows:
+        if "" in row:
+            lines.append(",".join([csv_field(v) for v in row]))
+            continue
+        writer.writerow(row)
+        lines.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    return lines
 
 
 @dataclass
@@ -346,12 +340,10 @@ class Rows:
 
 def package_rows(data: Mapping[str, Any], where: Mapping[str, Place] | None = None) -> Rows:
     """The rows of one envelope (its JSON data); ``where``: the line and quote of each cell (``source_places``)."""
-    rows = cell_rows(data, where)
-    names = [c.name for c in CELL_COLUMNS]
-    head = ",".join(csv_field(rows[0][n]) for n in names[:_HEAD]) if rows else ""
-    own = names[_HEAD:]
-    cells = [",".join([csv_field(row[n]) for n in own]) for row in rows]
-    return Rows(head, cells, report_row(data), sum(1 for r in rows if r["doubtful"]))
+    common, rows = cell_values(data, where)
+    (head,) = csv_lines([common])
+    doubtful = CELL_OWN.index("doubtful")
+    return Rows(head, csv_lines(rows), report_row(data), sum(1 for r in rows if r[doubtful]))
 
 
 class PackageWriter:

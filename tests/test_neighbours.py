@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
-from giar_llm.batch import run_batch
+import pytest
+
+from giar_llm.batch import neighbours, run_batch
 from giar_llm.core.constraints import Split
 from giar_llm.core.neighbours import Neighbours, neighbour_rank, same_report_cells
 from giar_llm.core.schema import Report2021
@@ -72,6 +77,30 @@ def test_a_batch_with_the_previous_year_chooses_the_split_it_agrees_with(tmp_pat
     assert "相邻年度" in batch["unsure"][f"{ROW}.in_force"]
     assert batch["candidates"][f"{ROW}.in_force"][0] == 34
     assert results["office-2020.txt"]["status"] == "verified"
+
+
+def test_the_second_look_is_done_once_and_again_after_a_run_killed_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_years(tmp_path / "in")
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, RULES, jobs=1)
+    looks: list[str] = []
+
+    def counted(path: Path | str, *args: Any) -> Any:
+        looks.append(Path(path).name)
+        return extract_file(path, *args)
+
+    monkeypatch.setattr(neighbours, "extract_file", counted)
+    run_batch([tmp_path / "in"], out, RULES, jobs=1)
+    assert looks == []  # resumed, the same rows: the second look was done
+    with closing(sqlite3.connect(out / "batch.sqlite")) as db, db:
+        db.execute("DELETE FROM meta WHERE key = 'neighbours'")  # as a run killed before its second look ended
+    run_batch([tmp_path / "in"], out, RULES, jobs=1)
+    assert looks == ["office-2021.txt"]
+    lines = (out / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    results = {Path(d["source"]["path"]).name: d for d in map(json.loads, lines)}
+    assert results["office-2021.txt"]["report"]["proactive"]["normative_docs"]["in_force"] == 34
 
 
 def test_the_reports_prose_makes_the_split_derived(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ the inputs never matters."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from giar_llm.batch.execute import record
@@ -58,7 +59,32 @@ def revisit_with_neighbours(
     tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
 ) -> int:
     """Re-extract the results with candidates that have a neighbouring year or another form in the batch;
-    returns how many changed. Only the rows that list candidates and their neighbours are read from the store."""
+    returns how many changed. Only the rows that list candidates and their neighbours are read from the store.
+    A run that recomputed nothing, over the same rows that the last second look ended with, skips it: it
+    was done (a run killed before its second look ended does it again)."""
+    key = _rows_key(tasks, store)
+    if not recomputed and store.get_meta(_DONE) == key:
+        return 0
+    changed = _revisit(tasks, settings, extractor, store, recomputed)
+    store.set_meta(_DONE, _rows_key(tasks, store) if changed else key)
+    return changed
+
+
+_DONE = "neighbours"  # the store's meta key: the rows the last second look ended with
+
+
+def _rows_key(tasks: list[Task], store: Store) -> str:
+    rows = store.stored()
+    digest = hashlib.sha256()
+    for task in tasks:
+        row = rows.get(task.name)
+        digest.update(f"{task.name}\t{row.stamp if row else 0}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _revisit(
+    tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
+) -> int:
     years = store.years()
     by_year: dict[tuple[str, int], list[str]] = {}
     for task in tasks:  # in input order: the first input of an agency's year stands for it as a neighbour

@@ -249,6 +249,9 @@ CELL_COLUMNS: tuple[Column, ...] = (
     Column("line", "行号", "line of the decoded source the value was read from", "integer"),
 )
 
+CELL_HEAD = tuple(c.name for c in CELL_COLUMNS[:7])  # the same on every row of a report
+CELL_OWN = tuple(c.name for c in CELL_COLUMNS[7:])  # each cell's own
+
 REPORT_FIXED: tuple[Column, ...] = (
     Column("report_id", "报告编号", "report id (hash of file path and content)", "string"),
     Column("source_file", "源文件", "source file", "string"),
@@ -385,25 +388,35 @@ def cell_rows(
     data: Mapping[str, Any], where: Mapping[str, Place] | None = None, extra: Mapping[str, Value] | None = None
 ) -> list[dict[str, Value]]:
     """The long rows of one envelope: one per cell of its report (none for a failed one)."""
+    common, rows = cell_values(data, where)
+    head = dict(zip(CELL_HEAD, common, strict=True))
+    return [{**head, **dict(zip(CELL_OWN, row, strict=True)), **(extra or {})} for row in rows]
+
+
+def cell_values(
+    data: Mapping[str, Any], where: Mapping[str, Place] | None = None
+) -> tuple[tuple[Value, ...], list[tuple[Value, ...]]]:
+    """The long rows of one envelope as values: those every row of the report shares (``CELL_HEAD``), and
+    each row's own (``CELL_OWN``), one tuple per cell of its report (none for a failed one)."""
     report, source, meta = _report_fields(data)
-    if not report:
-        return []
     fmt = str(report.get("format") or "")
+    common: tuple[Value, ...] = (
+        report_id(str(source.get("path") or ""), str(source.get("sha256") or "")),
+        source.get("path"),
+        source.get("sha256"),
+        meta.get("agency"),
+        meta.get("year") if isinstance(meta.get("year"), int) else None,
+        fmt or None,
+        data.get("status"),
+    )
+    if not report:
+        return common, []
     levels: Mapping[str, str] = data.get("levels") or {}
     unsure: Mapping[str, str] = data.get("unsure") or {}
     candidates: Mapping[str, Sequence[Any]] = data.get("candidates") or {}
     locations: Mapping[str, Mapping[str, Any]] = data.get("locations") or {}
     where = where or {}
-    common: dict[str, Value] = {
-        "report_id": report_id(str(source.get("path") or ""), str(source.get("sha256") or "")),
-        "source_file": source.get("path"),
-        "sha256": source.get("sha256"),
-        "agency": meta.get("agency"),
-        "year": meta.get("year") if isinstance(meta.get("year"), int) else None,
-        "format": fmt or None,
-        "status": data.get("status"),
-    }
-    rows = []
+    rows: list[tuple[Value, ...]] = []
     no_place = Place()
     for path, value in _cell_values(report).items():
         fixed = _cell_fixed(path, fmt)
@@ -411,24 +424,26 @@ def cell_rows(
             continue
         level = levels.get(path) or ("unknown" if value is None else "read")
         place = where.get(path, no_place)
-        doubt = level in DOUBTFUL
+        table, row_label, column_label, unit = fixed
         rows.append(
-            {
-                **common,
-                **fixed,
-                "value": _number(value),
-                "level": level,
-                "level_zh": LEVEL_NAMES.get(level, level),
-                "doubtful": doubt,
-                "unsure_reason": (unsure.get(path) or _covering_reason(path, unsure)) if unsure else None,
-                "candidates": "|".join(str(c) for c in candidates[path]) if path in candidates else None,
-                "quote": place.quote,
-                "page": place.page if place.page is not None else _page(locations.get(path)),
-                "line": place.line,
-                **(extra or {}),
-            }
+            (
+                table,
+                row_label,
+                column_label,
+                path,
+                _number(value),
+                unit,
+                level,
+                LEVEL_NAMES.get(level, level),
+                level in DOUBTFUL,
+                (unsure.get(path) or _covering_reason(path, unsure)) if unsure else None,
+                "|".join(str(c) for c in candidates[path]) if path in candidates else None,
+                place.quote,
+                place.page if place.page is not None else _page(locations.get(path)),
+                place.line,
+            )
         )
-    return rows
+    return common, rows
 
 
 def _page(location: Mapping[str, Any] | None) -> int | None:
@@ -438,19 +453,13 @@ def _page(location: Mapping[str, Any] | None) -> int | None:
 
 
 @cache
-def _cell_fixed(path: str, fmt: str) -> dict[str, Value] | None:
-    """What a cell's row says whatever the report: its table, Chinese labels in the format, path and unit."""
+def _cell_fixed(path: str, fmt: str) -> tuple[str, str, str, str] | None:
+    """What a cell's row says whatever the report: its table, Chinese row and column labels in the format, unit."""
     head = path.split(".", 1)[0]
     if head not in TABLES:
         return None
     names = labels(path, fmt or None)
-    return {
-        "table": TABLES[head][1],
-        "row_label": "·".join(short_label(n) for n in names[1:-1]),
-        "column_label": names[-1],
-        "cell_path": path,
-        "unit": unit_of(path),
-    }
+    return TABLES[head][1], "·".join(short_label(n) for n in names[1:-1]), names[-1], unit_of(path)
 
 
 def _covering_reason(path: str, unsure: Mapping[str, str]) -> str | None:
