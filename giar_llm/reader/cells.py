@@ -108,16 +108,19 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
             if index == 0:  # the rest of the label's line: leading spaces are the label's padding
                 body = line.lstrip(" ")
                 offset += size - len(body)
-            parts = _DELIMITER.split(body)
-            cut = offset
-            cells: list[tuple[str, int]] = []
-            for part in parts:
-                cells.append((part, cut))
-                cut += len(part) + 1
-            if body[:1] in "\t|":
-                cells = cells[1:]
-            if len(cells) > 1 and body.rstrip(" \t")[-1:] == "|":  # a closing pipe; a trailing tab is a blank cell
-                cells = cells[:-1]
+            cells: list[tuple[str, int]]
+            if body[:1] == "\t" and "|" not in body and body.count("\t") == 1:  # one cell after a tab
+                cells = [(body[1:], offset + 1)]
+            else:
+                cut = offset
+                cells = []
+                for part in _DELIMITER.split(body):
+                    cells.append((part, cut))
+                    cut += len(part) + 1
+                if body[:1] in "\t|":
+                    cells = cells[1:]
+                if len(cells) > 1 and body.rstrip(" \t")[-1:] == "|":  # a closing pipe; a trailing tab: a blank cell
+                    cells = cells[:-1]
             keep_blank = not (partial and index == last)
             for cell, cell_start in cells:
                 stripped = cell.strip()
@@ -132,6 +135,12 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                 for word in _WORD.finditer(cell):
                     _word(text, word.group(), cell_start + word.start(), True, index, out)
         elif line and not line.isspace() and not ("---" in line and _RULE_LINE.fullmatch(line)):
+            stripped = line.strip()
+            if stripped.isdigit() and stripped.isascii():  # a number alone on its line
+                w_start = pos + size - len(line.lstrip())
+                out.append(_new(Atom, ("num", stripped, w_start, w_start + len(stripped), False, index)))
+                pos += size + 1
+                continue
             for word in _WORD.finditer(line):
                 _word(text, word.group(), pos + word.start(), False, index, out)
         pos += size + 1

@@ -201,14 +201,17 @@ def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | 
     return None
 
 
+_LAYOUT_SPACE = re.compile(r"[\s|]")
+
+
 def _in_header(text: str, match: re.Match[str]) -> bool:
     """A bare 总计 printed after the applicant columns' names (on its line, or on the lines before it when the
     header prints one cell a line, with no number between) is the 总计 column's header."""
-    if re.sub(r"[\s|]", "", match.group()) != "总计":
+    if _LAYOUT_SPACE.sub("", match.group()) != "总计":
         return False
     window = text[max(0, match.start() - 120) : match.start()]
     digit = max((window.rfind(d) for d in "0123456789"), default=-1)
-    before = re.sub(r"[\s|]", "", window[digit + 1 :])[-40:]
+    before = _LAYOUT_SPACE.sub("", window[digit + 1 :])[-40:]
     return any(word in before for word in COLUMN_HEADERS)
 
 
@@ -421,9 +424,15 @@ def read_by_columns(text: str, located: list[Located], end: int, table: TableRea
     return True
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_MAY_HOLD_VALUE = re.compile(r"[\d/／\-－—–无\\]")  # a digit or a character of a zero mark
+
+
 def flag_numbers_before_labels(text: str, start: int, first_label: int, table: TableRead) -> None:
     """Numbers between a table's heading and its first row label: the layout prints values before labels
     (a PDF with vertically centred labels), so every row may hold its neighbour's numbers."""
+    if not _ANY_DIGIT.search(text, start, first_label):
+        return  # no digit: no number
     stray = [a for a in atoms(text, start, first_label) if a.kind == "num"]
     if len(stray) < 2:
         return
@@ -532,7 +541,9 @@ def _labelled_rows(
             cursor = match.end()
     present = [m for m in found if m is not None]
     for a, b in itertools.pairwise(present):
-        if any(atom.is_value for atom in atoms(text, a.end(), b.start())):
+        if _MAY_HOLD_VALUE.search(text, a.end(), b.start()) and any(
+            atom.is_value for atom in atoms(text, a.end(), b.start())
+        ):
             return found
     return None
 
