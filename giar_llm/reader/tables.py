@@ -294,7 +294,7 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     split_start = group.end() if group else cursor
     split_end = total_key.start() if total_key else end
     any_split = any(find(text, spec.keys, split_start, split_end) for spec in OTHER_SPLIT)
-    if any_split or (group is None and fmt == "2021"):
+    if fmt == "2021" and (any_split or group is None):  # the 2019 format has no sub-rows: its one row, or unsure
         other, cursor = locate(text, OTHER_SPLIT, split_start, split_end, floor=floor)
     elif group is not None:
         other = [Located(OTHER_MERGED, group, label_start(text, group.start(), OTHER_MERGED.prefix))]

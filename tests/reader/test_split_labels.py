@@ -292,3 +292,13 @@ def test_label_without_numbering_split_inside_its_key_phrase() -> None:
     others = [got[f"proactive.other_services.{f}"] for f in ("prev_year_items", "items_change", "decisions")]
     assert licensing == [2, 0, None] and others == [None, 3, None]
     assert not any(p.startswith(("proactive.licensing", "proactive.other_services")) for p in reading.unsure)
+
+
+def test_2019_proactive_table_with_2021_other_rows_is_read_not_a_crash() -> None:
+    """表二 in the 2019 columns (新制作数量 …) and 表三 with the 2021 format's three （六） rows: the format is 2019,
+    whose （六） is one row, so that row is unsure (its region holds three rows' numbers), never a crash."""
+    t2 = T2.replace("本年制发件数 本年废止件数 现行有效件数", "本年新制作数量 本年新公开数量 对外公开总数量")
+    t2 = t2.replace("本年处理决定数量", "上一年项目数量 本年增/减 处理决定数量")
+    reading = read(Document(report(spaces, t2=t2)))
+    assert reading.report is not None and reading.report.format == "2019"
+    assert "applications.results.other.total.total" in reading.unsure
