@@ -124,7 +124,7 @@ def read(document: Document) -> Reading:
     # numbers in the national order: a transposed table would put them in other cells.
     # A text row after a row read unsure may hold that row's numbers (doubted when a sum fails); after two or
     # more labels in a row with no number, the labels were printed before their numbers (a PDF's text in
-    # column order): whose numbers follow is unknown.
+    # column order): whose numbers follow is unknown. 表二 has no sums to tell: one label without a number will do.
     shiftable: list[str] = []
     previous: RowRead | None = None
     empty = 0  # rows just before this one that hold no number
@@ -132,13 +132,14 @@ def read(document: Document) -> Reading:
         *((table.specs[path], row) for table in (table2, table3) for path, row in table.rows.items()),
         *([(REVIEW_SPEC, review)] if review is not None else []),
     ]:
-        if id(row) not in from_grid and row.unsure is None and empty >= 2:
+        if id(row) not in from_grid and row.unsure is None and empty >= (1 if spec.path in table2.specs else 2):
             row.unsure = STACKED_DOUBT.format(n=empty)
         _apply_row(report, reading, spec, row, text)
         if id(row) not in from_grid and row.unsure is None and previous is not None and previous.unsure is not None:
             shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # the row above's numbers, printed here?
-        empty = empty + 1 if row.unsure == NO_NUMBERS[0] else 0
-        previous = row
+        if row.unsure != NO_NUMBERS[1]:  # a row whose label is not in the text stands nowhere between
+            empty = empty + 1 if row.unsure == NO_NUMBERS[0] else 0
+            previous = row
         if id(row) not in from_grid and spec is REVIEW_SPEC and row.unsure is None:
             shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # printed order, not a header
         if id(row) not in from_grid and row.unsure is None and None in (row.values[0], row.values[-1]):
