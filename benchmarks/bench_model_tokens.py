@@ -16,15 +16,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from giar_llm.core.schema import Report2019, Report2021
+from giar_llm.core.schema import SECTION_KEYS, Report2019, Report2021, detect_format
 from giar_llm.files import dumps
 from giar_llm.inputs import load_input
 from giar_llm.llm.client import ModelClient
 from giar_llm.llm.extraction import extract_section
 from giar_llm.llm.providers import resolve
-from giar_llm.llm.sections import SECTION_KEYS, guess_format, other_is_merged, response_model
+from giar_llm.llm.sections import response_model
 from giar_llm.prompts import prompt_version, render
 from giar_llm.reader import read
+from giar_llm.reader.tables import other_merged_in
 from giar_llm.settings import Settings
 
 
@@ -44,8 +45,8 @@ def measure(path: Path, settings: Settings) -> dict[str, object]:
     loaded = load_input(path)
     text = loaded.document.text
     reading = read(loaded.document)
-    fmt = reading.report.format if reading.report else guess_format(text)
-    merged = other_is_merged(text, fmt)
+    fmt = reading.report.format if reading.report else detect_format(text)
+    merged = other_merged_in(text, fmt)
     naive = ModelClient(resolve(settings.model or "", settings.base_url), settings, prompt_version())
     messages = [
         {"role": "system", "content": render("system")},

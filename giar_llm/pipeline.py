@@ -19,7 +19,15 @@ from giar_llm.core.levels import REASON_TEXT, Cell, Reason
 from giar_llm.core.neighbours import Neighbours, neighbour_rank
 from giar_llm.core.paths import flatten
 from giar_llm.core.reconcile import DigitRun, Reconciled, build_report, missing_cells, reader_cells, reconcile
-from giar_llm.core.schema import Report2019, Report2021, empty_report
+from giar_llm.core.schema import (
+    SECTION_KEYS,
+    SECTION_OF_KEY,
+    Report2019,
+    Report2021,
+    Section,
+    detect_format,
+    empty_report,
+)
 from giar_llm.core.verdict import involved_cells, judge, status_of
 from giar_llm.inputs import LoadedInput, load_input, source_of
 from giar_llm.llm.cache import ResponseCache
@@ -27,11 +35,11 @@ from giar_llm.llm.chooser import Question, ask, excerpt
 from giar_llm.llm.client import ModelClient
 from giar_llm.llm.extraction import Extractor, SectionResult, extract_section
 from giar_llm.llm.providers import resolve
-from giar_llm.llm.sections import SECTION_KEYS, guess_format, other_is_merged
 from giar_llm.prompts import prompt_version
 from giar_llm.reader import read
 from giar_llm.reader.normalize import normalize
 from giar_llm.reader.reading import Reading
+from giar_llm.reader.tables import other_merged_in
 from giar_llm.settings import Settings
 
 
@@ -105,7 +113,7 @@ def questions(result: Reconciled, reading: Reading, document: Document) -> list[
     own reading of its table, or the neighbouring years, already chose is not asked)."""
     splits = splits_of(reading)
     text = normalize(document.text)
-    tables = {key: section for section, key in SECTION_KEYS.items()}
+    tables = SECTION_OF_KEY
     out: list[tuple[Split, Question]] = []
     for row, options in result.open.items():
         split = splits.get(row)
@@ -164,7 +172,7 @@ def splits_of(reading: Reading) -> dict[str, Split]:
     return out
 
 
-def _sections_to_ask(settings: Settings, first: Reconciled) -> list[str]:
+def _sections_to_ask(settings: Settings, first: Reconciled) -> list[Section]:
     """``llm``: every table; ``auto``: the tables with a doubtful cell or a check failing on one (a row of
     run-together digits whose splits the constraints narrowed is asked as a choice instead)."""
     if settings.backend == "llm":
@@ -183,7 +191,7 @@ def _with_model(
     settings: Settings,
     reading: Reading,
     first: Reconciled | None,
-    sections: list[str],
+    sections: list[Section],
     client: Extractor,
     run: RunInfo,
     neighbours: Neighbours | None,
@@ -191,11 +199,9 @@ def _with_model(
     """Ask the model for ``sections``, then reconcile its cells with the reader's (a failed envelope when
     nothing at all could be read)."""
     document = loaded.document
-    fmt = first.report.format if first is not None else guess_format(document.text)
-    base: Report2019 | Report2021 = (
-        first.report.model_copy(deep=True) if first is not None else empty_report(fmt)  # type: ignore[arg-type]
-    )
-    merged_other = base.applications.results.other.is_merged() if first else other_is_merged(document.text, fmt)
+    fmt = first.report.format if first is not None else detect_format(document.text)
+    base: Report2019 | Report2021 = first.report.model_copy(deep=True) if first is not None else empty_report(fmt)
+    merged_other = base.applications.results.other.is_merged() if first else other_merged_in(document.text, fmt)
     prefer_reader = settings.backend == "auto"
     results: list[SectionResult] = []
     for section in sections:

@@ -11,16 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from giar_llm.core.schema import Report2019, Report2021
+from giar_llm.core.schema import Report2019, Report2021, section_of_path, table_name
 
 Value = int | float | str | None
-
-TABLE_NAMES = {
-    "meta": "报告信息",
-    "proactive": "表二",
-    "applications": "表三",
-    "review_litigation": "表四",
-}
 
 
 def flatten(report: Report2019 | Report2021 | BaseModel) -> dict[str, Value]:
@@ -108,7 +101,11 @@ def short_label(label: str) -> str:
 
 
 def table_of(path: str) -> str:
-    return TABLE_NAMES.get(path.split(".", 1)[0], "")
+    """表二/表三/表四 for a cell of that table, 报告信息 for ``meta``."""
+    section = section_of_path(path)
+    if section is not None:
+        return table_name(section)
+    return "报告信息" if path.split(".", 1)[0] == "meta" else ""
 
 
 def describe_row(path: str) -> str:

@@ -25,7 +25,7 @@ from giar_llm.core.checker import check
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.levels import REASON_TEXT, Cell, Number, Reason, Span, covering
 from giar_llm.core.paths import Value, describe_cell, flatten, set_cell
-from giar_llm.core.schema import Report2019, Report2021
+from giar_llm.core.schema import SECTION_OF_KEY, Report2019, Report2021, table_name
 from giar_llm.core.verdict import involved_cells
 
 Report = Report2019 | Report2021
@@ -238,4 +238,4 @@ _NOT_USED = "模型的读数比读取器的读数有更多勾稽关系不成立�
 
 
 def _table_name(key: str) -> str:
-    return {"proactive": "表二", "applications": "表三", "review_litigation": "表四"}[key]
+    return table_name(SECTION_OF_KEY[key])

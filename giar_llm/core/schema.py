@@ -8,7 +8,8 @@ report that doesn't add up is still a valid report (see ``core.checker``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeAlias
+import re
+from typing import Annotated, Any, Literal, TypeAlias, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_serializer
 
@@ -288,3 +289,58 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "report-2019": Report2019.model_json_schema(),
         "report-2021": Report2021.model_json_schema(),
     }
+
+
+# --------------------------------------------------------------------------- the vocabulary
+
+Section: TypeAlias = Literal["二", "三", "四"]
+"""A table of the report by its numbering (二 主动公开, 三 申请, 四 复议诉讼), as the report's headings number it."""
+
+SECTION_KEYS: dict[Section, str] = {
+    cast(Section, info.description[0]): name
+    for name, info in Report2021.model_fields.items()
+    if info.description and info.description[1:2] == "、"
+}
+"""Each table's key in the report (二 → ``proactive``), from the headings the schema's descriptions carry."""
+
+SECTION_OF_KEY: dict[str, Section] = {key: section for section, key in SECTION_KEYS.items()}
+
+
+def section_title(section: Section) -> str:
+    """The table's heading in the national format: 二、主动公开政府信息情况."""
+    return Report2021.model_fields[SECTION_KEYS[section]].description or section
+
+
+def section_of_path(path: str) -> Section | None:
+    """The table a cell path belongs to (None for ``meta``)."""
+    return SECTION_OF_KEY.get(path.split(".", 1)[0])
+
+
+def table_name(section: Section) -> str:
+    """表二, 表三, 表四."""
+    return f"表{section}"
+
+
+FORMAT_MARKS: dict[FormatName, tuple[str, ...]] = {
+    "2019": ("新制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购", "其他对外管理服务"),
+    "2021": ("制发件数", "废止件数", "现行有效件数", "收费金额", "逾期不补正", "缴纳费用"),
+}
+"""Phrases only one format's tables print (its column headers and rows), whitespace removed."""
+
+_SPACE = re.compile(r"\s+")
+
+
+def detect_format(text: str) -> FormatName:
+    """2019 or 2021 from the table structure's fingerprints (never from the year)."""
+    flat = _SPACE.sub("", text)
+    score_2019 = sum(mark in flat for mark in FORMAT_MARKS["2019"])
+    score_2021 = sum(mark in flat for mark in FORMAT_MARKS["2021"])
+    if score_2019 == score_2021:
+        return "2021" if "补正" in flat and "缴纳费用" in flat else "2019"
+    return "2019" if score_2019 > score_2021 else "2021"
+
+
+def other_is_merged(fmt: FormatName, sub_rows: bool, group: bool) -> bool:
+    """Whether （六）其他处理 is one row: always in the 2019 format (it has no sub-rows: printed ones make that
+    row unsure); in the 2021 format unless one of its sub-rows' labels is printed or no （六） label is."""
+    return fmt == "2019" or not (sub_rows or not group)

@@ -29,19 +29,16 @@ from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import STATUSES, GoldFile, RunInfo
 from giar_llm.core.findings import Violation
 from giar_llm.core.paths import Value, describe_cell, flatten, flatten_json, labels, short_label, table_of
-from giar_llm.core.schema import Report2019, Report2021
+from giar_llm.core.schema import SECTION_KEYS, Report2019, Report2021, section_of_path
 
-SECTIONS: dict[str, str] = {
-    "meta": "meta",
-    "proactive": "二",
-    "applications": "三",
-    "review_litigation": "四",
-}
-SECTION_ORDER: tuple[str, ...] = ("meta", "二", "三", "四")
+SECTION_ORDER: tuple[str, ...] = ("meta", *SECTION_KEYS)
 
 
 def section_of(path: str) -> str:
-    return SECTIONS.get(path.split(".", 1)[0], "other")
+    """The report's part a cell belongs to: ``meta``, a table (二/三/四), or ``other``."""
+    if path.split(".", 1)[0] == "meta":
+        return "meta"
+    return section_of_path(path) or "other"
 
 
 def _ratio(right: int, total: int) -> float:

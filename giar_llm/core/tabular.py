@@ -24,14 +24,17 @@ from typing import Any
 from giar_llm.core.envelope import STATUS_NAMES
 from giar_llm.core.levels import DOUBTFUL, LEVEL_NAMES
 from giar_llm.core.paths import flatten, labels, short_label
-from giar_llm.core.schema import OTHER_SUBROWS, Row, empty_report
+from giar_llm.core.schema import OTHER_SUBROWS, SECTION_KEYS, Row, Section, empty_report
 
 Value = int | float | str | bool | None
 
+_ENGLISH: dict[Section, tuple[str, str]] = {  # short code, English
+    "二": ("t2", "Table 2, proactive disclosure"),
+    "三": ("t3", "Table 3, applications"),
+    "四": ("t4", "Table 4, administrative review and litigation"),
+}
 TABLES: dict[str, tuple[str, str, str]] = {  # head of a path -> (short code, 二/三/四, English)
-    "proactive": ("t2", "二", "Table 2, proactive disclosure"),
-    "applications": ("t3", "三", "Table 3, applications"),
-    "review_litigation": ("t4", "四", "Table 4, administrative review and litigation"),
+    key: (_ENGLISH[section][0], section, _ENGLISH[section][1]) for section, key in SECTION_KEYS.items()
 }
 
 # Each path segment of the national format: (short code for column names, English label).

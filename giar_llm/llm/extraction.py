@@ -32,19 +32,20 @@ from giar_llm.core.levels import Reason
 from giar_llm.core.paths import describe_row, flatten, labels, short_label
 from giar_llm.core.reconcile import ModelCell
 from giar_llm.core.schema import (
+    SECTION_KEYS,
     Applications,
     Proactive2019,
     Proactive2021,
     Report2019,
     Report2021,
     ReviewLitigation,
+    Section,
+    section_title,
 )
 from giar_llm.core.verdict import involved_cells
 from giar_llm.errors import ModelError
 from giar_llm.llm.client import Answer
 from giar_llm.llm.sections import (
-    SECTION_KEYS,
-    SECTION_TITLES,
     SectionText,
     guide,
     response_model,
@@ -65,7 +66,7 @@ class Extractor(Protocol):
 
 @dataclass
 class SectionResult:
-    section: str
+    section: Section
     values: dict[str, Value] = field(default_factory=dict)  # dotted path -> value, this table only
     evidence: dict[str, tuple[int, int]] = field(default_factory=dict)  # spans in Document.text
     doubts: dict[str, tuple[Reason, str]] = field(default_factory=dict)  # cell -> (code, Chinese message)
@@ -158,7 +159,7 @@ def _canonical_token(token: str) -> str:
 # --------------------------------------------------------------------------- one table
 
 
-def _section_class(section: str, report: Report) -> type[BaseModel]:
+def _section_class(section: Section, report: Report) -> type[BaseModel]:
     if section == "二":
         return Proactive2019 if report.format == "2019" else Proactive2021
     if section == "三":
@@ -166,18 +167,18 @@ def _section_class(section: str, report: Report) -> type[BaseModel]:
     return ReviewLitigation
 
 
-def apply_section(report: Report, section: str, answer: BaseModel) -> None:
+def apply_section(report: Report, section: Section, answer: BaseModel) -> None:
     """Put a table's answer into the report (the answer is validated as the core model)."""
     model = _section_class(section, report).model_validate(answer.model_dump())
     setattr(report, SECTION_KEYS[section], model)
 
 
-def section_values(report: Report, section: str) -> dict[str, Value]:
+def section_values(report: Report, section: Section) -> dict[str, Value]:
     key = SECTION_KEYS[section] + "."
     return {p: v for p, v in flatten(report).items() if p.startswith(key)}
 
 
-def _in_section(violation: Violation, section: str) -> bool:
+def _in_section(violation: Violation, section: Section) -> bool:
     key = SECTION_KEYS[section] + "."
     return any(c.startswith(key) for c in involved_cells(violation))
 
@@ -220,7 +221,7 @@ def extract_section(
     extractor: Extractor,
     document: Document,
     report: Report,
-    section: str,
+    section: Section,
     spans: dict[str, tuple[int, int]],
     max_rounds: int,
     merged_other: bool,
@@ -244,7 +245,7 @@ def extract_section(
             "role": "user",
             "content": render(
                 "extract",
-                section_title=SECTION_TITLES[section],
+                section_title=section_title(section),
                 section_guide=guide(section, report.format, merged_other),
                 hint=hint_text,
                 section_text=text.text.strip(),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten, labels, short_label
 from giar_llm.core.schema import (
+    SECTION_KEYS,
     Applications,
     Denied,
     NotProcessed,
@@ -26,16 +27,11 @@ from giar_llm.core.schema import (
     Results,
     ReviewLitigation,
     Row,
+    Section,
     Unable,
     empty_report,
 )
 
-SECTION_KEYS = {"二": "proactive", "三": "applications", "四": "review_litigation"}
-SECTION_TITLES = {
-    "二": "二、主动公开政府信息情况",
-    "三": "三、收到和处理政府信息公开申请情况",
-    "四": "四、政府信息公开行政复议、行政诉讼情况",
-}
 _HEADINGS = {
     "二": re.compile(r"主动公开政府信息情况"),
     "三": re.compile(r"收到和处理政府信息公开申请情况"),
@@ -79,7 +75,7 @@ def _other_model(merged: bool) -> type[BaseModel]:
 
 
 @cache
-def response_model(section: str, fmt: str, merged_other: bool) -> type[BaseModel]:
+def response_model(section: Section, fmt: str, merged_other: bool) -> type[BaseModel]:
     """The schema the model answers with for one table."""
     if section == "二":
         return _required_cached(Proactive2019 if fmt == "2019" else Proactive2021)
@@ -105,7 +101,7 @@ def response_model(section: str, fmt: str, merged_other: bool) -> type[BaseModel
     return model
 
 
-def guide(section: str, fmt: str, merged_other: bool) -> str:
+def guide(section: Section, fmt: str, merged_other: bool) -> str:
     """Which JSON key holds which row/column, in the national row order (the model may not see the schema)."""
     report = empty_report(fmt)  # type: ignore[arg-type]
     if section == "三":
@@ -137,7 +133,7 @@ class SectionText:
     start: int  # offset of ``text`` in Document.text
 
 
-def section_text(document: Document, section: str, spans: dict[str, tuple[int, int]]) -> SectionText:
+def section_text(document: Document, section: Section, spans: dict[str, tuple[int, int]]) -> SectionText:
     """The table's own text: the reader's span if it found one, else from its heading to the next."""
     if section in spans:
         start, end = spans[section]
@@ -169,16 +165,3 @@ def _last_heading(text: str, section: str) -> int | None:
             if len(re.findall(r"\d", window)) >= 5:
                 return max(0, text.rfind("\n", 0, match.start()) + 1)
     return max(0, text.rfind("\n", 0, matches[-1].start()) + 1)
-
-
-_FORMAT_2019 = re.compile(r"本年新制作数量|上一年项目数量|对外公开总数量|政府集中采购")
-
-
-def guess_format(text: str) -> str:
-    """The table format from its fingerprints (used only when the reader found no table)."""
-    return "2019" if _FORMAT_2019.search(text) else "2021"
-
-
-def other_is_merged(text: str, fmt: str) -> bool:
-    """Whether （六）其他处理 is one row: always in 2019; in 2021 when its sub-rows are not printed."""
-    return fmt == "2019" or not re.search(r"逾期不补正|逾期未按收费通知", text)

@@ -16,12 +16,10 @@ from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.paths import describe_cell
-from giar_llm.core.schema import COLUMNS, FormatName, empty_report, parse_report, report_to_json
+from giar_llm.core.schema import COLUMNS, FormatName, detect_format, empty_report, parse_report, report_to_json
 from giar_llm.core.verdict import involved_cells
 from giar_llm.reader.grids import APPLICANT_HEADERS, PROACTIVE_HEADERS, View, read_review, read_rows_by_header, views
 from giar_llm.reader.layout import (
-    FORMAT_2019_MARKS,
-    FORMAT_2021_MARKS,
     REVIEW_FIELDS,
     SECTION5_START,
     TABLE2_START,
@@ -32,7 +30,7 @@ from giar_llm.reader.layout import (
     pattern,
 )
 from giar_llm.reader.meta import NARRATIVE_CELLS, narrative_warnings, read_meta
-from giar_llm.reader.normalize import compact, normalize
+from giar_llm.reader.normalize import normalize
 from giar_llm.reader.prose import prose_statements
 from giar_llm.reader.reading import Reading
 from giar_llm.reader.rows import RowRead
@@ -56,16 +54,6 @@ REVIEW_SPEC = RowSpec(
         f"{part}.{f}" for part in ("review", "litigation_direct", "litigation_after_review") for f in REVIEW_FIELDS
     ),
 )
-
-
-def detect_format(text: str) -> FormatName:
-    """2019 or 2021 from the table structure's fingerprints (never from the year)."""
-    flat = compact(text)
-    score_2019 = sum(mark in flat for mark in FORMAT_2019_MARKS)
-    score_2021 = sum(mark in flat for mark in FORMAT_2021_MARKS)
-    if score_2019 == score_2021:
-        return "2021" if "补正" in flat and "缴纳费用" in flat else "2019"
-    return "2019" if score_2019 > score_2021 else "2021"
 
 
 def _table2_start(text: str) -> int | None:

@@ -16,7 +16,7 @@ from giar_llm.core.arithmetic import (
     row_values,
     table_equations,
 )
-from giar_llm.core.schema import COLUMNS
+from giar_llm.core.schema import COLUMNS, FormatName, other_is_merged
 from giar_llm.reader.cells import Atom, atoms, inline_page_marker
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
@@ -284,7 +284,7 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     return table
 
 
-def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
+def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
     table = TableRead()
     head, cursor = locate(text, TABLE3_HEAD, start, end)
     cursor = max([loc.key.end() for loc in head if loc.key is not None], default=cursor)
@@ -293,8 +293,7 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
     group = find(text, OTHER_GROUP, cursor, total_key.start() if total_key else end)
     split_start = group.end() if group else cursor
     split_end = total_key.start() if total_key else end
-    any_split = any(find(text, spec.keys, split_start, split_end) for spec in OTHER_SPLIT)
-    if fmt == "2021" and (any_split or group is None):  # the 2019 format has no sub-rows: its one row, or unsure
+    if not other_is_merged(fmt, _sub_rows_printed(text, split_start, split_end), group is not None):
         other, cursor = locate(text, OTHER_SPLIT, split_start, split_end, floor=floor)
     elif group is not None:
         other = [Located(OTHER_MERGED, group, label_start(text, group.start(), OTHER_MERGED.prefix))]
@@ -321,6 +320,17 @@ def read_table3(text: str, start: int, end: int, fmt: str) -> TableRead:
 
 
 OTHER = "applications.results.other"
+
+
+def _sub_rows_printed(text: str, start: int, end: int) -> bool:
+    return any(find(text, spec.keys, start, end) for spec in OTHER_SPLIT)
+
+
+def other_merged_in(text: str, fmt: FormatName) -> bool:
+    """Whether a text's （六）其他处理 is one row, by the labels it prints anywhere (when no table was read)."""
+    return other_is_merged(
+        fmt, _sub_rows_printed(text, 0, len(text)), find(text, OTHER_GROUP, 0, len(text)) is not None
+    )
 
 
 def _other_structure(table: TableRead) -> None:

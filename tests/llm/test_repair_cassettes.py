@@ -6,10 +6,10 @@ from pathlib import Path
 
 from giar_llm.core.checker import check
 from giar_llm.core.document import Document
-from giar_llm.core.schema import empty_report
+from giar_llm.core.schema import detect_format, empty_report
 from giar_llm.core.verdict import judge, status_of
 from giar_llm.llm.extraction import extract_section
-from giar_llm.llm.sections import guess_format, other_is_merged
+from giar_llm.reader.tables import other_merged_in
 
 from ..conftest import REPORTS
 from .cassettes import recorder
@@ -20,11 +20,11 @@ SEED_001 = REPORTS / "001_804bc5c71be8d781.txt"  # 新前街道 2020: its table 
 
 def test_repair_rounds_confirm_a_source_inconsistency(tmp_path: Path) -> None:
     text = SEED_001.read_text(encoding="utf-8")
-    fmt = guess_format(text)
+    fmt = detect_format(text)
     report = empty_report(fmt)  # type: ignore[arg-type]
     model_client = client(tmp_path)
     with recorder().use_cassette("repair_confirms_seed_001"):
-        result = extract_section(model_client, Document(text), report, "三", {}, 2, other_is_merged(text, fmt))
+        result = extract_section(model_client, Document(text), report, "三", {}, 2, other_merged_in(text, fmt))
     assert result.error is None
     assert result.rounds >= 1, "the failing checks must have been sent back to the model"
     # the source's own numbers are kept, never balanced: (二)部分公开 总计 8 against 2 in the columns
