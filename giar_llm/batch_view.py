@@ -134,6 +134,8 @@ def print_batch_summary(console: Console, summary: BatchSummary) -> None:
     for duplicate in summary.duplicates[:LISTED]:
         kind = "内容相同" if duplicate["kind"] == "sha256" else "机关与年度相同"
         console.print(Text(f"! 疑似重复：{duplicate['source']}（{kind}，与报告 {duplicate['duplicate_of']}）"))
+    if len(summary.duplicates) > LISTED:
+        console.print(Text(f"! ……另有 {len(summary.duplicates) - LISTED} 份疑似重复的报告，见 summary.json"))
     console.print(
         Text(
             f"数据：cells.csv（{summary.cells} 个单元格，其中存疑 {summary.doubtful_cells}）、reports.csv、codebook.csv"

@@ -346,6 +346,9 @@ def package_rows(data: Mapping[str, Any], where: Mapping[str, Place] | None = No
     return Rows(head, csv_lines(rows), report_row(data), sum(1 for r in rows if r[doubtful]))
 
 
+WARNED_DUPLICATES = 20  # duplicates named one a line in the log; the rest are counted in one line
+
+
 class PackageWriter:
     """``with PackageWriter(folder, manifest) as package: package.add(envelope_data, text)`` for each report
     (or ``package.add_rows(rows)`` with rows made elsewhere, see ``package_rows``)."""
@@ -403,8 +406,9 @@ class PackageWriter:
             self._by_year.setdefault((agency, year), rid)
         if first is not None:
             self.summary.duplicates.append({"source": path, "report_id": rid, "duplicate_of": first, "kind": kind})
-            what = "内容相同（sha256 一致）" if kind == "sha256" else f"机关与年度相同（{agency} {year}）"
-            log.warning("疑似重复的报告：%s 与报告 %s %s", path, first, what)
+            if len(self.summary.duplicates) <= WARNED_DUPLICATES:
+                what = "内容相同（sha256 一致）" if kind == "sha256" else f"机关与年度相同（{agency} {year}）"
+                log.warning("疑似重复的报告：%s 与报告 %s %s", path, first, what)
         return first
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -412,6 +416,12 @@ class PackageWriter:
         if exc_type is not None:
             return
         self.summary.parquet = self.cells.parquet
+        if len(self.summary.duplicates) > WARNED_DUPLICATES:
+            log.warning(
+                "另有 %d 份疑似重复的报告（共 %d 份），见 reports.csv 的 duplicate_of 列与 summary.json",
+                len(self.summary.duplicates) - WARNED_DUPLICATES,
+                len(self.summary.duplicates),
+            )
         if self.manifest is not None:
             self.summary.manifest_unmatched = self.manifest.unmatched()
             if self.summary.manifest_unmatched:

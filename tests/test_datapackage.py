@@ -6,17 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
 from giar_llm.cli import app
 from giar_llm.core.tabular import STATA_NAME, cell_columns, cell_paths, cell_rows, report_columns
 from giar_llm.datapackage import (
+    WARNED_DUPLICATES,
     PackageWriter,
     arrow_schema,
     csv_field,
@@ -188,3 +191,17 @@ def test_rendered_rows_read_back_as_the_values_they_were_made_of() -> None:
     package = package_rows(data, source_places(data))
     assert [f"{package.head},{line}" for line in package.cells] == rendered.splitlines()[: len(rows)]
     assert package.doubtful == 10 and package.report["n_doubtful"] == 10
+
+
+def test_many_duplicates_are_named_up_to_a_bound_then_counted(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A batch of thousands of copies must not print a line for each: the first few are named, the rest counted."""
+    envelope = extract_file(SEED, Settings()).to_json()
+    copies = WARNED_DUPLICATES + 5
+    with caplog.at_level(logging.WARNING, logger="giar_llm"), PackageWriter(tmp_path / "package") as writer:
+        for i in range(copies + 1):
+            writer.add({**envelope, "source": {**envelope["source"], "path": f"copy-{i}.txt"}})
+    assert len(writer.summary.duplicates) == copies
+    named = [r for r in caplog.records if "疑似重复的报告：" in r.getMessage()]
+    counted = [r for r in caplog.records if "另有" in r.getMessage()]
+    assert len(named) == WARNED_DUPLICATES
+    assert len(counted) == 1 and f"另有 5 份疑似重复的报告（共 {copies} 份）" in counted[0].getMessage()
