@@ -28,7 +28,7 @@ def check(report: Report) -> CheckResult:
     fails = failing(shape, cells)
     values = dict(zip(shape.paths, cells, strict=True)) if fails else {}
     result.violations += [_violation(equation, values, plus, minus) for equation, plus, minus in fails]
-    result.violations += _non_negative(report)
+    result.violations += _non_negative(report, cells)
     result.warnings += _blank_totals(shape, cells)
     result.warnings += _heuristics(report)
     return result
@@ -103,8 +103,20 @@ def _violation(equation: Equation, values: dict[str, int | float | None], plus: 
     )
 
 
-def _non_negative(report: Report) -> list[Violation]:
-    if ":-" not in report.model_dump_json():  # no negative number anywhere (the serializer is compiled code)
+def _any_negative(report: Report, cells: list[int | float | None]) -> bool:
+    """A negative number in a cell that counts: 表三 and 表四 from their flat cells, 表二 from its rows (增/减 may
+    be negative)."""
+    if any(v is not None and v < 0 for v in cells):
+        return True
+    for row in report.proactive.__dict__.values():
+        for name, value in row.__dict__.items():
+            if value is not None and value < 0 and name != "items_change":
+                return True
+    return False
+
+
+def _non_negative(report: Report, cells: list[int | float | None]) -> list[Violation]:
+    if not _any_negative(report, cells):
         return []
     out = []
     for path, value in flatten(report).items():
