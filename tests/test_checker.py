@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from giar_llm.core.checker import check
-from giar_llm.core.schema import Report2019, Report2021, Row, empty_report
+import random
+from pathlib import Path
+
+from giar_llm.core.checker import check, violation_cells
+from giar_llm.core.paths import flatten
+from giar_llm.core.schema import Report2019, Report2021, Row, empty_report, parse_report, report_to_json
+from giar_llm.core.verdict import involved_cells
+from giar_llm.files import load_gold
 
 
 def filled_2021() -> Report2021:
@@ -166,3 +172,24 @@ def test_heuristic_warnings() -> None:
     old.proactive.penalty.decisions = 3
     warned = {w.check for w in check(old).warnings}
     assert {"old_format", "items_as_decisions"} <= warned
+
+
+def test_violation_cells_are_the_cells_of_checks_violations() -> None:
+    """The reader's quick look at failing sums names the same cells, in the same order, as the checker's
+    violations, on every gold report with cells changed to break its sums (negative counts included)."""
+    choose = random.Random(16)
+    golds = sorted((Path(__file__).resolve().parents[1] / "evals" / "gold").glob("*.json"))
+    assert golds
+    for gold in golds:
+        report = load_gold(gold).report
+        paths = [p for p in flatten(report) if not p.startswith("meta.") and not p.endswith("amount_wan_yuan")]
+        for _ in range(20):
+            data = report_to_json(report)
+            for path in choose.sample(paths, choose.randint(0, 4)):
+                *parents, name = path.split(".")
+                node = data
+                for part in parents:
+                    node = node[part]
+                node[name] = choose.choice([-2, 0, 3, 17, None])
+            changed = parse_report(data)
+            assert violation_cells(changed) == [involved_cells(v) for v in check(changed).violations]

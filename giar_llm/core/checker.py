@@ -34,6 +34,22 @@ def check(report: Report) -> CheckResult:
     return result
 
 
+def violation_cells(report: Report) -> list[list[str]]:
+    """The cells of each violation :func:`check` finds, in its order, without building its words: for a caller
+    that only needs which cells the failing sums and negative counts involve."""
+    shape = compiled(tuple(report.applications.results.outcome_rows()))
+    cells = _cells(report)
+    out = [_involved(equation) for equation, _, _ in failing(shape, cells)]
+    return out + [[v.cell] for v in _non_negative(report, cells) if v.cell]
+
+
+def _involved(equation: Equation) -> list[str]:
+    """A failing sum's cells as its violation lists them (a results total: its total cell, then its parts)."""
+    if equation.kind == "results_total":
+        return [equation.names, *equation.plus]
+    return list(equation.cells)
+
+
 def _cells(report: Report) -> list[int | float | None]:
     """The cells of 表三 and 表四 in ``arithmetic.compiled``'s order: 表三's rows, then 表四's groups."""
     apps = report.applications
@@ -62,7 +78,7 @@ def _violation(equation: Equation, values: dict[str, int | float | None], plus: 
         return Violation(
             check="row_total",
             row=path,
-            cells=list(equation.cells),
+            cells=_involved(equation),
             expected=plus,
             found=total,
             message=f"{describe_row(path)}：总计为 {total}，但各申请人列之和为 {plus}",
@@ -73,7 +89,7 @@ def _violation(equation: Equation, values: dict[str, int | float | None], plus: 
         return Violation(
             check="balance",
             cell=equation.names,
-            cells=list(equation.cells),
+            cells=_involved(equation),
             expected=plus,
             found=minus,
             message=(
@@ -86,7 +102,7 @@ def _violation(equation: Equation, values: dict[str, int | float | None], plus: 
         return Violation(
             check="results_total",
             cell=path,
-            cells=[path, *equation.plus],
+            cells=_involved(equation),
             expected=plus,
             found=minus,
             message=f"表三 （七）总计 行·{labels(path)[-1]} 列：为 {minus}，但（一）至（六）各项之和为 {plus}",
@@ -96,7 +112,7 @@ def _violation(equation: Equation, values: dict[str, int | float | None], plus: 
     return Violation(
         check="review_total",
         row=path,
-        cells=list(equation.cells),
+        cells=_involved(equation),
         expected=plus,
         found=total,
         message=f"表四 {labels(path)[-1]}：总计为 {total}，但结果维持、结果纠正、其他结果、尚未审结之和为 {plus}",

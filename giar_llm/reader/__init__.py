@@ -12,12 +12,11 @@ import marshal
 import re
 from typing import Any
 
-from giar_llm.core.checker import check
+from giar_llm.core.checker import violation_cells
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.paths import describe_cell
 from giar_llm.core.schema import COLUMNS, FormatName, detect_format, empty_report, parse_report, report_to_json
-from giar_llm.core.verdict import involved_cells
 from giar_llm.reader.grids import APPLICANT_HEADERS, PROACTIVE_HEADERS, View, read_review, read_rows_by_header, views
 from giar_llm.reader.layout import (
     REVIEW_FIELDS,
@@ -183,8 +182,8 @@ def _doubt_shiftable(reading: Reading, shiftable: set[str]) -> None:
     text row with a blank first or last cell may have shifted into its neighbour's column: such cells in a
     failing sum are named unsure, so the failure is not blamed on the source and ``auto`` asks the model."""
     assert reading.report is not None
-    for violation in check(reading.report).violations:
-        for cell in involved_cells(violation):
+    for involved in violation_cells(reading.report):
+        for cell in involved:
             if cell in shiftable and cell not in reading.unsure:
                 reading.unsure[cell] = SHIFT_DOUBT
 
