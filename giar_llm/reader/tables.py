@@ -18,6 +18,7 @@ from giar_llm.core.arithmetic import (
 )
 from giar_llm.core.schema import COLUMNS, FormatName, other_is_merged
 from giar_llm.reader.cells import Atom, atoms, inline_page_marker
+from giar_llm.reader.grids import PROACTIVE_HEADERS
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
     OTHER_GROUP,
@@ -30,6 +31,7 @@ from giar_llm.reader.layout import (
     RowSpec,
     pattern,
 )
+from giar_llm.reader.normalize import compact
 from giar_llm.reader.rows import RowRead, direct, resolve
 
 Span = tuple[int, int]
@@ -278,10 +280,30 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, start, end)
     read_rows(text, located, end, table)
     flag_rows_before_lost_labels(text, located, table)
+    flag_headers_before_numbers(text, located, table)
     starts = [loc.start for loc in located if loc.key is not None]
     if starts:
         flag_numbers_before_labels(text, start, min(starts), table)
     return table
+
+
+HEADER_BETWEEN = (
+    "本行标签与数字之间印有列标题（{word}）：文本可能逐列提取（列标题、该列的数字依次排列），数字所在的列不确定"
+)
+
+
+def flag_headers_before_numbers(text: str, located: list[Located], table: TableRead) -> None:
+    """A 表二 row with a column's header between its label and its numbers (政府集中采购 / 采购项目数量 / 0): the
+    text runs column by column (each column's header, then its numbers), so a number's column is unknown."""
+    for loc in located:
+        row = table.rows[loc.spec.path]
+        first = min((span[0] for span in row.spans if span is not None), default=None)
+        if loc.key is None or row.unsure is not None or first is None:
+            continue
+        between = compact(text[loc.key.end() : first])
+        word = next((word for word, _ in PROACTIVE_HEADERS if word in between), None)
+        if word is not None:
+            row.unsure = HEADER_BETWEEN.format(word=word)
 
 
 def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:

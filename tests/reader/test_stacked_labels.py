@@ -74,3 +74,23 @@ def test_a_row_after_an_unsure_row_is_doubted_when_its_sum_fails() -> None:
     assert reading.report is not None
     assert "applications.results.total_processed.total" in reading.unsure
     assert "applications.carried_forward.total" in reading.unsure
+
+
+def test_a_column_header_between_a_proactive_label_and_its_numbers_makes_the_row_unsure() -> None:
+    """政府集中采购 / 采购项目数量 / 3 / 0 / 采购总金额: each column's header, then its numbers (a page's column
+    holds another row's number too); read in order, the two numbers would fill the row's two cells."""
+    rows = [
+        "二、主动公开政府信息情况",
+        "第二十条第（九）项",
+        "信息内容",
+        "政府集中采购",
+        "采购项目数量",
+        "3",
+        "0",
+        "采购总金额",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1",
+    ]
+    reading = read(Document("\n".join(rows)))
+    assert reading.report is not None
+    assert "采购项目数量" in reading.unsure["proactive.procurement.items"]
