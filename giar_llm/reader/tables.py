@@ -58,19 +58,23 @@ def find(text: str, keys: tuple[str, ...], start: int, end: int) -> re.Match[str
 
 
 def label_start(text: str, key_start: int, prefix: str, keys: tuple[str, ...] = ()) -> int:
-    """Back from a key phrase over the rest of its label on the same line, and over its numbering."""
+    """Back from a key phrase over the rest of its label on the same line, and over its numbering. A row's
+    label (``keys`` given) may also be split around its numbers; a section heading (四、 of 表四) is not, as the
+    row above it (四、结转下年度…) may share its numbering."""
     line_start = text.rfind("\n", 0, key_start) + 1
     pos = key_start
     while pos > line_start and not text[pos - 1].isdigit() and text[pos - 1] not in "\t|/-—－–":
         pos -= 1
     digits = prefix.rstrip(".、")
     if not digits.isdigit():
-        return split_label_start(text, pos, key_start, prefix, keys)
+        return split_label_start(text, pos, key_start, prefix, keys) if keys else pos
     dotted = text[pos:key_start].lstrip(" ")[:1] in (".", "、")
     if dotted and text[pos - len(digits) : pos] == digits:  # 1.属于 / 1 . 属于: the numbering is the label's
         return pos - len(digits)
     wrapped = wrapped_label_start(text, pos, prefix)
-    return wrapped if wrapped != pos else split_label_start(text, pos, key_start, prefix, keys)
+    if wrapped != pos or not keys:
+        return wrapped
+    return split_label_start(text, pos, key_start, prefix, keys)
 
 
 _NUMBERED_LINE = re.compile(r"[ \t|]*(\d+)[ \t]*[.、]")
@@ -318,7 +322,7 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
     if not other_is_merged(fmt, _sub_rows_printed(text, split_start, split_end), group is not None):
         other, cursor = locate(text, OTHER_SPLIT, split_start, split_end, floor=floor)
     elif group is not None:
-        other = [Located(OTHER_MERGED, group, label_start(text, group.start(), OTHER_MERGED.prefix))]
+        other = [Located(OTHER_MERGED, group, label_start(text, group.start(), OTHER_MERGED.prefix, OTHER_GROUP))]
         cursor = group.end()
         table.merged_other = True
     else:

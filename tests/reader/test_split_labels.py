@@ -302,3 +302,11 @@ def test_2019_proactive_table_with_2021_other_rows_is_read_not_a_crash() -> None
     reading = read(Document(report(spaces, t2=t2)))
     assert reading.report is not None and reading.report.format == "2019"
     assert "applications.results.other.total.total" in reading.unsure
+
+
+def test_section_heading_without_numbering_is_not_a_split_label() -> None:
+    """政府信息公开行政复议、行政诉讼情况 printed without its 四、, after the row 四、结转下年度继续办理 and its numbers:
+    the heading does not start at that row's 四、, so the row keeps its numbers."""
+    text = report(spaces).replace("四、政府信息公开行政复议", "政府信息公开行政复议")
+    silent, wrong = _wrong(text)
+    assert silent == [] and wrong == []
