@@ -70,6 +70,7 @@ PROACTIVE_HEADERS: Keys = (
 
 _NUMBER = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*(?:万元|元|件|项|个|次)?")
 _SPACE = re.compile(r"[\s|]+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def value_of(cell: GridCell, text: str) -> Value:
         return Value("num", int(stripped), (start, start + len(stripped)) if start is not None else None)
     if stripped in ZERO_MARKS:
         return Value("zero", 0, (start, start + len(stripped)) if start is not None else None)
-    plain = stripped.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", stripped) else stripped
+    plain = stripped.replace(",", "") if _THOUSANDS.fullmatch(stripped) else stripped
     match = _NUMBER.fullmatch(plain)
     if match is None:
         return Value("text")
@@ -218,6 +219,8 @@ def _match_spec(label: str, whole: str, specs: Sequence[RowSpec]) -> RowSpec | N
     for candidate in (label, whole):
         best: tuple[int, RowSpec] | None = None
         for spec in specs:
+            if not any(key[0] in candidate for key in spec.keys):
+                continue  # a key starts with its first character: without it in the label, no search
             match = pattern(spec.keys).search(candidate)
             if match is not None and (best is None or len(match.group(0)) > best[0]):
                 best = (len(match.group(0)), spec)
