@@ -259,6 +259,12 @@ def row_sums(row: str, fields: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 
 
 @cache
+def row_equations(row: str) -> tuple[Equation, ...]:
+    """The sums that lie within one row (its applicant cells and its 总计; a 表四 group's results and 总计)."""
+    return tuple(e for e in _all_sums() if e.kind in ("row_total", "review_total") and e.rows == (row,))
+
+
+@cache
 def _all_sums() -> tuple[Equation, ...]:
     return table_equations(OUTCOME_ROWS)
 

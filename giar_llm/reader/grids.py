@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from giar_llm.core.arithmetic import holds, row_equations, row_values
 from giar_llm.core.document import Grid, GridCell
 from giar_llm.reader.cells import ZERO_MARKS
 from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec, pattern
@@ -234,13 +235,17 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     out: dict[str, RowRead] = {}
     seen: dict[str, int] = {}
     labelled: list[tuple[View, int, RowSpec, dict[int, str], dict[int, str]]] = []
+    by_position: list[tuple[RowSpec, RowRead]] = []
     for grid in grids:
         if not any(grid.names(phrase) for phrase, _ in keys):
+            by_position += [placed for r in range(grid.rows) if (placed := _by_position(grid, r, specs)) is not None]
             continue
         bands = _bands(grid, (keys,))
         for r in range(grid.rows):
             columns = bands[r][0]
             if not columns:
+                if (placed := _by_position(grid, r, specs)) is not None:
+                    by_position.append(placed)
                 continue
             first = min(columns)
             label, whole = _label(grid, r, first)
@@ -256,10 +261,68 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
             row = _numbers_below(grid, r, spec, below, specs, found) or row
         seen[spec.path] = seen.get(spec.path, 0) + 1
         if seen[spec.path] > 1:
-            out[spec.path] = RowRead.missing(spec.width, "表格中有两行同一标签，无法确定取哪一行")
+            out[spec.path] = RowRead.missing(spec.width, TWO_ROWS)
             continue
         out[spec.path] = row
+    for spec, row in by_position:  # a row its header names wins over one placed by position
+        if spec.path in found:
+            continue
+        seen[spec.path] = seen.get(spec.path, 0) + 1
+        out[spec.path] = row if seen[spec.path] == 1 else RowRead.missing(spec.width, TWO_ROWS)
     return out
+
+
+TWO_ROWS = "表格中有两行同一标签，无法确定取哪一行"
+BY_POSITION = "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，本行合计成立"
+BY_POSITION_UNSURE = "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，{why}"
+
+
+def _by_position(grid: View, r: int, specs: Sequence[RowSpec]) -> tuple[RowSpec, RowRead] | None:
+    """A row under a header that names none of the table's columns (placeholders 数据1…, another block's header,
+    none): when its label names a row of ``specs`` and the grid's last columns, as many as the row has cells,
+    hold only numbers, zero marks and blanks (and no number stands left of them), its cells are placed in the
+    national column order. The placement stands (derived) when the row's own sum (``core.arithmetic``) is
+    evaluated and holds; otherwise, or for a row without a sum, its cells are unsure."""
+    cells = [c for c in grid.row_cells[r] if c.row == r]
+    numbered = [c for c in cells if grid.value[id(c)].kind in ("num", "zero")]
+    if not numbered:
+        return None
+    widths = {spec.width for spec in specs}
+    for width in sorted(widths, reverse=True):
+        first = grid.cols - width
+        if first < 1:
+            continue
+        label, whole = _label(grid, r, first)
+        spec = _match_spec(label, whole, [s for s in specs if s.width == width])
+        if spec is None:
+            continue
+        if any(c.col < first for c in numbered):
+            return None  # a number under the label columns: the row is not laid out as the format's
+        read = RowRead([None] * width, [None] * width)
+        for column in range(width):
+            cell = grid.matrix[r][first + column]
+            if cell is None or cell.row != r or cell.colspan != 1:
+                return None
+            value = grid.value[id(cell)]
+            if value.kind == "text":
+                return None
+            if value.kind in ("num", "zero"):
+                read.values[column] = value.number
+                read.spans[column] = value.span
+                if value.kind == "zero":
+                    read.zero_marks.append(column)
+                if cell.page is not None and cell.box is not None:
+                    read.locations[column] = (cell.page, cell.box)
+        sums = row_equations(spec.path)
+        values = row_values({spec.path: read.values}, spec.fields)
+        if not sums:
+            read.unsure = BY_POSITION_UNSURE.format(why="此行没有勾稽关系可以确认")
+        elif holds(sums, values):
+            read.derived = BY_POSITION
+        else:
+            read.unsure = BY_POSITION_UNSURE.format(why="本行合计不成立或总计为空")
+        return spec, read
+    return None
 
 
 NUMBERS_BELOW = (
