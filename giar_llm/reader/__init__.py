@@ -210,7 +210,10 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     A grid cell without a span in the text (a PDF's) takes the text reader's span for the same value. When the
     text reader is certain and the readings differ, or it found a number where the grid has another or a blank
     (a label's row left blank in the grid, its numbers on the next row), the row is unsure: two readings of one
-    source that disagree prove neither."""
+    source that disagree prove neither. A row the grid placed only by position (its header names no column)
+    gives way to the text reader's certain reading of the same numbers, which read them where they stand."""
+    if grid_row.derived and text_row is not None and text_row.unsure is None and text_row.values == grid_row.values:
+        return text_row
     if (
         grid_row.unsure is None
         and text_row is not None
