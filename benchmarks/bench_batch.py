@@ -4,7 +4,9 @@
     python benchmarks/bench_batch.py -n 2000 --jobs 4
 
 The inputs are N copies of the gold-set text reports (evals/reports/*.txt and *.md), cycled, in a
-temporary folder (1,000 per subfolder). Prints reports/second for each run, and the statuses.
+temporary folder (1,000 per subfolder). Prints reports/second for each run, the statuses, the main
+process's CPU seconds (the workers' are not counted) and the load average at the end of each run: on a
+shared machine, a rate means little without it.
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ def build_inputs(folder: Path, count: int) -> None:
         (sub / f"{i:06d}-{name}").write_bytes(data)
 
 
-def report(label: str, summary: BatchSummary, seconds: float) -> None:
+def report(label: str, summary: BatchSummary, seconds: float, cpu: float) -> None:
     rate = summary.total / seconds if seconds else float("inf")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"{label}: {summary.total} reports in {seconds:.2f} s = {rate:.0f} reports/s "
-        f"(recomputed {summary.recomputed}, skipped {summary.skipped})"
+        f"(recomputed {summary.recomputed}, skipped {summary.skipped}; main process {cpu:.2f} s CPU; "
+        f"load average {load})"
     )
 
 
@@ -59,14 +63,14 @@ def main() -> None:
         print(f"built {args.count} inputs in {time.perf_counter() - started:.2f} s; jobs={args.jobs}")
         settings = Settings(backend="rules")
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         first = run_batch([inputs], outdir, settings, jobs=args.jobs)
-        report("fresh run", first, time.perf_counter() - started)
+        report("fresh run", first, time.perf_counter() - started, time.process_time() - cpu)
         print("statuses: " + ", ".join(f"{k}={v}" for k, v in first.statuses.items()))
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         second = run_batch([inputs], outdir, settings, jobs=args.jobs)
-        report("resumed run", second, time.perf_counter() - started)
+        report("resumed run", second, time.perf_counter() - started, time.process_time() - cpu)
         if second.recomputed:
             print(f"warning: the resumed run recomputed {second.recomputed} inputs", file=sys.stderr)
     finally:

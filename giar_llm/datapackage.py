@@ -31,8 +31,8 @@ from giar_llm.core.tabular import (
     Value,
     cell_columns,
     cell_rows,
-    cell_values,
     codebook,
+    package_values,
     places,
     report_columns,
     report_row,
@@ -340,10 +340,10 @@ class Rows:
 
 def package_rows(data: Mapping[str, Any], where: Mapping[str, Place] | None = None) -> Rows:
     """The rows of one envelope (its JSON data); ``where``: the line and quote of each cell (``source_places``)."""
-    common, rows = cell_values(data, where)
+    common, rows, wide = package_values(data, where)
     (head,) = csv_lines([common])
     doubtful = CELL_OWN.index("doubtful")
-    return Rows(head, csv_lines(rows), report_row(data), sum(1 for r in rows if r[doubtful]))
+    return Rows(head, csv_lines(rows), wide, sum(1 for r in rows if r[doubtful]))
 
 
 WARNED_DUPLICATES = 20  # duplicates named one a line in the log; the rest are counted in one line

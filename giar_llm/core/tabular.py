@@ -401,6 +401,12 @@ def cell_values(
 ) -> tuple[tuple[Value, ...], list[tuple[Value, ...]]]:
     """The long rows of one envelope as values: those every row of the report shares (``CELL_HEAD``), and
     each row's own (``CELL_OWN``), one tuple per cell of its report (none for a failed one)."""
+    return _cell_rows(data, where, None)
+
+
+def _cell_rows(
+    data: Mapping[str, Any], where: Mapping[str, Place] | None, values: dict[str, Value] | None
+) -> tuple[tuple[Value, ...], list[tuple[Value, ...]]]:
     report, source, meta = _report_fields(data)
     fmt = str(report.get("format") or "")
     common: tuple[Value, ...] = (
@@ -421,7 +427,7 @@ def cell_values(
     where = where or {}
     rows: list[tuple[Value, ...]] = []
     no_place = Place()
-    for path, value in _cell_values(report).items():
+    for path, value in (values if values is not None else _cell_values(report)).items():
         fixed = _cell_fixed(path, fmt)
         if fixed is None:
             continue
@@ -478,11 +484,30 @@ def report_row(
     data: Mapping[str, Any], extra: Mapping[str, Value] | None = None, duplicate_of: str | None = None
 ) -> dict[str, Value]:
     """The wide row of one envelope: fixed columns, the user's, then every cell's value and level."""
+    return _report_row(data, None, extra, duplicate_of)
+
+
+def package_values(
+    data: Mapping[str, Any], where: Mapping[str, Place] | None = None
+) -> tuple[tuple[Value, ...], list[tuple[Value, ...]], dict[str, Value]]:
+    """Both tables' rows of one envelope at once (``cell_values`` and ``report_row``), its cells walked once."""
+    values = _cell_values(_report_fields(data)[0])
+    common, rows = _cell_rows(data, where, values)
+    return common, rows, _report_row(data, values)
+
+
+def _report_row(
+    data: Mapping[str, Any],
+    values: dict[str, Value] | None,
+    extra: Mapping[str, Value] | None = None,
+    duplicate_of: str | None = None,
+) -> dict[str, Value]:
     report, source, meta = _report_fields(data)
     fmt = str(report.get("format") or "") or None
     status = str(data.get("status") or "")
     levels: Mapping[str, str] = data.get("levels") or {}
-    values = _cell_values(report) if report else {}
+    if values is None:
+        values = _cell_values(report) if report else {}
     row: dict[str, Value] = {
         "report_id": report_id(str(source.get("path") or ""), str(source.get("sha256") or "")),
         "source_file": source.get("path"),
