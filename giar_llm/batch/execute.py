@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from giar_llm.batch.plan import Task
-from giar_llm.batch.store import Record
+from giar_llm.batch.store import Record, pack_rows
 from giar_llm.core.corrections import apply_corrections
 from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import Envelope, Source
@@ -70,7 +70,7 @@ def record(task: Task, envelope: Envelope, retry: bool) -> Record:
     text = envelope.model_dump_json()  # compact JSON, non-ASCII as is (pydantic's serializer, in Rust)
     export(Path(task.result), text + "\n")
     data = envelope.model_dump(mode="json")  # what ``text`` parses to (big counts exact), without parsing it
-    rows = package_rows(data, source_places(data))
+    cells, wide = pack_rows(package_rows(data, source_places(data)))
     meta = envelope.report.meta if envelope.report is not None else None
     return Record(
         name=task.name,
@@ -86,7 +86,8 @@ def record(task: Task, envelope: Envelope, retry: bool) -> Record:
         year=meta.year if meta is not None else None,
         envelope=text,
         checks=tuple(v.check for v in envelope.violations),
-        rows=rows,
+        cells=cells,
+        wide=wide,
     )
 
 

@@ -27,7 +27,7 @@ from giar_llm.core.tabular import report_columns
 from giar_llm.datapackage import Rows
 from giar_llm.files import dumps_compact, loads_exact
 
-__all__ = ["STORE_NAME", "Exported", "Record", "Store", "Stored"]
+__all__ = ["STORE_NAME", "Exported", "Record", "Store", "Stored", "pack_rows", "unpack_rows"]
 
 STORE_NAME = "batch.sqlite"
 
@@ -75,7 +75,8 @@ class Record:
     year: int | None
     envelope: str  # compact JSON
     checks: tuple[str, ...] = ()  # the check of each violation
-    rows: Rows | None = None  # its rows of the data package
+    cells: bytes | None = None  # its rows of the data package, as ``pack_rows`` keeps them (packed where it was
+    wide: str | None = None  # read, in a worker process: the main process only writes them)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # a commit survives the process being killed
         self.db.executescript(_SCHEMA)
+        self._stored: dict[str, Stored] | None = None
         have = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
         for column, kind in _ADDED:
             if column not in have:  # a store an older version made: its rows are read without these
@@ -164,10 +166,13 @@ class Store:
         self.close()
 
     def stored(self) -> dict[str, Stored]:
-        rows = self.db.execute(
-            "SELECT name, sha256, config, corrections, status, error, retry, stamp, size FROM results"
-        )
-        return {r[0]: Stored(r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows}
+        """What resuming needs of every row (read once, until the next ``put``: only this process writes)."""
+        if self._stored is None:
+            rows = self.db.execute(
+                "SELECT name, sha256, config, corrections, status, error, retry, stamp, size FROM results"
+            )
+            self._stored = {r[0]: Stored(r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows}
+        return self._stored
 
     def put(self, records: Iterable[Record]) -> None:
         """Write the records in one transaction."""
@@ -189,12 +194,14 @@ class Store:
                 len(r.envelope.encode("utf-8")) + 1,  # the exported file ends with a newline
                 r.envelope,
                 dumps_compact(list(r.checks)),
-                *pack_rows(r.rows),
+                r.cells,
+                r.wide,
             )
             for r in records
         ]
         if not rows:
             return
+        self._stored = None
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
