@@ -1,6 +1,7 @@
 """The layout fuzzer at scale: random layouts of the gold reports through the real pipeline (rules backend).
 
     python benchmarks/fuzz_layouts.py [-n 5000] [--seed 0] [--kinds text,markdown,html,docx,pdf] [--out DIR]
+        [--layouts tabs,columns,…] [--pdf-layouts ruled,unruled,columns]
     python benchmarks/fuzz_layouts.py --replay SEED     # one example again, with its file and the cells
 
 Example ``i`` is drawn from ``random.Random(seed + i)``, so a seed names an example for good. Prints the
@@ -22,7 +23,7 @@ from random import Random
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzz.generate import KINDS, MUTATIONS, RandomChooser, draw_case  # noqa: E402
+from tests.fuzz.generate import KINDS, MUTATIONS, PDF_LAYOUTS, TEXT_LAYOUTS, RandomChooser, draw_case  # noqa: E402
 from tests.fuzz.invariant import judge, run  # noqa: E402
 
 
@@ -32,13 +33,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the first example")
     parser.add_argument("--kinds", default=",".join(KINDS), help="input kinds, comma-separated")
     parser.add_argument("--mutations", default=",".join(MUTATIONS), help="mutations drawn from, comma-separated")
+    parser.add_argument("--layouts", default=",".join(TEXT_LAYOUTS), help="text layouts, comma-separated")
+    parser.add_argument("--pdf-layouts", default=",".join(PDF_LAYOUTS), help="PDF layouts, comma-separated")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "runs" / "fuzz")
     parser.add_argument("--replay", type=int, help="run one example (by its seed) and print its cells")
     args = parser.parse_args()
     kinds = tuple(args.kinds.split(","))
     allowed = tuple(args.mutations.split(",")) if args.mutations else ()
+    layouts = {"layouts": tuple(args.layouts.split(",")), "pdf_layouts": tuple(args.pdf_layouts.split(","))}
     if args.replay is not None:
-        return replay(args.replay, kinds, allowed, args.out)
+        return replay(args.replay, kinds, allowed, args.out, layouts)
 
     examples: Counter[str] = Counter()
     silent: Counter[str] = Counter()
@@ -51,7 +55,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for seed in range(args.seed, args.seed + args.n):
-        case = draw_case(RandomChooser(Random(seed)), kinds, allowed)
+        case = draw_case(RandomChooser(Random(seed)), kinds, allowed, **layouts)
         envelope = run(case)
         outcome = judge(case, envelope)
         statuses[envelope.status] += 1
@@ -84,8 +88,10 @@ def main() -> int:
     return 1 if failures else 0
 
 
-def replay(seed: int, kinds: tuple[str, ...], allowed: tuple[str, ...], out: Path) -> int:
-    case = draw_case(RandomChooser(Random(seed)), kinds, allowed)
+def replay(
+    seed: int, kinds: tuple[str, ...], allowed: tuple[str, ...], out: Path, layouts: dict[str, tuple[str, ...]]
+) -> int:
+    case = draw_case(RandomChooser(Random(seed)), kinds, allowed, **layouts)
     envelope = run(case)
     outcome = judge(case, envelope)
     out.mkdir(parents=True, exist_ok=True)

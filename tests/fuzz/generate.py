@@ -663,11 +663,12 @@ def draw_case(
     allowed: Sequence[str] = MUTATIONS,
     required: Sequence[str] = (),
     layouts: Sequence[str] = TEXT_LAYOUTS,
+    pdf_layouts: Sequence[str] = PDF_LAYOUTS,
 ) -> Case:
     gold_path = choose.choice(GOLDS)
     gold = load_gold(gold_path).report
     kind = choose.choice(kinds)
-    layout = choose.choice(layouts) if kind == "text" else choose.choice(PDF_LAYOUTS) if kind == "pdf" else kind
+    layout = choose.choice(layouts) if kind == "text" else choose.choice(pdf_layouts) if kind == "pdf" else kind
     mutations = {m for m in allowed if choose.integer(0, 2) == 0} | set(required)
     if "review_rows" in mutations and "review_columns" in mutations:
         mutations.discard(choose.choice(("review_rows", "review_columns")))
