@@ -193,7 +193,16 @@ def failing(shape: Compiled, values: Sequence[Number | None]) -> list[tuple[Equa
     rule as :func:`sides`, over positions)."""
     out: list[tuple[Equation, Number, Number]] = []
     for equation, plus, minus, totals in shape.rules:
-        if any(values[t] is None and any(values[p] is not None for p in parts) for t, parts in totals):
+        unknown = False
+        for total, parts in totals:
+            if values[total] is None:
+                for part in parts:
+                    if values[part] is not None:
+                        unknown = True
+                        break
+                if unknown:
+                    break
+        if unknown:
             continue
         left = sum([values[i] or 0 for i in plus])
         right = sum([values[i] or 0 for i in minus])
