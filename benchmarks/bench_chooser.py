@@ -4,6 +4,7 @@ through the project's own client; pick accuracy against the gold, beside the rul
 
     GIAR_MODEL=local/local GIAR_BASE_URL=http://127.0.0.1:8766/v1 python benchmarks/bench_chooser.py
     python benchmarks/bench_chooser.py --seeds 3000 --json evals/runs/chooser.json
+    python benchmarks/bench_chooser.py --seed-list 68,141     # only these fuzzer examples
     python benchmarks/bench_chooser.py --record      # also writes cassettes/chooser_picks.yaml and
                                                      # tests/llm/chooser_picks.json (replayed by the tests)
 
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from giar_llm.llm.chooser import ask  # noqa: E402
+from giar_llm.llm.client import Accounting, ModelClient  # noqa: E402
 from giar_llm.pipeline import build_client  # noqa: E402
 from giar_llm.settings import Settings  # noqa: E402
 from tests.llm.cassettes import cassette_path, recorder  # noqa: E402
@@ -62,30 +64,42 @@ def _pct(part: int, whole: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3000, help="layout fuzzer examples (seeds 0..N-1)")
+    parser.add_argument("--seed-list", help="only these fuzzer seeds, comma-separated (e.g. those that ask)")
     parser.add_argument("--groups", default=",".join(GROUPS), help="comma-separated: " + ", ".join(GROUPS))
     parser.add_argument("--json", type=Path, help="write every question and pick here")
     parser.add_argument("--record", action="store_true", help=f"record cassettes/{CASSETTE}.yaml and {PICKS.name}")
+    parser.add_argument(
+        "--keep", action="store_true", help="with --record: replay what the cassette holds, add the rest"
+    )
     args = parser.parse_args()
     settings = Settings.from_env(backend="auto", use_cache=False)
     started = time.perf_counter()
-    items = gather(tuple(args.groups.split(",")), range(args.seeds))
+    seeds = [int(s) for s in args.seed_list.split(",")] if args.seed_list else range(args.seeds)
+    items = gather(tuple(args.groups.split(",")), seeds)
     print(f"{len(items)} questions gathered in {time.perf_counter() - started:.0f} s")
-    client = build_client(settings)
+    clients: dict[str, ModelClient] = {}  # one per input, as the pipeline has one per report (its deadline)
     picks: list[int | None] = []
     seconds: list[float] = []
     if args.record:
-        cassette_path(CASSETTE).unlink(missing_ok=True)
-        os.environ["GIAR_RECORD"] = "1"
+        if not args.keep:
+            cassette_path(CASSETTE).unlink(missing_ok=True)
+        os.environ["GIAR_RECORD"] = "new" if args.keep else "1"
     with recorder().use_cassette(CASSETTE) if args.record else nullcontext():
         for n, item in enumerate(items, 1):
             asked = time.perf_counter()
+            if item.name not in clients:
+                clients[item.name] = build_client(settings)
+            client = clients[item.name]
             picks.append(ask(client, item.question))
             seconds.append(time.perf_counter() - asked)
             index = picks[-1]
             mark = "?" if index is None else "✓" if item.right(item.shown[index]) else "✗"
             print(f"  {n:>3} {mark} {item.name} {item.question.row}: pick {index}, {seconds[-1]:.1f} s", flush=True)
     counts = summary(items, picks)
-    cost = client.accounting
+    cost = Accounting()
+    for client in clients.values():
+        cost.add(client.accounting.cost())
+        cost.failures += client.accounting.failures
     print(f"\nmodel {settings.model} @ {settings.base_url}; {cost.calls} calls, failures {Counter(cost.failures)}")
     print(f"{'':<18}{'questions':>10}{'answerable':>12}{'rules right':>16}{'model right':>16}{'model = rules':>16}")
     for group, c in counts.items():
@@ -119,11 +133,11 @@ def main() -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"summary": counts, "questions": rows}, ensure_ascii=False, indent=1))
     if args.record:
-        seeds = sorted({int(item.name.split("-", 1)[0]) for item in items if item.group == "fuzzed layouts"})
+        asked = sorted({int(item.name.split("-", 1)[0]) for item in items if item.group == "fuzzed layouts"})
         record: dict[str, Any] = {
             "model": settings.model,
             "groups": args.groups.split(","),
-            "seeds": seeds,
+            "seeds": asked,
             "summary": counts,
             "picks": [{"name": r["name"], "row": r["row"], "pick": r["pick"]} for r in rows],
         }
