@@ -306,13 +306,7 @@ def _by_position(grid: View, r: int, specs: Sequence[RowSpec]) -> tuple[RowSpec,
             value = grid.value[id(cell)]
             if value.kind == "text":
                 return None
-            if value.kind in ("num", "zero"):
-                read.values[column] = value.number
-                read.spans[column] = value.span
-                if value.kind == "zero":
-                    read.zero_marks.append(column)
-                if cell.page is not None and cell.box is not None:
-                    read.locations[column] = (cell.page, cell.box)
+            _place(read, column, value, cell)
         sums = row_equations(spec.path)
         values = row_values({spec.path: read.values}, spec.fields)
         if not sums:
@@ -389,13 +383,7 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
         if value.kind == "text":
             problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
             continue
-        if value.kind in ("num", "zero"):
-            read.values[column] = value.number
-            read.spans[column] = value.span
-            if value.kind == "zero":
-                read.zero_marks.append(column)
-            if cell.page is not None and cell.box is not None:
-                read.locations[column] = (cell.page, cell.box)
+        _place(read, column, value, cell)
     if not any_value_column:
         return None
     missing = [n for n in spec.fields if n not in placed]
@@ -478,3 +466,15 @@ def _one(from_header: set[str | None], from_label: str | None) -> str | None:
     if from_label is not None:
         names.add(from_label)
     return names.pop() if len(names) == 1 else None
+
+
+def _place(read: RowRead, column: int, value: Value, cell: GridCell) -> None:
+    """A grid cell's number (or zero mark) into ``column`` of the row, with its span and, from a PDF, its box."""
+    if value.kind not in ("num", "zero"):
+        return
+    read.values[column] = value.number
+    read.spans[column] = value.span
+    if value.kind == "zero":
+        read.zero_marks.append(column)
+    if cell.page is not None and cell.box is not None:
+        read.locations[column] = (cell.page, cell.box)
