@@ -439,13 +439,8 @@ def read_review(grids: Sequence[View]) -> RowRead | None:
                 index = fields.index(name)
                 if value.kind == "text":
                     problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
-                elif value.kind in ("num", "zero"):
-                    read.values[index] = value.number
-                    read.spans[index] = value.span
-                    if value.kind == "zero":
-                        read.zero_marks.append(index)
-                    if cell.page is not None and cell.box is not None:
-                        read.locations[index] = (cell.page, cell.box)
+                else:
+                    _place(read, index, value, cell)
         if unfit or not placed:
             continue
         missing = [n for n in fields if n not in placed]
