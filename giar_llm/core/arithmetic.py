@@ -18,10 +18,12 @@ outcome rows, in the balance and the results total).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from giar_llm.core.schema import APPLICANT_COLUMNS, COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Denied, NotProcessed, Unable
 
@@ -161,13 +163,34 @@ def equations(paths: Iterable[str]) -> list[Equation]:
 # --------------------------------------------------------------------------- evaluation
 
 
+Picker = slice | Callable[[Sequence[Any]], Any]  # positions in a flat list: a slice when evenly spaced
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Compiled:
     """The sums of one report shape over a flat list of its cells (表三's rows, then 表四's groups, each in
-    its fields' order): every equation with the positions of its plus and minus cells and of its totals' parts."""
+    its fields' order): every equation with the positions of its plus and minus cells and of its totals' parts.
+
+    ``fast`` holds the same rules for :func:`failing`: each side's positions as a slice where they are evenly
+    spaced (a row's cells, a column's), and each rule's totals as indices into ``totals``, the distinct total
+    cells with their parts, so that each total's being unknown is decided once per report."""
 
     paths: tuple[str, ...]
     rules: tuple[tuple[Equation, tuple[int, ...], tuple[int, ...], tuple[tuple[int, tuple[int, ...]], ...]], ...]
+    totals: tuple[tuple[int, Picker, int], ...] = ()  # (total's position, its parts, how many parts)
+    fast: tuple[tuple[Equation, Picker, Picker, tuple[int, ...]], ...] = ()
+
+
+def _picker(positions: Sequence[int]) -> Picker:
+    """The positions as a slice when evenly spaced (a slice of a list is taken in C), else an item getter."""
+    if len(positions) == 1:
+        return slice(positions[0], positions[0] + 1)
+    step = positions[1] - positions[0]
+    if step and all(b - a == step for a, b in itertools.pairwise(positions)):
+        stop = positions[-1] + step
+        return slice(positions[0], stop if stop >= 0 else None, step)
+    return operator.itemgetter(*positions)
 
 
 @cache
@@ -185,27 +208,36 @@ def compiled(outcomes: tuple[str, ...]) -> Compiled:
         )
         for e in table_equations(outcomes)
     )
-    return Compiled(paths, rules)
+    distinct = list(dict.fromkeys(total for _, _, _, totals in rules for total in totals))
+    index = {total: i for i, total in enumerate(distinct)}
+    totals = tuple((t, _picker(parts), len(parts)) for t, parts in distinct)
+    fast = tuple(
+        (e, _picker(plus), _picker(minus), tuple(index[total] for total in these)) for e, plus, minus, these in rules
+    )
+    return Compiled(paths, rules, totals, fast)
+
+
+def _pick(values: Sequence[T], picker: Picker) -> Sequence[T]:
+    if isinstance(picker, slice):
+        return values[picker]
+    picked: Sequence[T] = picker(values)
+    return picked
 
 
 def failing(shape: Compiled, values: Sequence[Number | None]) -> list[tuple[Equation, Number, Number]]:
     """The equations evaluated that do not hold, with both sides, for cells in ``shape.paths`` order (the same
     rule as :func:`sides`, over positions)."""
+    unknown = [
+        values[total] is None and _pick(values, parts).count(None) != count for total, parts, count in shape.totals
+    ]
+    any_unknown = True in unknown
+    blank_as_zero = [v or 0 for v in values]
     out: list[tuple[Equation, Number, Number]] = []
-    for equation, plus, minus, totals in shape.rules:
-        unknown = False
-        for total, parts in totals:
-            if values[total] is None:
-                for part in parts:
-                    if values[part] is not None:
-                        unknown = True
-                        break
-                if unknown:
-                    break
-        if unknown:
+    for equation, plus, minus, totals in shape.fast:
+        if any_unknown and any(unknown[i] for i in totals):
             continue
-        left = sum([values[i] or 0 for i in plus])
-        right = sum([values[i] or 0 for i in minus])
+        left = sum(_pick(blank_as_zero, plus))
+        right = sum(_pick(blank_as_zero, minus))
         if left != right:
             out.append((equation, left, right))
     return out

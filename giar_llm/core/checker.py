@@ -8,12 +8,14 @@ blank total cell is never checked against its parts.
 
 from __future__ import annotations
 
+import operator
 import re
+from functools import cache
 
-from giar_llm.core.arithmetic import Compiled, Equation, compiled, failing
+from giar_llm.core.arithmetic import OUTCOME_ROWS, Compiled, Equation, compiled, failing
 from giar_llm.core.findings import CheckResult, HeuristicWarning, Violation
 from giar_llm.core.paths import describe_cell, describe_row, flatten, labels, short_label
-from giar_llm.core.schema import COLUMNS, REVIEW_PARTS, Outcomes, Report2019, Report2021, Row
+from giar_llm.core.schema import COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Outcomes, Report2019, Report2021, Row
 
 REVIEW_FIELDS = (*REVIEW_PARTS, "total")
 
@@ -22,23 +24,18 @@ Report = Report2019 | Report2021
 
 def check(report: Report) -> CheckResult:
     """Run every strict check and every heuristic that needs only the report."""
-    result = CheckResult()
-    shape = compiled(tuple(report.applications.results.outcome_rows()))
-    cells = _cells(report)
+    shape, cells = _flat(report)
     fails = failing(shape, cells)
     values = dict(zip(shape.paths, cells, strict=True)) if fails else {}
-    result.violations += [_violation(equation, values, plus, minus) for equation, plus, minus in fails]
-    result.violations += _non_negative(report, cells)
-    result.warnings += _blank_totals(shape, cells)
-    result.warnings += _heuristics(report)
-    return result
+    violations = [_violation(equation, values, plus, minus) for equation, plus, minus in fails]
+    violations += _non_negative(report, cells)
+    return CheckResult(violations=violations, warnings=_blank_totals(shape, cells) + _heuristics(report))
 
 
 def violation_cells(report: Report) -> list[list[str]]:
     """The cells of each violation :func:`check` finds, in its order, without building its words: for a caller
     that only needs which cells the failing sums and negative counts involve."""
-    shape = compiled(tuple(report.applications.results.outcome_rows()))
-    cells = _cells(report)
+    shape, cells = _flat(report)
     out = [_involved(equation) for equation, _, _ in failing(shape, cells)]
     return out + [[v.cell] for v in _non_negative(report, cells) if v.cell]
 
@@ -50,23 +47,43 @@ def _involved(equation: Equation) -> list[str]:
     return list(equation.cells)
 
 
-def _cells(report: Report) -> list[int | float | None]:
-    """The cells of 表三 and 表四 in ``arithmetic.compiled``'s order: 表三's rows, then 表四's groups."""
+_FIXED_OUTCOMES = tuple(o for o in OUTCOME_ROWS if not o.startswith("other."))
+_ROW_CELLS = operator.attrgetter(*COLUMNS)
+_REVIEW_CELLS = operator.attrgetter(*REVIEW_FIELDS)
+
+
+@cache
+def _shape(other: tuple[str, ...]) -> Compiled:
+    """The sums of a report whose （六） prints these rows (``Results.outcome_rows``'s order)."""
+    return compiled((*_FIXED_OUTCOMES, *(f"other.{name}" for name in other)))
+
+
+def _flat(report: Report) -> tuple[Compiled, list[int | float | None]]:
+    """The report's sums and the cells of 表三 and 表四 in their order (``arithmetic.compiled``'s): 表三's rows, then
+    表四's groups. Read straight off the models (the rows of ``Results.outcome_rows``, without building it)."""
     apps = report.applications
+    results = apps.results
+    other = results.other
+    names = ("total",) if other.is_merged() else tuple(n for n in OTHER_SUBROWS if getattr(other, n) is not None)
     rows: list[Row | Outcomes] = [
         apps.new_requests,
         apps.carried_over,
-        *apps.results.outcome_rows().values(),
-        apps.results.total_processed,
+        results.granted,
+        results.partially_granted,
+        *results.denied.__dict__.values(),
+        *results.unable.__dict__.values(),
+        *results.not_processed.__dict__.values(),
+        *(getattr(other, name) for name in names),
+        results.total_processed,
         apps.carried_forward,
     ]
-    rl = report.review_litigation
     out: list[int | float | None] = []
     for row in rows:
-        out += [getattr(row, c) for c in COLUMNS]
+        out += _ROW_CELLS(row)
+    rl = report.review_litigation
     for outcomes in (rl.review, rl.litigation_direct, rl.litigation_after_review):
-        out += [getattr(outcomes, f) for f in REVIEW_FIELDS]
-    return out
+        out += _REVIEW_CELLS(outcomes)
+    return _shape(names), out
 
 
 def _violation(equation: Equation, values: dict[str, int | float | None], plus: float, minus: float) -> Violation:
@@ -122,7 +139,7 @@ def _violation(equation: Equation, values: dict[str, int | float | None], plus: 
 def _any_negative(report: Report, cells: list[int | float | None]) -> bool:
     """A negative number in a cell that counts: 表三 and 表四 from their flat cells, 表二 from its rows (增/减 may
     be negative)."""
-    if any(v is not None and v < 0 for v in cells):
+    if [v for v in cells if v is not None and v < 0]:
         return True
     for row in report.proactive.__dict__.values():
         for name, value in row.__dict__.items():
@@ -157,10 +174,12 @@ def _non_negative(report: Report, cells: list[int | float | None]) -> list[Viola
 
 def _blank_totals(shape: Compiled, cells: list[int | float | None]) -> list[HeuristicWarning]:
     width = len(COLUMNS)
-    rows = [(shape.paths[i].rpartition(".")[0], cells[i : i + width]) for i in range(0, len(shape.paths), width)]
-    blank = [
-        p for p, v in rows if p.startswith("applications.") and v[-1] is None and any(x is not None for x in v[:-1])
-    ]
+    blank = []
+    for total in range(width - 1, len(cells), width):  # each row's 总计, blank beside a filled applicant cell
+        if cells[total] is None and cells[total - width + 1 : total].count(None) != width - 1:
+            row = shape.paths[total].rpartition(".")[0]
+            if row.startswith("applications."):
+                blank.append(row)
     if not blank:
         return []
     names = "、".join(short_label(labels(p)[-1]) for p in blank[:5]) + ("等" if len(blank) > 5 else "")
