@@ -374,14 +374,38 @@ def split_runs(runs: Sequence[str], n: int, sums: Sums = (), limit: int = 64, bu
     ``limit`` listed, in the order of their cuts); none: no split satisfies the arithmetic.
     """
     bodies = [r.lstrip("+-") for r in runs]
-    if not runs or len(runs) > n or not all(bodies) or sum(map(len, bodies)) < n:
+    size = sum(map(len, bodies))
+    if not runs or len(runs) > n or not all(bodies) or size < n:
         return Split([], True)
+    if size == n:  # one digit a number: the only cut, a split when its groups add up
+        cut = _digit_cut(runs, n, sums)
+        found = [cut] if cut is not None else []
+        return Split(found[:limit], len(found) < limit)
+    if n < sum(len(body) - len(body.lstrip("0")) + (body.lstrip("0") != "") for body in bodies):
+        return Split([], True)  # fewer numbers than the digits can make (each leading zero is a number)
     splitter = _Splitter(runs, n, sums, limit, STEP_BUDGET if budget is None else budget)
     try:
         found = splitter.rest(0, 0)
     except _OutOfSteps:
         return Split([], False)
     return Split(sorted(found[:limit], key=_lengths), len(found) < limit)
+
+
+def _digit_cut(runs: Sequence[str], n: int, sums: Sums) -> list[int] | None:
+    """The cut of ``n`` digits into ``n`` numbers (a leading '-' signs its run's first), if every group adds up
+    as :class:`_Splitter` checks them (a group starts where none is open; one start names one total)."""
+    values = [int(d) * (-1 if i == 0 and run[:1] == "-" else 1) for run in runs for i, d in enumerate(run.lstrip("+-"))]
+    total_of = dict(sums)
+    i = 0
+    while i < n:
+        total = total_of.get(i)
+        if total is None:
+            i += 1
+            continue
+        if sum(values[i:total]) != values[total]:
+            return None
+        i = total + 1
+    return values
 
 
 def _lengths(values: list[int]) -> list[int]:
