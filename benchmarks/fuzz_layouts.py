@@ -1,7 +1,7 @@
 """The layout fuzzer at scale: random layouts of the gold reports through the real pipeline (rules backend).
 
     python benchmarks/fuzz_layouts.py [-n 5000] [--seed 0] [--kinds text,markdown,html,docx,pdf] [--out DIR]
-        [--layouts tabs,columns,…] [--pdf-layouts ruled,unruled,columns]
+        [--layouts tabs,columns,…] [--pdf-layouts ruled,unruled,columns] [--require drop_column,…]
     python benchmarks/fuzz_layouts.py --replay SEED     # one example again, with its file and the cells
 
 Example ``i`` is drawn from ``random.Random(seed + i)``, so a seed names an example for good. Prints the
@@ -33,6 +33,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the first example")
     parser.add_argument("--kinds", default=",".join(KINDS), help="input kinds, comma-separated")
     parser.add_argument("--mutations", default=",".join(MUTATIONS), help="mutations drawn from, comma-separated")
+    parser.add_argument("--require", default="", help="mutations every example has, comma-separated")
     parser.add_argument("--layouts", default=",".join(TEXT_LAYOUTS), help="text layouts, comma-separated")
     parser.add_argument("--pdf-layouts", default=",".join(PDF_LAYOUTS), help="PDF layouts, comma-separated")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "runs" / "fuzz")
@@ -41,8 +42,12 @@ def main() -> int:
     kinds = tuple(args.kinds.split(","))
     allowed = tuple(args.mutations.split(",")) if args.mutations else ()
     layouts = {"layouts": tuple(args.layouts.split(",")), "pdf_layouts": tuple(args.pdf_layouts.split(","))}
+    required = tuple(args.require.split(",")) if args.require else ()
+    unknown = [m for m in (*allowed, *required) if m not in MUTATIONS]
+    if unknown:
+        parser.error(f"unknown mutation: {', '.join(unknown)} (known: {', '.join(MUTATIONS)})")
     if args.replay is not None:
-        return replay(args.replay, kinds, allowed, args.out, layouts)
+        return replay(args.replay, kinds, allowed, required, args.out, layouts)
 
     examples: Counter[str] = Counter()
     silent: Counter[str] = Counter()
@@ -55,7 +60,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for seed in range(args.seed, args.seed + args.n):
-        case = draw_case(RandomChooser(Random(seed)), kinds, allowed, **layouts)
+        case = draw_case(RandomChooser(Random(seed)), kinds, allowed, required, **layouts)
         envelope = run(case)
         outcome = judge(case, envelope)
         statuses[envelope.status] += 1
@@ -89,9 +94,14 @@ def main() -> int:
 
 
 def replay(
-    seed: int, kinds: tuple[str, ...], allowed: tuple[str, ...], out: Path, layouts: dict[str, tuple[str, ...]]
+    seed: int,
+    kinds: tuple[str, ...],
+    allowed: tuple[str, ...],
+    required: tuple[str, ...],
+    out: Path,
+    layouts: dict[str, tuple[str, ...]],
 ) -> int:
-    case = draw_case(RandomChooser(Random(seed)), kinds, allowed, **layouts)
+    case = draw_case(RandomChooser(Random(seed)), kinds, allowed, required, **layouts)
     envelope = run(case)
     outcome = judge(case, envelope)
     out.mkdir(parents=True, exist_ok=True)

@@ -50,6 +50,9 @@ MUTATIONS = (
     "next_line",  # numbers on the line after their label
     "page_markers",  # - 3 - / — 4 — / 第 3 页 lines inside tables
     "glyphs",  # Kangxi radicals and full-width digits
+    "short_header",  # 表三's header row with fewer cells than its rows: no corner cell, no 总计, a name left out
+    "drop_column",  # one applicant column dropped from the whole of 表三 (header and every row)
+    "review_headers",  # 表四 under a placeholder header, another table's header, or none
 )
 BLANK_STYLES = ("nbsp", "empty", "op", "nbsp_op")
 LEGAL = COLUMNS[1:6]
@@ -59,6 +62,9 @@ REVIEW_PARTS = (
     ("litigation_direct", "未经复议直接起诉"),
     ("litigation_after_review", "复议后起诉"),
 )
+LATE = ("short_header", "drop_column", "review_headers")  # drawn last: see _mutate_grid
+SHORT_HEADERS = ("corner", "last", "middle")
+REVIEW_HEADERS = ("placeholder", "other", "none")
 PAGE_MARKERS = ("- {n} -", "— {n} —", "-{n}-", "第 {n} 页", "－ {n} －")
 KANGXI = {unicodedata.normalize("NFKC", chr(cp)): chr(cp) for cp in range(0x2F00, 0x2FD6)}
 SUPPLEMENT = {simple: radical for radical, simple in RADICALS.items()}
@@ -98,6 +104,7 @@ class Row:
     spans: list[int] = field(default_factory=list)  # column spans of the cells in a grid
     wrap_after: bool = True  # a wrapped label's numbers follow its last line (else its first)
     next_line: bool = False  # the numbers on the line after the label
+    corner: bool = True  # a header row's first cell (over the row labels) is printed
 
 
 @dataclass
@@ -294,6 +301,62 @@ def _mutate(tables: list[Table], mutations: set[str], choose: Chooser, truth: di
                     table.markers[at] = choose.choice(PAGE_MARKERS).format(n=choose.integer(2, 12))
 
 
+def _mutate_grid(
+    tables: list[Table], mutations: set[str], choose: Chooser, truth: dict[str, Cell], gold: dict[str, Any]
+) -> None:
+    """The mutations of a grid's columns and headers, drawn after every other draw (so that the examples drawn
+    before they were added stay the same for a seed)."""
+    _, t3, t4 = tables
+    if "review_headers" in mutations:
+        _review_headers(t4, choose.choice(REVIEW_HEADERS), t3)
+    if "short_header" in mutations:
+        how = choose.choice(SHORT_HEADERS)
+        header = t3.rows[0]
+        if how == "corner":
+            header.corner = False
+        else:
+            at = len(header.cells) - 1 if how == "last" else choose.integer(1, len(header.cells) - 2)
+            del header.cells[at], header.paths[at]
+    if "drop_column" in mutations:
+        _drop_column(t3, choose.integer(1, 5), truth, gold)
+
+
+def _review_headers(t4: Table, how: str, t3: Table) -> None:
+    """表四's own header rows replaced: by placeholders (数据1 …, one over each column), by 表三's header, or
+    by nothing; its numbers and row labels stay (fragment breaks and page markers move with their rows)."""
+    data = _data_rows(t4)
+    labelled = any(r.label for r in data)
+    width = t4.width
+    if how == "placeholder":
+        names = [PLACEHOLDER.format(n=i + 2) for i in range(width)]
+        header = [Row(PLACEHOLDER.format(n=1) if labelled else "", names, [None] * width, kind="header")]
+    elif how == "other":
+        own = t3.rows[0]
+        header = [Row(own.label, list(own.cells), [None] * len(own.cells), kind="header")]
+    else:
+        header = []
+    for row in data:
+        row.heads = []
+    olds = [old for old, row in enumerate(t4.rows) if row.kind == "data"]
+    moved = {old: len(header) + new for new, old in enumerate(olds) if len(header) + new > 0}
+    t4.breaks = sorted({moved[b] for b in t4.breaks if b in moved})
+    t4.fragment_headers = {moved[b]: h for b, h in t4.fragment_headers.items() if b in moved}
+    t4.markers = {moved[b]: m for b, m in t4.markers.items() if b in moved}
+    t4.rows = header + data
+
+
+def _drop_column(t3: Table, column: int, truth: dict[str, Cell], gold: dict[str, Any]) -> None:
+    """One applicant column left out of 表三, header and rows: the file does not say its cells, so the truth
+    is the report's (the reader may derive them from each row's 总计, or must name them)."""
+    for row in t3.rows:
+        if row.kind == "heading" or column >= len(row.cells):
+            continue
+        path = row.paths[column]
+        if path is not None:
+            truth[path] = gold[path]
+        del row.cells[column], row.paths[column]
+
+
 class Glyphs:
     """Kangxi radicals (and the radical supplement's look-alikes) for some characters, full-width digits."""
 
@@ -337,6 +400,8 @@ def _fragment_header(table: Table, how: str, all_tables: list[Table]) -> Row | N
 def _text_row(layout: str, row: Row) -> str:
     line = LAYOUTS["tabs" if layout == "columns" else layout]
     cells = list(row.cells)
+    if not row.corner:
+        return line(_text(cells[0]), cells[1:])
     label_lines = row.label.split("\n") if row.label else [""]
     if row.next_line and row.kind == "data" and layout not in ("lines", "spaced"):  # these print a cell a line
         return "\n".join([*label_lines, line("", cells).lstrip("\t| ")])
@@ -397,7 +462,7 @@ def _markdown_table(table: Table, all_tables: list[Table]) -> list[str]:
         header = _fragment_header(table, how, all_tables) if start > 0 or how != "repeat" else None
         lines: list[list[str]] = []
         if header is not None:
-            lines.append([header.label, *(_text(c) for c in header.cells)])
+            lines.append([header.label] * header.corner + [_text(c) for c in header.cells])
         for index in range(start, end):
             row = table.rows[index]
             if index in table.markers and index != start:
@@ -405,7 +470,9 @@ def _markdown_table(table: Table, all_tables: list[Table]) -> list[str]:
             for head in row.heads:
                 lines.append([head] + [""] * (width - 1))
             label = row.label.replace("\n", "" if row.wrap_after else " ")
-            if row.next_line and row.kind == "data":
+            if not row.corner:
+                lines.append([_text(c) for c in row.cells])
+            elif row.next_line and row.kind == "data":
                 lines.append([label] + [""] * (width - 1))
                 lines.append(["", *(_text(c) for c in row.cells)])
             else:
@@ -524,6 +591,8 @@ def _html_table(table: Table, blank: str, glyphs: Glyphs, all_tables: list[Table
                 group = "" if row.group in seen else _html_cell(row.group, blank, glyphs, rowspan=groups[row.group])
                 seen.add(row.group)
                 out.append(f"<tr>{group}{_html_cell(row.label, blank, glyphs)}{values}</tr>")
+            elif not row.corner:
+                out.append(f"<tr>{values}</tr>")
             elif two_labels:
                 out.append(f"<tr>{_html_cell(row.label, blank, glyphs, colspan=2)}{values}</tr>")
             elif row.label or table.name != "四" or (row.kind == "data" and len(row.cells) < 15):
@@ -606,6 +675,8 @@ def _docx_file(report: Report, tables: list[Table], glyphs: Glyphs) -> bytes:
                     merge = "continue" if row.group == previous_group else "restart"
                     text = "" if merge == "continue" else glyphs(row.group)
                     cells = [_w_cell(text, merge=merge), _w_cell(glyphs(row.label)), *cells]
+                elif not row.corner:
+                    pass
                 elif two_labels:
                     cells = [_w_cell(glyphs(row.label), span=2), *cells]
                 elif has_labels:
@@ -669,7 +740,8 @@ def draw_case(
     gold = load_gold(gold_path).report
     kind = choose.choice(kinds)
     layout = choose.choice(layouts) if kind == "text" else choose.choice(pdf_layouts) if kind == "pdf" else kind
-    mutations = {m for m in allowed if choose.integer(0, 2) == 0} | set(required)
+    mutations = {m for m in allowed if m not in LATE and choose.integer(0, 2) == 0}
+    mutations |= {m for m in required if m not in LATE}
     if "review_rows" in mutations and "review_columns" in mutations:
         mutations.discard(choose.choice(("review_rows", "review_columns")))
     blank = choose.choice(BLANK_STYLES) if kind == "html" else ""
@@ -679,6 +751,12 @@ def draw_case(
     tables = [_proactive(gold, cells), _applications(gold, cells), _review(cells, orientation)]
     _mutate(tables, mutations, choose, truth, kind)
     glyphs = Glyphs(choose if "glyphs" in mutations else None)
+    late = {m for m in allowed if m in LATE and choose.integer(0, 2) == 0} | {m for m in required if m in LATE}
+    if "short_header" in late and "drop_column" in late:  # a header one name short over rows one column short
+        either = [m for m in ("short_header", "drop_column") if m not in required]  # would misname the columns
+        late.discard(choose.choice(either or ["short_header"]))
+    _mutate_grid(tables, late, choose, truth, cells)
+    mutations |= late
     stem = gold_path.stem
     if kind == "text":
         data, name = _text_file(gold, tables, layout, glyphs).encode("utf-8"), f"{stem}.txt"
