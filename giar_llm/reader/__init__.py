@@ -17,7 +17,15 @@ from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.paths import describe_cell
 from giar_llm.core.schema import COLUMNS, FormatName, detect_format, empty_report, parse_report, report_to_json
-from giar_llm.reader.grids import APPLICANT_HEADERS, PROACTIVE_HEADERS, View, read_review, read_rows_by_header, views
+from giar_llm.reader.grids import (
+    APPLICANT_HEADERS,
+    PROACTIVE_HEADERS,
+    View,
+    read_review,
+    read_rows_by_header,
+    unnamed_applicants,
+    views,
+)
 from giar_llm.reader.layout import (
     REVIEW_FIELDS,
     SECTION5_START,
@@ -93,6 +101,14 @@ def read(document: Document) -> Reading:
             if review is grid_review:
                 from_grid.add(id(review))
 
+    text_rows = [row for row in table3.rows.values() if id(row) not in from_grid]
+    if (
+        table3.span is not None
+        and (unnamed := unnamed_applicants(text[t3 : table3.span[0]]))
+        and 2 * sum(None not in row.values for row in text_rows) < len(text_rows)
+    ):  # a column left out of the header, most rows not filling every column: numbers may stand one column off
+        for row in text_rows:
+            row.unsure = row.unsure or HEADER_GAP.format(columns="、".join(unnamed))
     found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None
     if not found_any:
         return Reading(report=None, error="no report table found (表二/表三/表四 labels not in the text)")
@@ -171,6 +187,7 @@ def _blank_report(fmt: FormatName) -> dict[str, Any]:
 STACKED_DOUBT = (
     "本行之前连续 {n} 行的标签下没有数字：标签可能先于数字印出（如 PDF 逐列提取的文本），本行读到的数字未必属于本行"
 )
+HEADER_GAP = "表三的表头缺少列（{columns}），且多数行不是各列都有数：表格可能少印了一列，从文本读取的数字可能错列"
 LEAD_DOUBT = "本行从文本读取，自然人列为空而其后各列有数：空白可能是标签的占位，数字可能错列"
 SHIFT_DOUBT = (
     "勾稽关系不成立，而本行从文本读取（首列或末列为空，或表四按国家格式的顺序），列位置未经表格确认：数字可能错列"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from giar_llm.core.arithmetic import holds, row_equations, row_values
 from giar_llm.core.document import Grid, GridCell
+from giar_llm.core.schema import APPLICANT_COLUMNS
 from giar_llm.reader.cells import ZERO_MARKS
 from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec, pattern
 from giar_llm.reader.normalize import normalize
@@ -34,11 +35,26 @@ APPLICANT_HEADERS: Keys = (
     ("科研机构", "research_institution"),
     ("社会公益组织", "public_interest_org"),
     ("公益组织", "public_interest_org"),
+    ("社会组织", "public_interest_org"),
     ("法律服务机构", "legal_service_org"),
     ("总计", "total"),
     ("合计", "total"),
     ("其他", "other_org"),
 )
+
+
+def unnamed_applicants(header: str) -> list[str]:
+    """The applicant columns (their names) a printed 表三 header leaves out, when it names at least three:
+    a column missing from the table, or its name lost, so the numbers under the header may stand one column
+    off. Empty when the header names them all, or too few of them to be a header."""
+    compact = _compact(header)
+    named = {name for phrase, name in APPLICANT_HEADERS if phrase in compact}
+    missing = [n for n in APPLICANT_COLUMNS if n not in named]
+    if len(APPLICANT_COLUMNS) - len(missing) < 3:
+        return []
+    return [next(phrase for phrase, name in APPLICANT_HEADERS if name == n) for n in missing]
+
+
 REVIEW_GROUPS: Keys = (
     ("复议后起诉", "litigation_after_review"),
     ("直接起诉", "litigation_direct"),
