@@ -25,6 +25,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 
 from giar_llm.core.tabular import (
+    CELL_HEAD,
     CELL_OWN,
     Column,
     Place,
@@ -35,6 +36,7 @@ from giar_llm.core.tabular import (
     package_values,
     places,
     report_columns,
+    report_id,
     report_row,
     stata_name,
 )
@@ -340,10 +342,22 @@ class Rows:
 
 def package_rows(data: Mapping[str, Any], where: Mapping[str, Place] | None = None) -> Rows:
     """The rows of one envelope (its JSON data); ``where``: the line and quote of each cell (``source_places``)."""
-    common, rows, wide = package_values(data, where)
-    (head,) = csv_lines([common])
+    _, rows, wide = package_values(data, where)
     doubtful = CELL_OWN.index("doubtful")
-    return Rows(head, csv_lines(rows), wide, sum(1 for r in rows if r[doubtful]))
+    return Rows(row_head(wide), csv_lines(rows), wide, sum(1 for r in rows if r[doubtful]))
+
+
+def row_head(report: Mapping[str, Value]) -> str:
+    """The fields every long row of a report begins with (``CELL_HEAD``), rendered, from its wide row (which holds
+    the same values under the same names): the long rows' own part does not depend on where the file lies."""
+    (head,) = csv_lines([tuple(report[name] for name in CELL_HEAD)])
+    return head
+
+
+def moved_rows(rows: Rows, source_file: str, sha256: str) -> Rows:
+    """The rows of the same content read from another file: only the report id and the source file change."""
+    report = {**rows.report, "report_id": report_id(source_file, sha256), "source_file": source_file}
+    return Rows(row_head(report), rows.cells, report, rows.doubtful)
 
 
 WARNED_DUPLICATES = 20  # duplicates named one a line in the log; the rest are counted in one line

@@ -281,7 +281,8 @@ def _dying_task(task: Any, settings: Settings) -> Any:
 
 def test_a_dead_worker_process_fails_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = _inputs(tmp_path / "in")[:3]
-    shutil.copy(inputs[0], tmp_path / "in" / "die.txt")
+    # content of its own (a byte more): an exact copy of another input is not read again, see the copies test
+    (tmp_path / "in" / "die.txt").write_bytes(inputs[0].read_bytes() + b"\n")
     inputs.insert(1, tmp_path / "in" / "die.txt")
     monkeypatch.setattr(execute, "_run_task", _dying_task)
     summary = run_batch(inputs, tmp_path / "out", RULES, jobs=2)
@@ -337,3 +338,63 @@ def test_a_batch_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Path) ->
     assert len(list((outdir / "results").glob("*.json"))) == 40
     assert len(_lines(outdir)) == 40 and summary.statuses == {"verified": 40}
     assert not list(outdir.rglob("*.tmp"))
+
+
+def test_copies_of_one_content_are_read_once_and_each_names_its_own_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    (folder / "b").mkdir(parents=True)
+    names = ["a.txt", "b/a.txt", "copy.txt", "other.txt"]
+    for name in names[:3]:
+        shutil.copy(REPORTS / "001_804bc5c71be8d781.txt", folder / name)
+    shutil.copy(REPORTS / "000_27f8f84a704e59bd.txt", folder / "other.txt")
+    read: list[str] = []
+    extract_file = execute.extract_file
+
+    def counting(path: Any, *args: Any) -> Any:
+        read.append(Path(path).name)
+        return extract_file(path, *args)
+
+    monkeypatch.setattr(execute, "extract_file", counting)
+    items, on_result = _recorder()
+    outdir = tmp_path / "out"
+    summary = run_batch([folder], outdir, RULES, jobs=1, on_result=on_result)
+    assert sorted(read) == ["a.txt", "other.txt"]  # the copies of a.txt are not read again
+    assert summary.recomputed == 4 and len(items) == 4
+
+    # each copy's result is what reading it on its own gives, but for the file it names
+    alone = {}
+    for name in names:
+        summary = run_batch([folder / name], tmp_path / "alone" / name, RULES, jobs=1)
+        (line,) = (tmp_path / "alone" / name / "results.jsonl").read_text(encoding="utf-8").splitlines()
+        alone[name] = json.loads(line)
+    lines = [json.loads(line) for line in _lines(outdir)]
+    order = [Path(d["source"]["path"]).relative_to(folder).as_posix() for d in lines]
+    assert sorted(order) == sorted(names)
+    for data in lines:
+        name = Path(data["source"]["path"]).relative_to(folder).as_posix()
+        mine = {k: v for k, v in data.items() if k != "run"}
+        assert mine == {k: v for k, v in alone[name].items() if k != "run"}
+    exported = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (outdir / "results").glob("*.json")}
+    assert sorted(Path(d["source"]["path"]).name for d in exported.values()) == sorted(Path(n).name for n in names)
+
+    with (outdir / "reports.csv").open(encoding="utf-8-sig", newline="") as handle:
+        wide = list(csv.DictReader(handle))
+    assert [Path(r["source_file"]).relative_to(folder).as_posix() for r in wide] == order
+    assert len({r["report_id"] for r in wide}) == 4
+    firsts = {order[0], "other.txt"}  # the first of the three copies, in input order, and the other report
+    assert [bool(r["duplicate_of"]) for r in wide] == [name not in firsts for name in order]
+    with (outdir / "cells.csv").open(encoding="utf-8-sig", newline="") as handle:
+        long = list(csv.DictReader(handle))
+    ids = {r["source_file"]: r["report_id"] for r in wide}
+    assert all(ids[r["source_file"]] == r["report_id"] for r in long)
+    per_file = {f: sum(1 for r in long if r["source_file"] == f) for f in ids}
+    assert per_file[str(folder / "a.txt")] == per_file[str(folder / "copy.txt")] > 0
+
+    again = run_batch([folder], outdir, RULES, jobs=1)  # the copies resume like any result
+    assert (again.recomputed, again.skipped) == (0, 4)
+    (folder / "copy.txt").write_bytes((folder / "copy.txt").read_bytes() + b"\n")
+    read.clear()
+    changed = run_batch([folder], outdir, RULES, jobs=1)
+    assert (changed.recomputed, read) == (1, ["copy.txt"])

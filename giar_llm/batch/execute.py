@@ -5,6 +5,7 @@ that hangs or dies, and no worker outliving the batch."""
 from __future__ import annotations
 
 import ctypes
+import json
 import multiprocessing
 import os
 import signal
@@ -14,27 +15,28 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import connection
 from multiprocessing.connection import Connection
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from giar_llm.batch.plan import Task
-from giar_llm.batch.store import Record, pack_rows
+from giar_llm.batch.store import Record, moved_wide, pack_rows
 from giar_llm.core.corrections import apply_corrections
 from giar_llm.core.cost import Cost
 from giar_llm.core.envelope import Envelope, Source
 from giar_llm.core.schema import empty_report
 from giar_llm.datapackage import package_rows, source_places
 from giar_llm.errors import InputError, ReportFormatError
-from giar_llm.files import atomic_file, loads_exact
+from giar_llm.files import atomic_file, dumps_compact, loads_exact
+from giar_llm.inputs import source_of
 from giar_llm.inputs.names import readable
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.settings import Settings
 
-__all__ = ["DEFAULT_FILE_TIMEOUT", "Emit", "Outcome", "file_timeout", "run_tasks", "warm_up"]
+__all__ = ["DEFAULT_FILE_TIMEOUT", "Emit", "Outcome", "copy_outcome", "file_timeout", "run_tasks", "warm_up"]
 
 _MAX_CHUNK = 16
 
@@ -89,6 +91,43 @@ def record(task: Task, envelope: Envelope, retry: bool) -> Record:
         cells=cells,
         wide=wide,
     )
+
+
+_SOURCE_KEY = '{"source":'  # an envelope's JSON begins with its source (``Envelope``'s first field)
+_DECODER = json.JSONDecoder()
+
+
+def copy_outcome(task: Task, first: Outcome) -> Outcome | None:
+    """The outcome of an input with the same content, config and corrections as one just read (``first``): that
+    one's result with ``source`` naming this input's file, its result file exported (the row is the caller's
+    to commit). None when that result names its file beyond ``source`` (its path or file name appear in an
+    error or a warning) or was read from other content: this input is then read on its own."""
+    made = first.record
+    text = made.envelope
+    if made.sha256 != task.sha256 or not text.startswith(_SOURCE_KEY):
+        return None
+    try:
+        source, end = _DECODER.raw_decode(text, len(_SOURCE_KEY))
+    except ValueError:
+        return None
+    if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not source["path"]:
+        return None
+    rest = text[end:]
+    name = source["path"]
+    if any(n in rest for n in (name, dumps_compact(name)[1:-1], PurePath(name).name)):
+        return None
+    moved = source_of(task.path, made.sha256, source.get("encoding"), source.get("kind"))
+    envelope = _SOURCE_KEY + moved.model_dump_json() + rest
+    export(Path(task.result), envelope + "\n")
+    row = replace(
+        made,
+        name=task.name,
+        path=readable(task.path),
+        corrections=task.corrections_key,
+        envelope=envelope,
+        wide=moved_wide(made.wide, moved.path, made.sha256),
+    )
+    return Outcome(task.index, first.status, 0.0, first.error, row)
 
 
 def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Outcome:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from giar_llm.batch.execute import record
+from giar_llm.batch.execute import Outcome, copy_outcome, record
 from giar_llm.batch.plan import Task
-from giar_llm.batch.store import Store
+from giar_llm.batch.store import Record, Store
 from giar_llm.core.envelope import Envelope
 from giar_llm.core.levels import Number
 from giar_llm.core.neighbours import Neighbours, same_report_cells
@@ -86,6 +86,7 @@ def _revisit(
     tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
 ) -> int:
     years = store.years()
+    sha = {task.name: task.sha256 for task in tasks}
     by_year: dict[tuple[str, int], list[str]] = {}
     for task in tasks:  # in input order: the first input of an agency's year stands for it as a neighbour
         if task.name in years:
@@ -97,36 +98,92 @@ def _revisit(
             agency, year = years[task.name]
             previous = _first(by_year.get((agency, year - 1)))
             following = _first(by_year.get((agency, year + 1)))
-            forms = [n for n in by_year.get((agency, year), []) if n != task.name]
+            forms = _distinct([n for n in by_year.get((agency, year), []) if n != task.name], task.sha256, sha)
             if previous is not None or following is not None or forms:
                 work.append((task, previous, following, forms))
-    needed: set[str] = set()
-    for task, previous, following, forms in work:
-        needed.update(n for n in (task.name, previous, following, *forms) if n is not None)
-    first = {name: _envelope(store, name) for name in sorted(needed)}  # the first pass's, before any rewrite
+    first = _Envelopes(store)  # the first pass's: the rewrites are put when the second look is over
+    rewritten: list[Record] = []
     changed = 0
+    done: dict[tuple[str, str, str], Outcome | None] = {}  # by content: copies have the same evidence
     for task, previous, following, forms in work:
-        envelope = first[task.name]
-        if envelope is None or envelope.report is None:
-            continue
-        before = first[previous] if previous is not None else None
-        after = first[following] if following is not None else None
-        same, same_source = _other_form(envelope, [first[name] for name in forms])
-        if before is None and after is None and not same:
-            continue
-        neighbours = Neighbours(
-            before.report if before is not None else None,
-            after.report if after is not None else None,
-            same,
-            same_source,
-        )
-        try:
-            again = extract_file(task.path, settings, extractor, neighbours)
-        except Exception:  # isolation: the first result stands
-            continue
-        if again.report != envelope.report or again.levels != envelope.levels or again.unsure != envelope.unsure:
-            again.run = envelope.run
-            store.put([record(task, again, retry=False)])
+        key = (task.sha256, task.config, task.corrections_key)
+        if task.sha256 and key in done:
+            again_of_first = done[key]
+            if again_of_first is None:
+                continue  # the second look changed nothing for this content
+            copied = copy_outcome(task, again_of_first)
+            if copied is not None:
+                rewritten.append(copied.record)
+                recomputed.add(task.index)
+                changed += 1
+                continue
+        outcome = _look_again(task, previous, following, forms, first, settings, extractor)
+        if task.sha256 and key not in done:
+            done[key] = outcome
+        if outcome is not None:
+            rewritten.append(outcome.record)
             recomputed.add(task.index)
             changed += 1
+    store.put(rewritten)
     return changed
+
+
+def _distinct(names: list[str], own: str, sha: dict[str, str]) -> list[str]:
+    """The other forms of a report worth reading: one file per content, none with the report's own content
+    (a copy has nothing new to say)."""
+    seen = {own} if own else set()
+    out = []
+    for name in names:
+        digest = sha.get(name, "")
+        if digest and digest in seen:
+            continue
+        seen.add(digest)
+        out.append(name)
+    return out
+
+
+class _Envelopes:
+    """The stored envelopes by name, each parsed when first asked for."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.parsed: dict[str, Envelope | None] = {}
+
+    def __getitem__(self, name: str) -> Envelope | None:
+        if name not in self.parsed:
+            self.parsed[name] = _envelope(self.store, name)
+        return self.parsed[name]
+
+
+def _look_again(
+    task: Task,
+    previous: str | None,
+    following: str | None,
+    forms: list[str],
+    first: _Envelopes,
+    settings: Settings,
+    extractor: Extractor | None,
+) -> Outcome | None:
+    """One result extracted again with its neighbours as evidence: its new outcome when that changes it."""
+    envelope = first[task.name]
+    if envelope is None or envelope.report is None:
+        return None
+    before = first[previous] if previous is not None else None
+    after = first[following] if following is not None else None
+    same, same_source = _other_form(envelope, [first[name] for name in forms])
+    if before is None and after is None and not same:
+        return None
+    neighbours = Neighbours(
+        before.report if before is not None else None,
+        after.report if after is not None else None,
+        same,
+        same_source,
+    )
+    try:
+        again = extract_file(task.path, settings, extractor, neighbours)
+    except Exception:  # isolation: the first result stands
+        return None
+    if again.report != envelope.report or again.levels != envelope.levels or again.unsure != envelope.unsure:
+        again.run = envelope.run
+        return Outcome(task.index, again.status, 0.0, again.error, record(task, again, retry=False))
+    return None

@@ -125,12 +125,17 @@ class Task:
 
 @dataclass
 class Plan:
-    """Every input in order, those still to do, and the stored results reused."""
+    """Every input in order, those still to do, and the stored results reused.
+
+    Inputs to do with the same content, config and corrections are read once: ``todo`` holds the first of
+    them, ``copies`` the others by the first one's index (their results are the first one's, moved to their
+    own file name, see ``execute.copy_outcome``)."""
 
     tasks: list[Task]
     todo: list[Task]
     resumed: list[tuple[Task, Stored]]
     reexport: list[Task]  # resumed, but the result file is missing or short: exported again from the store
+    copies: dict[int, list[Task]] = field(default_factory=dict)
 
 
 _STEM_BYTES = 120  # leaves room for the hash, ".json" and an atomic write's ".<name>.<random>.tmp"
@@ -280,12 +285,19 @@ def plan_batch(
     todo: list[Task] = []
     resumed: list[tuple[Task, Stored]] = []
     reexport: list[Task] = []
+    first: dict[tuple[str, str, str], Task] = {}
+    copies: dict[int, list[Task]] = {}
     for task in tasks:
         row = rows.get(task.name)
         if row is None or not _resumable(task, row):
-            todo.append(task)
+            key = (task.sha256, task.config, task.corrections_key)
+            leader = first.setdefault(key, task) if task.sha256 else task
+            if leader is task:
+                todo.append(task)
+            else:
+                copies.setdefault(leader.index, []).append(task)
             continue
         resumed.append((task, row))
         if not _exported(task, row):
             reexport.append(task)
-    return Plan(tasks, todo, resumed, reexport)
+    return Plan(tasks, todo, resumed, reexport, copies)

@@ -18,16 +18,17 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from giar_llm.core.tabular import report_columns
-from giar_llm.datapackage import Rows
+from giar_llm.datapackage import Rows, moved_rows, row_head
 from giar_llm.files import dumps_compact, loads_exact
 
-__all__ = ["STORE_NAME", "Exported", "Record", "Store", "Stored", "pack_rows", "unpack_rows"]
+__all__ = ["STORE_NAME", "Exported", "Record", "Store", "Stored", "moved_wide", "pack_rows", "unpack_rows"]
 
 STORE_NAME = "batch.sqlite"
 
@@ -114,29 +115,68 @@ def _checks(text: str | None) -> list[str] | None:
 
 
 def pack_rows(rows: Rows | None) -> tuple[bytes | None, str | None]:
-    """A report's data-package rows as two store columns: the long rows (compressed), the wide row's values."""
+    """A report's data-package rows as two store columns: the long rows' own fields (compressed; they do not
+    depend on the file's name, so copies of one content share them byte for byte) and the wide row's values
+    (the long rows' common fields are made from these, see ``row_head``)."""
     if rows is None:
         return None, None
-    cells = zlib.compress(orjson.dumps([rows.head, rows.doubtful, rows.cells]), 1)
+    cells = zlib.compress(orjson.dumps([rows.doubtful, rows.cells]), 1)
     return cells, dumps_compact([rows.report[name] for name in _WIDE])
+
+
+def _wide_values(wide: str) -> Any:
+    values = orjson.loads(wide)
+    if (
+        isinstance(values, list)
+        and len(values) == len(_WIDE)
+        and any(isinstance(values[i], float) for i in _WIDE_INTEGERS)
+    ):
+        values = json.loads(wide)  # a count beyond 64 bits, which orjson reads as a float
+    return values
+
+
+def moved_wide(wide: str | None, source_file: str, sha256: str) -> str | None:
+    """The stored wide row of the same content read from another file (``pack_rows``)."""
+    if wide is None:
+        return None
+    try:
+        values = _wide_values(wide)
+    except ValueError:
+        return None
+    if not isinstance(values, list) or len(values) != len(_WIDE):
+        return None
+    report = moved_rows(Rows("", [], dict(zip(_WIDE, values, strict=True))), source_file, sha256).report
+    return dumps_compact([report[name] for name in _WIDE])
+
+
+@lru_cache(maxsize=64)
+def _unpack_cells(cells: bytes) -> tuple[int, list[str]] | None:
+    """The long rows' own fields of a stored blob; copies of one content share a blob, which is unpacked once."""
+    try:
+        value = orjson.loads(zlib.decompress(cells))
+    except (ValueError, zlib.error):
+        return None
+    if not (isinstance(value, list) and len(value) == 2):
+        return None  # another layout (an older version's): made again
+    doubtful, lines = value
+    if not (isinstance(doubtful, int) and isinstance(lines, list) and all(isinstance(x, str) for x in lines)):
+        return None
+    return doubtful, lines
 
 
 def unpack_rows(cells: bytes | None, wide: str | None) -> Rows | None:
     """The rows ``pack_rows`` stored; None when they are not all there or not readable (made again then)."""
     if cells is None or wide is None:
         return None
+    unpacked = _unpack_cells(cells)
     try:
-        head, doubtful, lines = orjson.loads(zlib.decompress(cells))
-        values = orjson.loads(wide)
-        if any(isinstance(values[i], float) for i in _WIDE_INTEGERS):
-            values = json.loads(wide)  # a count beyond 64 bits, which orjson reads as a float
-    except (ValueError, TypeError, zlib.error):
+        values = _wide_values(wide)
+    except ValueError:
         return None
-    if not (isinstance(head, str) and isinstance(doubtful, int) and isinstance(lines, list)):
+    if unpacked is None or not isinstance(values, list) or len(values) != len(_WIDE):
         return None
-    if not isinstance(values, list) or len(values) != len(_WIDE):
-        return None
-    return Rows(head, lines, dict(zip(_WIDE, values, strict=True)), doubtful)
+    report = dict(zip(_WIDE, values, strict=True))
+    return Rows(row_head(report), unpacked[1], report, unpacked[0])
 
 
 _WIDE = [c.name for c in report_columns()]
