@@ -22,6 +22,7 @@ from giar_llm.reader.grids import (
     PROACTIVE_HEADERS,
     View,
     read_review,
+    read_review_by_position,
     read_rows_by_header,
     unnamed_applicants,
     views,
@@ -91,17 +92,7 @@ def read(document: Document) -> Reading:
     if t4_heading:
         s5 = _table4_end(text, t4_heading.end(), s5)
     review = read_table4(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
-    from_grid: set[int] = set()  # rows read from a grid, by id
-    if document.grids:
-        grids = views(document.grids, text)
-        from_grid |= _from_grids(grids, table2, table3)
-        grid_review = read_review(grids)
-        if grid_review is not None:
-            review = _prefer(grid_review, review)
-            if review is grid_review:
-                from_grid.add(id(review))
-
-    text_rows = [row for row in table3.rows.values() if id(row) not in from_grid]
+    text_rows = list(table3.rows.values())
     if (
         table3.span is not None
         and (unnamed := unnamed_applicants(text[t3 : table3.span[0]]))
@@ -109,6 +100,18 @@ def read(document: Document) -> Reading:
     ):  # a column left out of the header, most rows not filling every column: numbers may stand one column off
         for row in text_rows:
             row.unsure = row.unsure or HEADER_GAP.format(columns="、".join(unnamed))
+    from_grid: set[int] = set()  # rows read from a grid, by id
+    if document.grids:
+        grids = views(document.grids, text)
+        from_grid |= _from_grids(grids, table2, table3)
+        grid_review = read_review(grids)
+        if grid_review is None and t4_heading is not None:
+            grid_review = read_review_by_position(grids, t4_heading.end(), s5)
+        if grid_review is not None:
+            review = _prefer(grid_review, review)
+            if review is grid_review:
+                from_grid.add(id(review))
+
     found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None
     if not found_any:
         return Reading(report=None, error="no report table found (表二/表三/表四 labels not in the text)")
@@ -231,6 +234,10 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     gives way to the text reader's certain reading of the same numbers, which read them where they stand."""
     if grid_row.derived and text_row is not None and text_row.unsure is None and text_row.values == grid_row.values:
         return text_row
+    if grid_row.derived and grid_row.unsure is None and (text_row is None or text_row.unsure is not None):
+        return grid_row  # placed by position and confirmed by its sums; the text's reading is unsure
+    if (grid_row.derived_columns or grid_row.unsure_columns) and (text_row is None or text_row.unsure is not None):
+        return grid_row  # a column the grid lacks, derived by the arithmetic: the text's numbers stand off it
     if (
         grid_row.unsure is None
         and text_row is not None
@@ -345,6 +352,10 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
             reading.locations[path] = row.locations[column]
         if (row.split or row.derived) and not row.unsure:
             reading.derived[path] = row.derived or SPLIT_REASON
+        elif column in row.derived_columns and not row.unsure:
+            reading.derived[path] = row.derived_columns[column]
+        if column in row.unsure_columns and not row.unsure:
+            reading.unsure[path] = row.unsure_columns[column]
         if row.unsure:
             reading.unsure[path] = row.unsure
         if column in row.zero_marks:

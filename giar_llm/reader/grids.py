@@ -18,13 +18,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from giar_llm.core.arithmetic import holds, row_equations, row_values
+from giar_llm.core.arithmetic import (
+    RESULTS,
+    REVIEW,
+    TOTAL_PROCESSED,
+    column_equations,
+    holds,
+    row_equations,
+    row_values,
+    table_equations,
+)
 from giar_llm.core.document import Grid, GridCell
 from giar_llm.core.schema import APPLICANT_COLUMNS
 from giar_llm.reader.cells import ZERO_MARKS
 from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec, pattern
 from giar_llm.reader.normalize import normalize
-from giar_llm.reader.rows import RowRead
+from giar_llm.reader.rows import Number, RowRead
 
 Span = tuple[int, int]
 Keys = tuple[tuple[str, str], ...]  # (phrase, name), the first phrase found in a header names it
@@ -269,10 +278,14 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
             if spec is not None:
                 labelled.append((grid, r, spec, columns, bands[r + 1][0] if r + 1 < grid.rows else {}))
     found = {spec.path for _, _, spec, _, _ in labelled}
+    gaps: dict[str, str] = {}  # row -> the one column its header lacks, where that is all the row lacks
     for grid, r, spec, columns, below in labelled:
         row = _read_row(grid, r, spec, columns)
         if row is None:
             continue
+        missing = [n for n in spec.fields if n not in columns.values()]
+        if len(missing) == 1 and row.unsure == _missing_columns(missing):
+            gaps[spec.path] = missing[0]
         if row.unsure is None and all(v is None for v in row.values):
             row = _numbers_below(grid, r, spec, below, specs, found) or row
         seen[spec.path] = seen.get(spec.path, 0) + 1
@@ -285,7 +298,59 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
             continue
         seen[spec.path] = seen.get(spec.path, 0) + 1
         out[spec.path] = row if seen[spec.path] == 1 else RowRead.missing(spec.width, TWO_ROWS)
+    _derive_gap(out, gaps, specs)
     return out
+
+
+GAP_ZERO = "表格未印出“{name}”列：按本行总计减其余各列推算为 0，但原表该格也可能是空白"
+GAP_DERIVED = "表格未印出“{name}”列：按本行总计减其余各列推算，该列的收支平衡和办理结果之和均成立"
+
+
+def _derive_gap(out: dict[str, RowRead], gaps: dict[str, str], specs: Sequence[RowSpec]) -> None:
+    """表三 printed without one applicant column (header and rows): every row's cell of that column is its
+    总计 less its other cells (a blank counts 0), derived when every row of the table was read by its header
+    with only that column missing, every row's 总计 is filled, and the column's own sums (its balance and
+    its results total, ``core.arithmetic``) are evaluated and hold; otherwise the rows stay unsure. A cell
+    that comes out 0 is named unsure: 0 and a blank cell add up alike, the sums can't tell which was printed."""
+    names = set(gaps.values())
+    if len(names) != 1 or set(gaps) != {spec.path for spec in specs}:
+        return
+    name = names.pop()
+    if name not in APPLICANT_COLUMNS:
+        return
+    values: dict[str, Number | None] = {}
+    derived: dict[str, int] = {}
+    for spec in specs:
+        row = out[spec.path]
+        cells = dict(zip(spec.fields, row.values, strict=True))
+        total = cells.get("total")
+        if total is None or row.derived or row.split:
+            return
+        value = total - sum(v for f, v in cells.items() if f not in (name, "total") and v is not None)
+        if value < 0 or not float(value).is_integer():
+            return
+        derived[spec.path] = int(value)
+        values.update({f"{spec.path}.{f}": v for f, v in cells.items()})
+        values[f"{spec.path}.{name}"] = int(value)
+    prefix = f"{RESULTS}."
+    outcomes = tuple(p.removeprefix(prefix) for p in derived if p.startswith(prefix) and p != TOTAL_PROCESSED)
+    sums = [e for e in column_equations(outcomes) if all(c.endswith(f".{name}") for c in e.cells)]
+    if not sums or not holds(sums, values):
+        return
+    label = next(phrase for phrase, key in APPLICANT_HEADERS if key == name)
+    for spec in specs:
+        row = out[spec.path]
+        column = spec.fields.index(name)
+        row.values[column] = derived[spec.path]
+        row.unsure = None
+        if derived[spec.path]:
+            row.derived_columns[column] = GAP_DERIVED.format(name=label)
+        else:  # nothing printed: 0 by the sums, but the source may have left the cell blank
+            row.unsure_columns[column] = GAP_ZERO.format(name=label)
+
+
+def _missing_columns(missing: Sequence[str]) -> str:
+    return "表格单元格：表头缺少列：" + "、".join(missing)
 
 
 TWO_ROWS = "表格中有两行同一标签，无法确定取哪一行"
@@ -403,7 +468,9 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
     if not any_value_column:
         return None
     missing = [n for n in spec.fields if n not in placed]
-    if missing:
+    if missing and not problems:
+        read.unsure = _missing_columns(missing)
+    elif missing:
         problems.append("表头缺少列：" + "、".join(missing))
     if problems:
         read.unsure = "表格单元格：" + "；".join(dict.fromkeys(problems))
@@ -467,6 +534,70 @@ def read_review(grids: Sequence[View]) -> RowRead | None:
         if best is None or (best.unsure and not read.unsure):
             best = read
     return best
+
+
+REVIEW_BY_POSITION = "表四的表头未标明各列（占位表头、其他表的表头或没有表头）：按国家格式的顺序归位，{why}"
+
+
+def read_review_by_position(grids: Sequence[View], start: int, end: int) -> RowRead | None:
+    """表四 under a header that names none of its columns (placeholders 数据1…, another table's header,
+    none), in a grid standing between ``start`` and ``end`` (表四's heading and the next section): its
+    numbers placed in the national order, as one row of fifteen cells, as three rows labelled by their group
+    (行政复议 …) of five cells, or as five rows labelled by their result (结果维持 …) of three cells. The
+    placement stands (derived) when each group's sum (``core.arithmetic``) is evaluated and holds; otherwise
+    the cells are unsure."""
+    fields = [f"{g}.{o}" for g in ("review", "litigation_direct", "litigation_after_review") for o in REVIEW_FIELDS]
+    for grid in grids:
+        spans = [c.span for c in grid.grid.cells if c.span is not None]
+        if not spans or min(a for a, _ in spans) < start or max(b for _, b in spans) > end:
+            continue
+        if grid.names("维持") and grid.names("复议"):
+            continue  # its headers name it: read_review's
+        placed = _review_cells(grid)
+        if placed is None:
+            continue
+        read = RowRead([None] * len(fields), [None] * len(fields))
+        for index, (cell, value) in enumerate(placed):
+            if value.kind != "blank":
+                _place(read, index, value, cell)
+        sums = [e for e in table_equations((), review=True) if e.kind == "review_total"]
+        values = {f"{REVIEW}.{f}": v for f, v in zip(fields, read.values, strict=True)}
+        if holds(sums, values):
+            read.derived = REVIEW_BY_POSITION.format(why="各组合计成立")
+        else:
+            read.unsure = REVIEW_BY_POSITION.format(why="合计不成立或总计为空")
+        return read
+    return None
+
+
+def _review_cells(grid: View) -> list[tuple[GridCell, Value]] | None:
+    """表四's fifteen cells in the national order (group by group, result by result), or None when the grid's
+    numbered rows are not laid out as one of the three shapes (each row's last cells its values, no number
+    left of them)."""
+    rows = [[(c, grid.value[id(c)]) for c in grid.row_cells[r] if c.row == r] for r in range(grid.rows)]
+    rows = [row for r, row in enumerate(rows) if grid.numbered[r]]
+
+    def split(row: list[tuple[GridCell, Value]], width: int) -> tuple[str, list[tuple[GridCell, Value]]] | None:
+        head, values = row[:-width], row[-width:]
+        if len(values) < width or any(c.colspan != 1 or v.kind == "text" for c, v in values):
+            return None
+        if any(v.kind in ("num", "zero") for _, v in head):
+            return None
+        return " ".join(grid.text[id(c)] for c, _ in head if not c.blank), values
+
+    if len(rows) == 1 and (flat := split(rows[0], 15)) is not None and not name_in(flat[0], REVIEW_GROUPS):
+        return flat[1]
+    if len(rows) == 3:
+        by_group = [split(row, 5) for row in rows]
+        groups = [name_in(part[0], REVIEW_GROUPS) if part else None for part in by_group]
+        if groups == ["review", "litigation_direct", "litigation_after_review"]:
+            return [cell for part in by_group if part for cell in part[1]]
+    if len(rows) == 5:
+        by_outcome = [split(row, 3) for row in rows]
+        outcomes = [name_in(part[0], REVIEW_OUTCOMES) if part else None for part in by_outcome]
+        if outcomes == list(REVIEW_FIELDS):
+            return [part[1][g] for g in range(3) for part in by_outcome if part]
+    return None
 
 
 def _one(from_header: set[str | None], from_label: str | None) -> str | None:

@@ -27,6 +27,8 @@ class RowRead:
     zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
     split: bool = False
     derived: str = ""  # why the row's cells are derived (placed by the table's arithmetic), if they are
+    derived_columns: dict[int, str] = field(default_factory=dict)  # column -> why that cell alone is derived
+    unsure_columns: dict[int, str] = field(default_factory=dict)  # column -> why that cell alone is unsure
     complete: bool = True  # ``candidates`` lists every split
     locations: dict[int, Location] = field(default_factory=dict)  # column -> its PDF grid cell's page and box
 
