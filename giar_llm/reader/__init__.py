@@ -148,7 +148,8 @@ def read(document: Document) -> Reading:
             previous = row
         if id(row) not in from_grid and spec is REVIEW_SPEC and row.unsure is None:
             shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # printed order, not a header
-        if id(row) not in from_grid and row.unsure is None and None in (row.values[0], row.values[-1]):
+        placed = id(row) in from_grid or bool(row.derived)  # by a grid, or by the table's columns and sums
+        if not placed and row.unsure is None and None in (row.values[0], row.values[-1]):
             shiftable += [f"{spec.path}.{field}" for field in spec.fields]
             filled = any(v is not None for v in row.values[1:])
             if row.values[0] is None and spec.path.startswith("applications.") and filled:

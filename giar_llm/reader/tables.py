@@ -317,6 +317,8 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
     floor = min([loc.key.start() for loc in head if loc.key is not None], default=start)  # rows stand below the header
     total_key = _row_key(text, TABLE3_TAIL[0], cursor, end)  # not the 总计 column of a repeated header row
     group = find(text, OTHER_GROUP, cursor, total_key.start() if total_key else end)
+    if group is None:  # printed before the sub-rows of （三）–（五）: the group labels' column came first
+        group = find(text, OTHER_GROUP, floor, end)
     split_start = group.end() if group else cursor
     split_end = total_key.start() if total_key else end
     if not other_is_merged(fmt, _sub_rows_printed(text, split_start, split_end), group is not None):
@@ -337,7 +339,7 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
         table.span = (min(found), end)
         if not by_columns:
             flag_numbers_before_labels(text, start, min(found), table)
-    _place_unlabelled_rows(table)
+    _place_unlabelled_rows(table, located)
     _resolve_across_rows(table)
     flag_rows_before_lost_labels(text, located, table)
     if fmt == "2021":
@@ -371,13 +373,17 @@ def _other_structure(table: TableRead) -> None:
 NO_NUMBERS = ("该行未读到数字", "未找到该行的标签")
 
 
-def _place_unlabelled_rows(table: TableRead) -> None:
+def _place_unlabelled_rows(table: TableRead, located: list[Located]) -> None:
     """Whole rows of numbers after a row's own (their labels lost in conversion) belong to the rows that
     follow it in the national format's order and have no numbers of their own, if exactly that many follow.
+    When a following row's label is printed before the row holding the numbers and the numbers stand one a
+    line, they are no rows that lost their labels: the labels were printed before the numbers, column by
+    column (a PDF's text layer), so the numbers are a column's, not rows', and nothing is placed.
 
     The placement stands only when every row total, column balance and results total then holds;
     otherwise the rows keep the placement and are named unsure."""
     paths = list(table.rows)
+    starts = {loc.spec.path: loc.start for loc in located if loc.key is not None}
     for index, path in enumerate(paths):
         row = table.rows[path]
         width = len(row.values)
@@ -386,6 +392,10 @@ def _place_unlabelled_rows(table: TableRead) -> None:
         count = len(row.surplus) // width
         following = list(itertools.takewhile(lambda p: table.rows[p].unsure in NO_NUMBERS, paths[index + 1 :]))
         if len(following) != count:  # more rows without numbers than rows of numbers: which is which is unknown
+            continue
+        holder = starts.get(path)
+        one_a_line = len({atom.line for atom in row.surplus}) == len(row.surplus)
+        if one_a_line and holder is not None and any(starts.get(target, holder) < holder for target in following):
             continue
         placed = [path, *following]
         for offset, target in enumerate(following):
@@ -401,7 +411,11 @@ def _place_unlabelled_rows(table: TableRead) -> None:
 
 
 COLUMNS_READ = "逐列提取的文本：每列的数字个数等于行数，按国家格式的行序归位，每行合计与各列勾稽关系均成立"
+COLUMNS_READ_IN_PART = (
+    "逐列提取的文本：本列的数字个数等于行数（或列标题下没有数字：整列空白），按国家格式的行序归位，本列的勾稽关系成立"
+)
 COLUMNS_UNPLACED = "逐列提取的文本（先列出全部行标签，再逐列列出数字）：{why}，数字无法确定归属的行"
+COLUMN_NAMES = (*COLUMN_HEADERS, "其他", "总计")  # 表三's columns as their headers print them, in order
 
 
 def _blocks(text: str, start: int, end: int) -> list[list[Atom]]:
@@ -415,49 +429,94 @@ def _blocks(text: str, start: int, end: int) -> list[list[Atom]]:
     return [block for block in blocks if block]
 
 
+def _headed_blocks(text: str, start: int, end: int) -> list[list[Atom]] | None:
+    """The numbers after ``start`` under 表三's column headers, when every header is printed there in order with
+    no number before the first (a PDF's text layer drawn column by column: each column's header, then its
+    numbers): one block per column, empty for a column whose cells are all blank. None otherwise."""
+    cursor = start
+    bounds: list[tuple[int, int]] = []
+    for name in COLUMN_NAMES:
+        match = find(text, (name,), cursor, end)
+        if match is None:
+            return None
+        bounds.append((match.start(), match.end()))
+        cursor = match.end()
+    if any(a.is_value for a in atoms(text, start, bounds[0][0])):
+        return None
+    ends = [b[0] for b in bounds[1:]] + [end]
+    return [[a for a in atoms(text, b[1], e) if a.is_value] for b, e in zip(bounds, ends, strict=True)]
+
+
 def _numbers(row: RowRead) -> int:
     return sum(v is not None for v in row.values) + len(row.surplus)
 
 
 def read_by_columns(text: str, located: list[Located], end: int, table: TableRead) -> bool:
     """PDF text extracted column by column: every row label first, then each column's numbers one per line,
-    the columns in blocks. Recognised when no row but the last holds more than one number and the last holds
-    at least two columns' worth. Each column is placed by the count of rows: a column printing one number per row (blank cells
-    leave no mark, so a shorter column can't be placed) fills the rows in the national order; the placement
-    stands (derived) only when every row total, column balance and results total holds, otherwise every cell
-    is unsure. Returns whether the table was printed this way."""
-    found = [loc for loc in located if loc.key is not None]
+    the columns in blocks (an empty line apart, or each under its header). Recognised when no row but the last
+    printed holds more than one number and the numbers after it are at least two columns' worth or stand under
+    the column headers. A column printing one number per row fills the rows in the national order; a column
+    whose header has no number under it is blank; a shorter column can't be placed (blank cells leave no mark).
+    The placement stands (derived) only when the arithmetic holds: every row total, column balance and results
+    total when every column is placed, else each placed column's own balance and results total; the rest is
+    unsure. Returns whether the table was printed this way."""
+    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
     if len(found) < 2 or any(_numbers(table.rows[loc.spec.path]) > 1 for loc in found[:-1]):
         return False  # (one number: a wrapped label's numbering on a line of its own)
     last = found[-1]
     width = last.spec.width
     assert last.key is not None
-    blocks = _blocks(text, last.key.end(), end)
+    headed = _headed_blocks(text, last.key.end(), end) if width == len(COLUMN_NAMES) else None
+    blocks = headed if headed is not None else _blocks(text, last.key.end(), end)
     count = sum(len(block) for block in blocks)
-    if count < 2 * width:
+    if count < 2 * width and headed is None:
         return False
     rows = len(located)
-    if len(blocks) == 1 and count == rows * width:  # no empty lines between the columns: cut by the count
+    if headed is None and len(blocks) == 1 and count == rows * width:  # no empty lines between the columns
         blocks = [blocks[0][i : i + rows] for i in range(0, count, rows)]
-    why = ""
-    if len(blocks) != width:
-        why = f"读到 {len(blocks)} 组数字（共 {width} 列）"
-    elif any(len(block) != rows for block in blocks):
-        names = (*COLUMN_HEADERS, "其他", "总计")
-        short = [names[i] for i, block in enumerate(blocks) if len(block) != rows]
+    why = f"读到 {len(blocks)} 组数字（共 {width} 列）" if len(blocks) != width else ""
+    settled = [not why and (len(block) == rows or (headed is not None and not block)) for block in blocks]
+    short = [COLUMN_NAMES[i] for i, ok in enumerate(settled) if not ok] if not why else []
+    if short:
         why = f"{'、'.join(short)}列的数字个数与行数（{rows}）不符：空白单元格没有留下位置"
-    read = {loc.spec.path: direct([block[r] for block in blocks]) for r, loc in enumerate(located)} if not why else {}
-    if read:
-        values = row_values({path: row.values for path, row in read.items()})
-        if not holds(table_equations(_outcomes(values), review=False), values):  # row totals and column sums
+    read = (
+        {
+            loc.spec.path: direct(
+                [block[r] if ok and block else _BLANK_CELL for block, ok in zip(blocks, settled, strict=True)]
+            )
+            for r, loc in enumerate(located)
+        }
+        if any(settled)
+        else {}
+    )
+    values = row_values({path: row.values for path, row in read.items()})
+    outcomes = _outcomes(values)
+    if read and all(settled):
+        if not holds(table_equations(outcomes, review=False), values):  # row totals and column sums
             why = "按行数归位后，每行合计或各列勾稽关系不成立"
+            settled = [False] * width
+    elif read:
+        for column, name in enumerate(COLUMNS):
+            own = [e for e in column_equations(outcomes) if all(c.endswith(f".{name}") for c in e.cells)]
+            if settled[column] and not holds(own, values):
+                settled[column] = False
+                why += f"；{COLUMN_NAMES[column]}列按行数归位后勾稽关系不成立"
     for loc in located:
-        if why:
-            table.rows[loc.spec.path] = RowRead.missing(width, COLUMNS_UNPLACED.format(why=why))
-        else:
-            table.rows[loc.spec.path] = read[loc.spec.path]
-            read[loc.spec.path].derived = COLUMNS_READ
+        path = loc.spec.path
+        if not any(settled):
+            table.rows[path] = RowRead.missing(width, COLUMNS_UNPLACED.format(why=why))
+            continue
+        row = table.rows[path] = read[path]
+        row.derived = COLUMNS_READ if all(settled) else COLUMNS_READ_IN_PART
+        for column, name in enumerate(loc.spec.fields):
+            if not settled[column]:
+                row.values[column] = None
+                row.spans[column] = None
+                table.unsure[f"{path}.{name}"] = COLUMNS_UNPLACED.format(why=why)
     return True
+
+
+_BLANK_CELL = Atom("blank", "", 0, 0)
 
 
 _ANY_DIGIT = re.compile(r"\d")

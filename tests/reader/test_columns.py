@@ -12,7 +12,7 @@ from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 from giar_llm.reader import read
-from giar_llm.reader.tables import COLUMNS_READ
+from giar_llm.reader.tables import COLUMNS_READ, COLUMNS_READ_IN_PART
 
 from ..conftest import GOLD
 from ..fuzz.generate import Glyphs, Table, _applications, _proactive, _review, _text_file
@@ -49,10 +49,16 @@ def test_columns_are_placed_by_the_count_of_rows_and_confirmed_by_the_arithmetic
         assert all(p in reading.unsure for p in table3)
 
 
-def test_a_column_shorter_than_the_rows_leaves_every_cell_of_the_table_unsure() -> None:
-    text, _ = _printed(GOLD / "hongze-2024.json", edit="blank")
+def test_a_column_shorter_than_the_rows_is_unsure_and_the_others_stand_on_their_own_sums() -> None:
+    text, cells = _printed(GOLD / "hongze-2024.json", edit="blank")
     reading = read(Document(text))
     assert reading.report is not None
-    table3 = [p for p in flatten(reading.report) if p.startswith("applications.")]
-    assert all(p in reading.unsure for p in table3)
+    got = flatten(reading.report)
+    table3 = [p for p in got if p.startswith("applications.")]
+    natural = [p for p in table3 if p.endswith(".natural_person")]
+    assert all(p in reading.unsure for p in natural)
     assert "自然人列的数字个数与行数" in reading.unsure["applications.new_requests.natural_person"]
+    others = [p for p in table3 if p not in natural]  # each column's balance and results total hold
+    assert {p: got[p] for p in others} == {p: cells[p] for p in others}
+    assert not [p for p in others if p in reading.unsure]
+    assert {reading.derived[p] for p in others} == {COLUMNS_READ_IN_PART}

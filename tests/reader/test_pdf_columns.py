@@ -1,0 +1,108 @@
+"""PDF tables drawn column by column: the text layer comes out in drawing order (every row label, then each
+column's header and its numbers, a blank cell leaving no line). Rebuilt from the gold files through the
+fuzzer's PDF renderer. A column whose header has no number under it is blank; a column shorter than the rows
+can't be placed and is unsure; numbers under a column header are never read as the row whose label stands
+before them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from giar_llm.core.document import Document
+from giar_llm.core.paths import flatten
+from giar_llm.files import load_gold
+from giar_llm.reader import read
+from giar_llm.reader.tables import COLUMNS_READ_IN_PART
+
+from ..conftest import GOLD
+from ..fuzz.generate import Case, Cell, Glyphs, _applications, _blank, _data_rows, _pdf_file, _proactive, _review
+from ..fuzz.generate import _with_blanks as with_blanks
+from ..fuzz.invariant import judge, run
+
+GOLDS = sorted(GOLD.glob("*.json"))
+LEGAL = ("commercial_enterprise", "research_institution", "public_interest_org", "legal_service_org", "other_org")
+
+
+def _case(
+    gold_path: Path,
+    *,
+    blank_legal: bool = False,
+    blank_natural: tuple[int, ...] = (),
+    orientation: str = "flat",
+    markers: dict[str, int] | None = None,
+) -> Case:
+    """The gold report as a PDF whose tables are drawn column by column (``blank_natural``: 表三 rows whose
+    自然人 cell is printed blank; ``markers``: table name -> the row a page break with a page marker comes
+    before)."""
+    gold = load_gold(gold_path).report
+    cells = dict(flatten(gold))
+    truth: dict[str, Cell] = {p: v for p, v in cells.items() if not p.startswith("meta.")}
+    tables = [_proactive(gold, cells), _applications(gold, cells), _review(cells, orientation)]
+    for number, row in enumerate(_data_rows(tables[1])):
+        for index in range(1, 6) if blank_legal else ():
+            if row.cells[index] == 0:
+                _blank(row, index, truth)
+        if number in blank_natural:
+            _blank(row, 0, truth)
+    for table in tables:
+        if markers and table.name in markers:
+            table.markers[markers[table.name]] = "- 3 -"
+    data = _pdf_file(gold, tables, "columns", Glyphs(None))
+    mutations = ("blank_legal",) if blank_legal else ()
+    report = with_blanks(gold, truth)
+    return Case(gold_path.stem, "pdf", "columns", mutations, data, f"{gold_path.stem}.pdf", truth, report)
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_blank_legal_columns_drawn_by_columns_leave_no_cell_silent(gold_path: Path) -> None:
+    case = _case(gold_path, blank_legal=True)
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
+
+
+def test_a_table_drawn_by_columns_with_blank_legal_columns_reads_every_cell() -> None:
+    """hongze-2024's 表三 on one page: 自然人 and 总计 print a number in every row, the legal-person columns
+    none (their headers stand one after another), and （六）其他处理 is one row, its label printed in the group
+    labels' column before the sub-rows of （三）–（五）."""
+    case = _case(GOLD / "hongze-2024.json", blank_legal=True)
+    envelope = run(case)
+    got = flatten(envelope.report)
+    table3 = [p for p in case.truth if p.startswith("applications.")]
+    assert {p: got.get(p) for p in table3} == {p: case.truth[p] for p in table3}
+    assert {envelope.levels[p] for p in table3} == {"derived"}
+
+
+def test_a_short_column_is_unsure_and_a_column_without_numbers_blank() -> None:
+    """003 has only zeros: with three 自然人 cells and its legal-person columns blank, 自然人 holds fewer numbers
+    than rows (no placement can be told from another; its first seven were once read as the （七）总计 row)."""
+    case = _case(GOLD / "003_d9cb11323f1ad30e.json", blank_legal=True, blank_natural=(2, 9, 16))
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
+    total = "applications.results.total_processed"
+    assert all(envelope.levels[f"{total}.{c}"] == "derived" for c in LEGAL)
+    assert all(flatten(envelope.report)[f"{total}.{c}"] is None for c in LEGAL)
+    assert envelope.levels[f"{total}.total"] == "derived"  # 总计 prints a number in every row
+    assert envelope.levels[f"{total}.natural_person"] == "unknown"
+    assert "自然人列的数字个数与行数" in envelope.unsure[f"{total}.natural_person"]
+    reading = read(Document(_text(case)))
+    assert reading.derived[f"{total}.commercial_enterprise"] == COLUMNS_READ_IN_PART
+
+
+def _text(case: Case) -> str:
+    from giar_llm.inputs import load_bytes
+
+    return load_bytes(case.data, case.name).document.text
+
+
+@pytest.mark.parametrize("at", [3, 9, 20])
+def test_a_page_break_inside_a_table_drawn_by_columns_leaves_its_numbers_unsure_not_in_the_next_rows(at: int) -> None:
+    """Each page is drawn column by column: the rows of the second page print their labels, then their numbers
+    one a line after the page's last label. Those numbers are a column's, not rows whose labels were lost."""
+    case = _case(GOLD / "003_d9cb11323f1ad30e.json", blank_legal=True, markers={"三": at})
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
