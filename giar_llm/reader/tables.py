@@ -32,7 +32,7 @@ from giar_llm.reader.layout import (
     pattern,
 )
 from giar_llm.reader.normalize import compact
-from giar_llm.reader.rows import RowRead, direct, resolve
+from giar_llm.reader.rows import RowRead, direct, placed, resolve
 
 Span = tuple[int, int]
 
@@ -588,7 +588,56 @@ def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
         return _read_labelled(text, end, labels, REVIEW_RESULTS, cases, lambda row, col: col * results + row, spec)
     if (labels := _labelled_rows(text, start, end, REVIEW_CASES)) is not None:
         return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, spec)
+    if (block := _read_header_block(text, spec, start, end)) is not None:
+        return block
     return read_flat(text, spec, start, end)
+
+
+REVIEW_ORDER_DERIVED = (
+    "表四的行、列标签各只印一次，其后才是全部数字（逐列提取的文本）：数字按列还是按行排列，只有这一种排列使每行合计成立"
+)
+REVIEW_ORDER_UNKNOWN = (
+    "表四的行、列标签各只印一次，其后才是全部数字（逐列提取的文本）：数字按列还是按行排列无法确定（{why}）"
+)
+
+
+def _read_header_block(text: str, spec: RowSpec, start: int, end: int) -> RowRead | None:
+    """表四 transposed (a grid of three cases by five results), its labels printed once each before all its
+    numbers (a PDF's text layer drawn column by column, the header on the page before): the numbers run column
+    by column or row by row, which the text doesn't say. The national one-row form prints each result three
+    times, so a block naming each result once is this grid. Of the two orders the one whose every row total
+    holds is taken (derived); when both or neither hold, every cell is unsure. None when the block is not this."""
+    region = atoms(text, start, end)
+    numbers = [a for a in region if a.is_value]
+    if len(numbers) != spec.width or not numbers:
+        return None
+    header = text[start : numbers[0].start]
+    if any(len(pattern(key).findall(header)) != 1 for key in REVIEW_RESULTS[:-1]):
+        return None
+    cases = [find(header, key, 0, len(header)) for key in REVIEW_CASES[1:]]
+    first_result = find(header, REVIEW_RESULTS[0], 0, len(header))
+    if first_result is None or any(case is None for case in cases):
+        return None
+    results, groups = len(REVIEW_RESULTS), len(REVIEW_CASES)
+    orders = {
+        "by_case": list(range(spec.width)),  # the national order: each case's five results
+        "by_result": [(k % groups) * results + k // groups for k in range(spec.width)],  # each result's three cases
+    }
+    fits: dict[str, RowRead] = {}
+    sums = [e for e in table_equations((), review=True) if e.kind == "review_total"]
+    for name, order in orders.items():
+        read = placed(spec.width, zip(order, numbers, strict=True))
+        values = {f"{spec.path}.{field}": value for field, value in zip(spec.fields, read.values, strict=True)}
+        if holds(sums, values):
+            fits[name] = read
+    if len(fits) == 1:
+        read = next(iter(fits.values()))
+        read.derived = REVIEW_ORDER_DERIVED
+        return read
+    if len(fits) == 2 and fits["by_case"].values == fits["by_result"].values:
+        return fits["by_case"]
+    why = "两种排列都使每行合计成立" if fits else "两种排列都不使每行合计成立"
+    return RowRead.missing(spec.width, REVIEW_ORDER_UNKNOWN.format(why=why))
 
 
 def _read_labelled(

@@ -2,7 +2,8 @@
 column's header and its numbers, a blank cell leaving no line). Rebuilt from the gold files through the
 fuzzer's PDF renderer. A column whose header has no number under it is blank; a column shorter than the rows
 can't be placed and is unsure; numbers under a column header are never read as the row whose label stands
-before them."""
+before them; 表四 transposed, its labels printed once before all its numbers, is read in the one order whose row
+totals hold, or unsure."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 from giar_llm.reader import read
-from giar_llm.reader.tables import COLUMNS_READ_IN_PART
+from giar_llm.reader.tables import COLUMNS_READ_IN_PART, REVIEW_ORDER_DERIVED
 
 from ..conftest import GOLD
 from ..fuzz.generate import Case, Cell, Glyphs, _applications, _blank, _data_rows, _pdf_file, _proactive, _review
@@ -106,3 +107,52 @@ def test_a_page_break_inside_a_table_drawn_by_columns_leaves_its_numbers_unsure_
     envelope = run(case)
     outcome = judge(case, envelope)
     assert outcome.ok, outcome.describe(case, envelope)
+
+
+def test_review_transposed_with_its_header_on_the_page_before_is_read_in_the_order_its_sums_confirm() -> None:
+    case = _case(GOLD / "hongze-2024.json", orientation="rows", markers={"四": 1})
+    text = _text(case)
+    review = text[text.index("四、政府信息公开行政复议") :]
+    assert review.index("结果维持") < review.index("复议后起诉") < review.index("\n1\n")  # labels, then the numbers
+    envelope = run(case)
+    got = flatten(envelope.report)
+    paths = [p for p in case.truth if p.startswith("review_litigation.")]
+    assert {p: got[p] for p in paths} == {p: case.truth[p] for p in paths}
+    assert all(envelope.levels[p] == "derived" for p in paths)
+    assert read(Document(text)).derived[paths[0]] == REVIEW_ORDER_DERIVED
+
+
+HEADER_BLOCK = (
+    "四、政府信息公开行政复议、行政诉讼情况\n结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n"
+    "行政复议\n未经复议直接起诉\n复议后起诉\n"
+)
+
+
+def _review_block(numbers: list[int]) -> str:
+    return HEADER_BLOCK + "\n".join(map(str, numbers)) + "\n五、存在的主要问题及改进情况\n无。\n"
+
+
+def test_review_transposed_in_a_header_block_is_unsure_when_both_orders_add_up_differently() -> None:
+    # by case: 复议后起诉 结果纠正 1, 总计 1; by result: 复议后起诉 尚未审结 1, 总计 1. Both rows add up.
+    reading = read(Document(_review_block([0] * 11 + [1, 0, 0, 1])))
+    assert reading.report is not None
+    paths = [p for p in flatten(reading.report) if p.startswith("review_litigation.")]
+    assert all(p in reading.unsure for p in paths)
+    assert "两种排列都使每行合计成立" in reading.unsure[paths[0]]
+
+
+def test_review_transposed_in_a_header_block_reads_when_both_orders_say_the_same() -> None:
+    reading = read(Document(_review_block([0] * 15)))
+    assert reading.report is not None
+    cells = {p: v for p, v in flatten(reading.report).items() if p.startswith("review_litigation.")}
+    assert set(cells.values()) == {0} and not [p for p in cells if p in reading.unsure]
+
+
+def test_review_in_the_national_one_row_form_is_not_taken_for_a_header_block() -> None:
+    header = "行政复议\n行政诉讼\n未经复议直接起诉\n复议后起诉\n" + "结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n" * 3
+    numbers = [1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 2, 2]
+    text = "四、政府信息公开行政复议、行政诉讼情况\n" + header + "\n".join(map(str, numbers)) + "\n五、存在的主要问题\n"
+    reading = read(Document(text))
+    assert reading.report is not None
+    assert [v for p, v in flatten(reading.report).items() if p.startswith("review_litigation.")] == numbers
+    assert not any(p.startswith("review_litigation.") for p in reading.derived)
