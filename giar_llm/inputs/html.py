@@ -17,15 +17,12 @@ from typing import TYPE_CHECKING
 
 from giar_llm.core.document import Document, Grid, make_grid
 from giar_llm.core.limits import DEFAULT_LIMITS, Limits, nested_deeper
+from giar_llm.core.locator import names_table3, prints_a_table
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse, decode, decode_as
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-REPORT_PHRASE = "收到和处理政府信息公开申请"
-# Text that only the report's own tables contain (表二, 表三, 表四).
-TABLE_MARKERS: tuple[str, ...] = ("本年新收", "本年制发件数", "予以公开", "行政复议", "结果维持")
 
 _DROP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "head", "title", "select"})
 _BLOCK = frozenset(
@@ -398,12 +395,8 @@ def _report_root(tree: LexborHTMLParser) -> LexborNode:
     body = tree.body or tree.root
     if body is None:
         raise InputError("not an HTML document (no body)")
-    tables = [
-        table
-        for table in body.css("table")
-        if len(table.css("table")) == 1 and any(marker in table.text() for marker in TABLE_MARKERS)
-    ]
-    if not tables or REPORT_PHRASE not in body.text():
+    tables = [table for table in body.css("table") if len(table.css("table")) == 1 and prints_a_table(table.text())]
+    if not tables or not names_table3(body.text()):
         return body
     wanted = {table.mem_id for table in tables}
     title = _title_node(body)
@@ -411,7 +404,7 @@ def _report_root(tree: LexborHTMLParser) -> LexborNode:
     while node is not None and node.mem_id != body.mem_id:
         text = node.text()
         if (
-            REPORT_PHRASE in text
+            names_table3(text)
             and wanted <= {t.mem_id for t in node.css("table")}
             and (title is None or _contains(node, title))
         ):

@@ -22,11 +22,11 @@ from pypdf.errors import LimitReachedError
 
 from giar_llm.core.document import Box, Document, Grid, GridCell
 from giar_llm.core.limits import DEFAULT_LIMITS, Limits, megabytes
+from giar_llm.core.locator import prints_a_table
 from giar_llm.errors import InputError
 from giar_llm.inputs.grids import merge_continued
 
 MIN_TEXT_CHARS = 20  # fewer non-space characters than this: the pages are images
-TABLE_WORDS = ("信息内容", "申请人情况", "本年新收", "予以公开", "结果维持", "行政复议", "处理决定数量")
 _TOLERANCE = 1.5  # points: cell edges closer than this are one grid line
 
 # pypdf logs what it repairs in a damaged file; our own one-line error is what the user sees.
@@ -93,7 +93,7 @@ def _load_pdf(data: bytes, limits: Limits) -> Document:
     text = "\n".join(page.replace("\r\n", "\n").replace("\r", "\n") for page in pages)
     if sum(1 for char in text if not char.isspace()) < MIN_TEXT_CHARS:
         raise InputError("PDF has no text layer (scanned image?); run OCR first")
-    wanted = [i for i, page in enumerate(pages) if any(word in page.replace(" ", "") for word in TABLE_WORDS)]
+    wanted = [i for i, page in enumerate(pages) if prints_a_table(page)]
     return Document(text=text, kind="pdf", origin=None, grids=pdf_grids(data, wanted))
 
 

@@ -7,7 +7,6 @@ every cell, as null or a number), and (六) fixed to the variant the source has.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from giar_llm.core.document import Document
+from giar_llm.core.locator import locate
 from giar_llm.core.paths import flatten, labels, short_label
 from giar_llm.core.schema import (
     SECTION_KEYS,
@@ -31,13 +31,7 @@ from giar_llm.core.schema import (
     Unable,
     empty_report,
 )
-
-_HEADINGS = {
-    "二": re.compile(r"主动公开政府信息情况"),
-    "三": re.compile(r"收到和处理政府信息公开申请情况"),
-    "四": re.compile(r"行政复议[、和及]?行政诉讼"),
-    "五": re.compile(r"存在的主要问题|主要问题及改进"),
-}
+from giar_llm.reader.normalize import normalize
 
 
 def _required(cls: type[BaseModel], name: str) -> type[BaseModel]:
@@ -134,34 +128,13 @@ class SectionText:
 
 
 def section_text(document: Document, section: Section, spans: dict[str, tuple[int, int]]) -> SectionText:
-    """The table's own text: the reader's span if it found one, else from its heading to the next."""
+    """The table's own text: the reader's span if it found one, else the table locator's place for it (from its
+    heading to the next heading), else the whole text."""
     if section in spans:
         start, end = spans[section]
-        return SectionText(document.text[start:end], start)
-    text = document.text
-    order = ["二", "三", "四", "五"]
-    starts = {}
-    for name in order:
-        match = _last_heading(text, name)
-        if match is not None:
-            starts[name] = match
-    if section not in starts:
-        return SectionText(text, 0)
-    start = starts[section]
-    later = [s for n, s in starts.items() if order.index(n) > order.index(section) and s > start]
-    end = min(later) if later else len(text)
-    return SectionText(text[start:end], start)
-
-
-def _last_heading(text: str, section: str) -> int | None:
-    """The heading that opens the table: the last one (narrative 一…六 may name the section earlier)."""
-    matches = list(_HEADINGS[section].finditer(text))
-    if not matches:
-        return None
-    if len(matches) > 1:
-        # prefer a heading followed by table-like content (digits) within the next 400 characters
-        for match in reversed(matches):
-            window = text[match.end() : match.end() + 400]
-            if len(re.findall(r"\d", window)) >= 5:
-                return max(0, text.rfind("\n", 0, match.start()) + 1)
-    return max(0, text.rfind("\n", 0, matches[-1].start()) + 1)
+    else:
+        place = locate(normalize(document.text)).get(section)
+        if place is None or place.heading is None:
+            return SectionText(document.text, 0)
+        start, end = place.start, place.end
+    return SectionText(document.text[start:end], start)

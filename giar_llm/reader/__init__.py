@@ -15,6 +15,7 @@ from typing import Any
 from giar_llm.core.checker import violation_cells
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
+from giar_llm.core.locator import locate
 from giar_llm.core.paths import describe_cell
 from giar_llm.core.schema import COLUMNS, FormatName, detect_format, empty_report, parse_report, report_to_json
 from giar_llm.reader.grids import (
@@ -27,16 +28,7 @@ from giar_llm.reader.grids import (
     unnamed_applicants,
     views,
 )
-from giar_llm.reader.layout import (
-    REVIEW_FIELDS,
-    SECTION5_START,
-    TABLE2_START,
-    TABLE3_START,
-    TABLE3_TAIL,
-    TABLE4_START,
-    RowSpec,
-    pattern,
-)
+from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec
 from giar_llm.reader.meta import NARRATIVE_CELLS, narrative_warnings, read_meta
 from giar_llm.reader.normalize import normalize
 from giar_llm.reader.prose import prose_statements
@@ -46,8 +38,6 @@ from giar_llm.reader.second_report import second_report_warnings
 from giar_llm.reader.tables import (
     NO_NUMBERS,
     TableRead,
-    find,
-    label_start,
     read_table2,
     read_table3,
     read_table4,
@@ -64,34 +54,22 @@ REVIEW_SPEC = RowSpec(
 )
 
 
-def _table2_start(text: str) -> int | None:
-    for match in pattern(("第二十条第",)).finditer(text):
-        if find(text, ("规章",), match.start(), match.start() + 400):
-            return match.start()
-    heading = find(text, TABLE2_START[:1], 0, len(text))
-    return heading.start() if heading else None
-
-
 def read(document: Document) -> Reading:
     text = normalize(document.text)
     n = len(text)
-    t2 = _table2_start(text)
-    # The section heading first: 申请人情况 also heads a fragment of another table printed with 表三's header.
-    t3_heading = find(text, TABLE3_START[:1], t2 or 0, n) or find(text, TABLE3_START[1:], t2 or 0, n)
-    t3 = t3_heading.start() if t3_heading else (t2 or 0)
-    forward = find(text, TABLE3_TAIL[-1].keys, t3, n)
-    t4_heading = find(text, TABLE4_START, forward.end() if forward else t3, n)
-    t4 = label_start(text, t4_heading.start(), "四、") if t4_heading else None
-    s5_match = find(text, SECTION5_START, t4_heading.end() if t4_heading else t3, n)
-    s5 = label_start(text, s5_match.start(), "五、") if s5_match else n
-
-    t3_end = t4 if t4 is not None else s5
+    places = locate(text)
+    t2 = places["二"].opens if "二" in places else None
+    t3, t3_end = places["三"].opens, places["三"].end
+    t3_heading = places["三"].heading
+    t4_place = places.get("四")
+    t4_heading = t4_place.heading if t4_place is not None else None
+    s5 = t4_place.end if t4_place is not None else n
     fmt = detect_format(text[t2 if t2 is not None else t3 : t3_end])
     table3 = read_table3(text, t3, t3_end, fmt)
     table2 = read_table2(text, t2, t3, fmt) if t2 is not None else TableRead()
-    if t4_heading:
-        s5 = _table4_end(text, t4_heading.end(), s5)
-    review = read_table4(text, REVIEW_SPEC, t4_heading.end(), s5) if t4_heading else None
+    if t4_heading is not None:
+        s5 = _table4_end(text, t4_heading[1], s5)
+    review = read_table4(text, REVIEW_SPEC, t4_heading[1], s5) if t4_heading is not None else None
     text_rows = list(table3.rows.values())
     if (
         table3.span is not None
@@ -106,7 +84,7 @@ def read(document: Document) -> Reading:
         from_grid |= _from_grids(grids, table2, table3)
         grid_review = read_review(grids)
         if grid_review is None and t4_heading is not None:
-            grid_review = read_review_by_position(grids, t4_heading.end(), s5)
+            grid_review = read_review_by_position(grids, t4_heading[1], s5)
         if grid_review is not None:
             review = _prefer(grid_review, review)
             if review is grid_review:
@@ -164,8 +142,8 @@ def read(document: Document) -> Reading:
     if table3.span:  # from the heading, so that the model sees the column headers too
         heading = text.rfind("\n", 0, t3) + 1 if t3_heading else table3.span[0]
         reading.sections["三"] = (min(heading, table3.span[0]), table3.span[1])
-    if t4_heading is not None:
-        reading.sections["四"] = (t4 or t4_heading.start(), s5)
+    if t4_place is not None:
+        reading.sections["四"] = (t4_place.start, s5)
     reading.report = parse_report(report)
     if shiftable:
         _doubt_shiftable(reading, set(shiftable))

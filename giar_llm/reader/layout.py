@@ -7,10 +7,10 @@ still match. ``prefix`` is the row's printed numbering, used to find where a lab
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 
+from giar_llm.core.locator import TABLE3_LAST_ROW
+from giar_llm.core.locator import pattern as pattern  # the locator's phrase matcher, for the rows' labels too
 from giar_llm.core.schema import COLUMNS
 
 A = "applications"
@@ -65,7 +65,7 @@ OTHER_MERGED = _row(f"{R}.other.total", "其他处理", prefix="(六)")
 OTHER_GROUP = ("其他处理",)
 TABLE3_TAIL: tuple[RowSpec, ...] = (
     _row(f"{R}.total_processed", "(七)总计", "总计", prefix="(七)"),
-    _row(f"{A}.carried_forward", "结转下年度", "下年度继续办理", prefix="四、"),
+    _row(f"{A}.carried_forward", *TABLE3_LAST_ROW, prefix="四、"),
 )
 
 REVIEW_FIELDS = ("upheld", "corrected", "other_outcome", "pending", "total")
@@ -99,16 +99,3 @@ PROACTIVE_2019: tuple[RowSpec, ...] = (
 
 # 表三's column headers: a row key found just after one of them (总计 after 其他) is a header, not a row label.
 COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
-
-# Headings and table anchors.
-TABLE2_START = ("主动公开政府信息情况", "第二十条第")
-TABLE3_START = ("收到和处理政府信息公开申请", "申请人情况")
-TABLE4_START = ("政府信息公开行政复议", "行政复议、行政诉讼", "行政复议")
-SECTION5_START = ("存在的主要问题", "五、存在")
-
-
-@cache
-def pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
-    """A regex matching any of the phrases with any whitespace (or table pipes) between characters."""
-    alternatives = ["[\\s|]*".join(re.escape(ch) for ch in key) for key in keys]
-    return re.compile("|".join(alternatives))

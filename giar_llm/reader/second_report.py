@@ -8,33 +8,9 @@ it is never ``verified`` (``core.verdict``).
 
 from __future__ import annotations
 
-import re
-
 from giar_llm.core.findings import HeuristicWarning
-from giar_llm.reader.layout import pattern
+from giar_llm.core.locator import table3_starts
 from giar_llm.reader.meta import _TITLE
-
-_NEW = pattern(("本年新收",))
-_CARRIED = pattern(("上年结转",))
-_GRANTED = pattern(("予以公开",))
-_WINDOW = 3000  # 表三's first rows are within this many characters of its first label
-_LINE_TITLE = re.compile(r"[^\n]{0,80}")
-
-
-def table3_starts(text: str) -> list[int]:
-    """Where each printed 表三 begins: 本年新收 followed, close by, by 上年结转 and 予以公开."""
-    starts: list[int] = []
-    pos = 0
-    while (new := _NEW.search(text, pos)) is not None:
-        window_end = new.end() + _WINDOW
-        carried = _CARRIED.search(text, new.end(), window_end)
-        granted = _GRANTED.search(text, carried.end(), window_end) if carried else None
-        if carried is None or granted is None:
-            pos = new.end()
-            continue
-        starts.append(new.start())
-        pos = granted.end()
-    return starts
 
 
 def _titles(text: str) -> list[tuple[int, str]]:
