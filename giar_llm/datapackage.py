@@ -398,7 +398,7 @@ class PackageWriter:
         if rows.cells:
             tail = "".join("," + csv_field(extra[c.name]) for c in self.extra) + "\r\n"
             head = rows.head + ","
-            self.cells.add_rendered("".join([head + line + tail for line in rows.cells]), len(rows.cells))
+            self.cells.add_rendered(head + (tail + head).join(rows.cells) + tail, len(rows.cells))
             self.summary.cells += len(rows.cells)
             self.summary.doubtful_cells += rows.doubtful
         wide = {**report, **extra, "duplicate_of": duplicate}

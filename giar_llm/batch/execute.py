@@ -113,8 +113,8 @@ def copy_outcome(task: Task, first: Outcome) -> Outcome | None:
     if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not source["path"]:
         return None
     rest = text[end:]
-    name = source["path"]
-    if any(n in rest for n in (name, dumps_compact(name)[1:-1], PurePath(name).name)):
+    name = PurePath(source["path"]).name  # in the path too
+    if name in rest or dumps_compact(name)[1:-1] in rest:
         return None
     moved = source_of(task.path, made.sha256, source.get("encoding"), source.get("kind"))
     envelope = _SOURCE_KEY + moved.model_dump_json() + rest

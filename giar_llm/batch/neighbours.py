@@ -14,9 +14,9 @@ from giar_llm.batch.execute import Outcome, copy_outcome, record
 from giar_llm.batch.plan import Task
 from giar_llm.batch.store import Record, Store
 from giar_llm.core.envelope import Envelope
-from giar_llm.core.levels import Number
-from giar_llm.core.neighbours import Neighbours, same_report_cells
-from giar_llm.core.paths import flatten
+from giar_llm.core.levels import Level, Number
+from giar_llm.core.neighbours import TRUSTED, Neighbours, same_report_cells
+from giar_llm.core.paths import Value, flatten
 from giar_llm.files import loads_exact
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file
@@ -33,19 +33,21 @@ def _envelope(store: Store, name: str) -> Envelope | None:
         return None
 
 
-def _other_form(envelope: Envelope, others: list[Envelope | None]) -> tuple[dict[str, Number], str]:
-    """The certain cells of another form of the same report in the batch, and its file name. A file with the
-    same content (sha256) as this one, or as a form already tried, is a copy: it has nothing new to say."""
-    assert envelope.report is not None
-    mine = (envelope.levels, flatten(envelope.report))
-    seen = {envelope.source.sha256}
-    for other in others:
-        if other is None or other.report is None or other.report.format != envelope.report.format:
+def _other_form(name: str, forms: list[str], first: _Envelopes) -> tuple[dict[str, Number], str]:
+    """The certain cells of another form of the same report in the batch, and its file name. A form that trusts
+    no cell this one doubts (a copy, or a file read the same way) has nothing new to say, nor has one read
+    like a form already tried."""
+    envelope, mine = first[name], first.reading(name)
+    assert envelope is not None and envelope.report is not None and mine is not None
+    tried: list[tuple[dict[str, Level], dict[str, Value]]] = []
+    for form in forms:
+        other, theirs = first[form], first.reading(form)
+        if other is None or other.report is None or theirs is None or other.report.format != envelope.report.format:
             continue
-        if other.source.sha256 in seen:
+        if theirs[2] <= mine[2] or (theirs[0], theirs[1]) in tried:
             continue
-        seen.add(other.source.sha256)
-        cells = same_report_cells(mine, (other.levels, flatten(other.report)))
+        tried.append((theirs[0], theirs[1]))
+        cells = same_report_cells(mine[:2], theirs[:2])
         if cells:
             return cells, Path(other.source.path).name
     return {}, ""
@@ -142,17 +144,31 @@ def _distinct(names: list[str], own: str, sha: dict[str, str]) -> list[str]:
     return out
 
 
+Reading = tuple[dict[str, Level], dict[str, Value], frozenset[str]]  # levels, values, the cells trusted
+
+
 class _Envelopes:
-    """The stored envelopes by name, each parsed when first asked for."""
+    """The stored envelopes by name, each parsed when first asked for, and their readings flattened once."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.parsed: dict[str, Envelope | None] = {}
+        self.readings: dict[str, Reading | None] = {}
 
     def __getitem__(self, name: str) -> Envelope | None:
         if name not in self.parsed:
             self.parsed[name] = _envelope(self.store, name)
         return self.parsed[name]
+
+    def reading(self, name: str) -> Reading | None:
+        if name not in self.readings:
+            envelope = self[name]
+            if envelope is None or envelope.report is None:
+                self.readings[name] = None
+            else:
+                trusted = frozenset(p for p, level in envelope.levels.items() if level in TRUSTED)
+                self.readings[name] = (envelope.levels, flatten(envelope.report), trusted)
+        return self.readings[name]
 
 
 def _look_again(
@@ -170,7 +186,7 @@ def _look_again(
         return None
     before = first[previous] if previous is not None else None
     after = first[following] if following is not None else None
-    same, same_source = _other_form(envelope, [first[name] for name in forms])
+    same, same_source = _other_form(task.name, forms, first)
     if before is None and after is None and not same:
         return None
     neighbours = Neighbours(

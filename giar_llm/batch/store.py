@@ -125,14 +125,7 @@ def pack_rows(rows: Rows | None) -> tuple[bytes | None, str | None]:
 
 
 def _wide_values(wide: str) -> Any:
-    values = orjson.loads(wide)
-    if (
-        isinstance(values, list)
-        and len(values) == len(_WIDE)
-        and any(isinstance(values[i], float) for i in _WIDE_INTEGERS)
-    ):
-        values = json.loads(wide)  # a count beyond 64 bits, which orjson reads as a float
-    return values
+    return loads_exact(wide)  # a count beyond 64 bits stays exact
 
 
 def moved_wide(wide: str | None, source_file: str, sha256: str) -> str | None:
@@ -180,7 +173,6 @@ def unpack_rows(cells: bytes | None, wide: str | None) -> Rows | None:
 
 
 _WIDE = [c.name for c in report_columns()]
-_WIDE_INTEGERS = [i for i, c in enumerate(report_columns()) if c.type == "integer"]
 
 
 class Store:
