@@ -15,7 +15,7 @@ from giar_llm.core.locator import (
     table3_starts,
 )
 from giar_llm.core.schema import Section, detect_format, section_title
-from giar_llm.inputs import load_input
+from giar_llm.inputs import load_bytes, load_input
 from giar_llm.llm.sections import section_text
 from giar_llm.reader import read
 from giar_llm.reader.normalize import normalize
@@ -210,3 +210,17 @@ def test_the_reader_and_the_model_path_place_table3_alike() -> None:
     located = section_text(document, "三", {})
     start, end = reading.sections["三"]
     assert located.start == start and located.start + len(located.text) >= end
+
+
+def test_the_html_report_root_keeps_a_2019_table2() -> None:
+    # 表二 of the 2019 format prints none of 表三's or 表四's phrases, nor 本年制发件数: it is still the report's
+    # (the report root was the 三 block alone, and 表二 was lost)
+    page = (
+        "<html><body><p>相关链接</p><table><tr><td>首页</td></tr></table><div>"
+        "<div><p>二、主动公开政府信息情况</p><table><tr><td>信息内容</td><td>上一年项目数量</td>"
+        "<td>本年增/减</td><td>处理决定数量</td></tr><tr><td>行政许可</td><td>7</td><td>1</td><td>9</td></tr>"
+        "</table></div><div><p>三、收到和处理政府信息公开申请情况</p><table><tr><td>本年新收</td><td>5</td></tr>"
+        "<tr><td>予以公开</td><td>5</td></tr></table></div></div></body></html>"
+    )
+    text = load_bytes(page.encode("utf-8"), "report.html").document.text
+    assert "处理决定数量" in text and "本年新收" in text and "首页" not in text
