@@ -302,10 +302,11 @@ def _mutate(tables: list[Table], mutations: set[str], choose: Chooser, truth: di
 
 
 def _mutate_grid(
-    tables: list[Table], mutations: set[str], choose: Chooser, truth: dict[str, Cell], gold: dict[str, Any]
+    tables: list[Table], mutations: set[str], choose: Chooser, truth: dict[str, Cell], gold: dict[str, Any], kind: str
 ) -> None:
-    """The mutations of a grid's columns and headers, drawn after every other draw (so that the examples drawn
-    before they were added stay the same for a seed)."""
+    """The mutations of a grid's columns and headers, and numbers on the row below their label in HTML and DOCX
+    grids, drawn after every other draw (so that the examples drawn before they were added stay the same for a
+    seed)."""
     _, t3, t4 = tables
     if "review_headers" in mutations:
         _review_headers(t4, choose.choice(REVIEW_HEADERS), t3)
@@ -319,6 +320,11 @@ def _mutate_grid(
             del header.cells[at], header.paths[at]
     if "drop_column" in mutations:
         _drop_column(t3, choose.integer(1, 5), truth, gold)
+    if "next_line" in mutations and kind in ("html", "docx"):  # a grid row's numbers on the row below its label
+        for table in tables:
+            for row in _data_rows(table):
+                if row.label and choose.boolean():
+                    row.next_line = True
 
 
 def _review_headers(t4: Table, how: str, t3: Table) -> None:
@@ -574,7 +580,7 @@ def _html_table(table: Table, blank: str, glyphs: Glyphs, all_tables: list[Table
         groups: dict[str, int] = {}
         for row, _, _ in fragment:
             if row.group:
-                groups[row.group] = groups.get(row.group, 0) + 1
+                groups[row.group] = groups.get(row.group, 0) + 1 + (row.next_line and row.kind == "data")
         seen: set[str] = set()
         width = table.width
         for row, _, index in fragment:
@@ -587,7 +593,19 @@ def _html_table(table: Table, blank: str, glyphs: Glyphs, all_tables: list[Table
             values = "".join(
                 _html_cell(_text(c), blank, glyphs, colspan=s) for c, s in zip(row.cells, spans, strict=True)
             )
-            if two_labels and row.group:
+            if row.next_line and row.kind == "data":  # the label's row left blank, its numbers on the row below
+                blanks = "".join(_html_cell("", blank, glyphs, colspan=s) for s in spans)
+                group = ""
+                if two_labels and row.group and row.group not in seen:
+                    group = _html_cell(row.group, blank, glyphs, rowspan=groups[row.group])
+                seen.add(row.group)
+                label, empty = (
+                    (_html_cell(row.label, blank, glyphs), _html_cell("", blank, glyphs))
+                    if row.group or not two_labels
+                    else (_html_cell(row.label, blank, glyphs, colspan=2), _html_cell("", blank, glyphs, colspan=2))
+                )
+                out += [f"<tr>{group}{label}{blanks}</tr>", f"<tr>{empty}{values}</tr>"]
+            elif two_labels and row.group:
                 group = "" if row.group in seen else _html_cell(row.group, blank, glyphs, rowspan=groups[row.group])
                 seen.add(row.group)
                 out.append(f"<tr>{group}{_html_cell(row.label, blank, glyphs)}{values}</tr>")
@@ -671,6 +689,19 @@ def _docx_file(report: Report, tables: list[Table], glyphs: Glyphs) -> bytes:
                     continue
                 spans = row.spans or [1] * len(row.cells)
                 cells = [_w_cell(glyphs(_text(c)), span=s) for c, s in zip(row.cells, spans, strict=True)]
+                if row.next_line and row.kind == "data" and has_labels:  # numbers on the row below the label
+                    blanks = [_w_cell("", span=s) for s in spans]
+                    if two_labels and row.group:
+                        merge = "continue" if row.group == previous_group else "restart"
+                        text = "" if merge == "continue" else glyphs(row.group)
+                        rows.append("".join([_w_cell(text, merge=merge), _w_cell(glyphs(row.label)), *blanks]))
+                        rows.append("".join([_w_cell("", merge="continue"), _w_cell(""), *cells]))
+                    else:
+                        span = 2 if two_labels else 1
+                        rows.append("".join([_w_cell(glyphs(row.label), span=span), *blanks]))
+                        rows.append("".join([_w_cell("", span=span), *cells]))
+                    previous_group = row.group
+                    continue
                 if two_labels and row.group:
                     merge = "continue" if row.group == previous_group else "restart"
                     text = "" if merge == "continue" else glyphs(row.group)
@@ -755,7 +786,7 @@ def draw_case(
     if "short_header" in late and "drop_column" in late:  # a header one name short over rows one column short
         either = [m for m in ("short_header", "drop_column") if m not in required]  # would misname the columns
         late.discard(choose.choice(either or ["short_header"]))
-    _mutate_grid(tables, late, choose, truth, cells)
+    _mutate_grid(tables, late | (mutations & {"next_line"}), choose, truth, cells, kind)
     mutations |= late
     stem = gold_path.stem
     if kind == "text":
