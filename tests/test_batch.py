@@ -392,6 +392,14 @@ def test_copies_of_one_content_are_read_once_and_each_names_its_own_file(
     per_file = {f: sum(1 for r in long if r["source_file"] == f) for f in ids}
     assert per_file[str(folder / "a.txt")] == per_file[str(folder / "copy.txt")] > 0
 
+    monkeypatch.undo()
+    in_workers = run_batch([folder], tmp_path / "workers", RULES, jobs=2)  # copies made in the worker processes
+    assert in_workers.recomputed == 4
+    assert [{k: v for k, v in json.loads(x).items() if k != "run"} for x in _lines(tmp_path / "workers")] == [
+        {k: v for k, v in d.items() if k != "run"} for d in lines
+    ]
+    monkeypatch.setattr(execute, "extract_file", counting)
+
     again = run_batch([folder], outdir, RULES, jobs=1)  # the copies resume like any result
     assert (again.recomputed, again.skipped) == (0, 4)
     (folder / "copy.txt").write_bytes((folder / "copy.txt").read_bytes() + b"\n")

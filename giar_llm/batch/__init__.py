@@ -62,7 +62,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from giar_llm.batch.execute import Outcome, copy_outcome, export, run_tasks
+from giar_llm.batch.execute import Outcome, export, run_tasks
 from giar_llm.batch.lock import folder_lock
 from giar_llm.batch.neighbours import revisit_with_neighbours
 from giar_llm.batch.outputs import write_outputs
@@ -70,7 +70,6 @@ from giar_llm.batch.plan import (
     BatchItem,
     BatchSummary,
     Selection,
-    Task,
     config_key,
     plan_batch,
     remove_stale_temporaries,
@@ -161,16 +160,8 @@ def _run_batch(
                 on_result(BatchItem(Path(task.path), stored.status, True, 0.0, Path(task.result), stored.error))
 
         recomputed: set[int] = set()
-        alone: list[Task] = []  # copies whose first input's result names that input: read on their own
 
         def emit(outcomes: list[Outcome]) -> None:
-            for first in list(outcomes):
-                for task in plan.copies.get(first.index, ()):
-                    copied = copy_outcome(task, first)
-                    if copied is None:
-                        alone.append(task)
-                    else:
-                        outcomes.append(copied)
             store.put(o.record for o in outcomes)  # one transaction: the chunk's results are done together
             for outcome in outcomes:
                 recomputed.add(outcome.index)
@@ -185,8 +176,6 @@ def _run_batch(
                     )
 
         run_tasks(plan.todo, settings, jobs, extractor, emit)
-        if alone:
-            run_tasks(alone, settings, jobs, extractor, emit)
         revisit_with_neighbours(plan.tasks, settings, extractor, store, recomputed)
 
         summary.recomputed = len(recomputed)

@@ -155,6 +155,27 @@ def _fail(task: Task, reason: str) -> Outcome:
     return Outcome(task.index, "failed", 0.0, reason, record(task, envelope, retry=True))
 
 
+def _safe(work: Callable[[Task], Outcome], task: Task) -> Outcome:
+    try:
+        return work(task)
+    except Exception as exc:
+        return _fail(task, _reason(exc))
+
+
+def _with_copies(task: Task, first: Outcome, work: Callable[[Task], Outcome]) -> list[Outcome]:
+    """A task's outcome, then its copies' (``Task.copies``): each given the first one's result, or read on its
+    own with ``work`` when that result can't be copied."""
+    out = [first]
+    for copy in task.copies:
+        copied = _safe(lambda t: copy_outcome(t, first) or work(t), copy)
+        out.append(copied)
+    return out
+
+
+def _fail_all(task: Task, reason: str) -> list[Outcome]:
+    return [_fail(t, reason) for t in (task, *task.copies)]
+
+
 def _mp_context() -> Any:
     """forkserver (safe when the caller runs threads, e.g. a progress bar) with this module preloaded, so a
     worker starts as a cheap fork instead of importing the package again; spawn where there is no forkserver."""
@@ -173,12 +194,11 @@ def warm_up() -> None:
 
 
 def _run_inline(tasks: list[Task], settings: Settings, extractor: Extractor | None, emit: Emit) -> None:
+    def work(task: Task) -> Outcome:
+        return _run_one(task, settings, extractor)
+
     for task in tasks:
-        try:
-            outcome = _run_one(task, settings, extractor)
-        except Exception as exc:
-            outcome = _fail(task, _reason(exc))
-        emit([outcome])
+        emit(_with_copies(task, _safe(work, task), work))
 
 
 def _run_threads(tasks: list[Task], settings: Settings, workers: int, extractor: Extractor | None, emit: Emit) -> None:
@@ -196,7 +216,7 @@ def _run_threads(tasks: list[Task], settings: Settings, workers: int, extractor:
                     outcome = future.result()
                 except Exception as exc:
                     outcome = _fail(task, _reason(exc))
-                emit([outcome])
+                emit(_with_copies(task, outcome, lambda t: _run_one(t, settings, extractor)))
 
 
 DEFAULT_FILE_TIMEOUT = 300.0  # seconds: a report the reader takes minutes on is a stuck one
@@ -247,7 +267,7 @@ def _serve(
     work: Callable[[Task, Settings], Outcome], settings: Settings, conn: Connection, lifeline: Connection
 ) -> None:
     """A worker process: says it is ready (``None``), then takes one task at a time from ``conn`` and sends its
-    outcome back, until the batch closes it."""
+    outcomes back (its own, then its copies'), until the batch closes it."""
     _die_with_parent(lifeline)
     try:
         conn.send(None)
@@ -258,12 +278,9 @@ def _serve(
             task = conn.recv()
         except (EOFError, OSError):
             return
+        outcomes = _with_copies(task, _safe(lambda t: work(t, settings), task), lambda t: work(t, settings))
         try:
-            outcome = work(task, settings)
-        except Exception as exc:
-            outcome = _fail(task, _reason(exc))
-        try:
-            conn.send(outcome)
+            conn.send(outcomes)
         except OSError:  # the batch is gone
             return
 
@@ -284,7 +301,8 @@ _FLUSH_SECONDS = 1.0
 
 
 def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit) -> None:
-    """The tasks over ``jobs`` worker processes, one task at a time per worker, each with a deadline.
+    """The tasks over ``jobs`` worker processes, one task at a time per worker (with its copies, whose results
+    the worker makes from the task's), each with a deadline.
 
     A worker that overruns ``file_timeout`` is killed and its file recorded as failed; one that dies (out of
     memory, a crash in a parser) fails only the file it was on; either is replaced and the others go on. A
@@ -317,11 +335,11 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
         worker.conn.close()
         worker.lifeline.close()
 
-    def finish(outcome: Outcome) -> None:
+    def finish(outcomes: list[Outcome]) -> None:
         nonlocal first_done
         if not done:
             first_done = time.monotonic()
-        done.append(outcome)
+        done.extend(outcomes)
 
     workers = [start() for _ in range(min(jobs, len(tasks)))]
     try:
@@ -339,7 +357,7 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
             waited = max(0.0, waited)
             ready = set(connection.wait([w.conn for w in watched] + [w.process.sentinel for w in watched], waited))
             for worker in watched:
-                outcome: Outcome | None = None
+                outcomes: list[Outcome] | None = None
                 gone = False
                 if worker.conn in ready or worker.process.sentinel in ready:
                     try:
@@ -348,8 +366,8 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
                         message = _DIED
                     if message is None and not worker.ready:
                         worker.ready = True
-                    elif isinstance(message, Outcome) and worker.task is not None:
-                        outcome = message
+                    elif isinstance(message, list) and worker.task is not None:
+                        outcomes = message
                     else:
                         gone = True
                 elif time.monotonic() - worker.since > limit:
@@ -360,15 +378,15 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
                     worker.process = None
                     if worker.task is None:  # it never became ready: it costs the next file
                         if queue:
-                            finish(_fail(queue.popleft(), _NO_START))
+                            finish(_fail_all(queue.popleft(), _NO_START))
                     elif timed_out:
                         reason = f"Timeout: 超过每个文件的时限 {limit:g} 秒（--file-timeout），读取进程已终止"
-                        outcome = _fail(worker.task, reason)
+                        outcomes = _fail_all(worker.task, reason)
                     else:
-                        outcome = _fail(worker.task, _DIED)
-                if outcome is not None:
+                        outcomes = _fail_all(worker.task, _DIED)
+                if outcomes is not None:
                     worker.task = None
-                    finish(outcome)
+                    finish(outcomes)
             workers = [w if w.process is not None else start() for w in workers if w.process is not None or queue]
             if done and (len(done) >= size or time.monotonic() - first_done >= _FLUSH_SECONDS or not queue):
                 emit(done)

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,7 @@ class Task:
     config: str
     corrections: tuple[Correction, ...] = ()  # kept corrections for this input (made on it, or on an older version)
     corrections_key: str = ""  # their digest: a resumed result must have had the same applied
+    copies: tuple[Task, ...] = ()  # inputs with the same content, config and corrections: given this one's result
 
 
 @dataclass
@@ -128,14 +129,13 @@ class Plan:
     """Every input in order, those still to do, and the stored results reused.
 
     Inputs to do with the same content, config and corrections are read once: ``todo`` holds the first of
-    them, ``copies`` the others by the first one's index (their results are the first one's, moved to their
-    own file name, see ``execute.copy_outcome``)."""
+    them, with the others as its ``copies`` (their results are the first one's, moved to their own file name,
+    see ``execute.copy_outcome``)."""
 
     tasks: list[Task]
     todo: list[Task]
     resumed: list[tuple[Task, Stored]]
     reexport: list[Task]  # resumed, but the result file is missing or short: exported again from the store
-    copies: dict[int, list[Task]] = field(default_factory=dict)
 
 
 _STEM_BYTES = 120  # leaves room for the hash, ".json" and an atomic write's ".<name>.<random>.tmp"
@@ -300,4 +300,5 @@ def plan_batch(
         resumed.append((task, row))
         if not _exported(task, row):
             reexport.append(task)
-    return Plan(tasks, todo, resumed, reexport, copies)
+    todo = [replace(t, copies=tuple(copies[t.index])) if t.index in copies else t for t in todo]
+    return Plan(tasks, todo, resumed, reexport)
