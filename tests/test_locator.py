@@ -224,3 +224,31 @@ def test_the_html_report_root_keeps_a_2019_table2() -> None:
     )
     text = load_bytes(page.encode("utf-8"), "report.html").document.text
     assert "处理决定数量" in text and "本年新收" in text and "首页" not in text
+
+
+SUBSECTIONS = (
+    "一、总体情况\n（一）主动公开政府信息情况\n本年度制定规章2件，行政规范性文件5件。\n"
+    "（二）收到和处理政府信息公开申请情况\n本年新收申请5件，予以公开5件，行政复议0件。\n"
+)
+
+
+def test_a_narrative_subsection_named_like_a_table_does_not_start_it() -> None:
+    # 表二 without its 第二十条第（一）项 header: its heading is the one its header (信息内容) follows
+    text = SUBSECTIONS + national().split("一、总体情况\n", 1)[1].replace("第二十条第（一）项\n", "")
+    places = locate(text)
+    assert table_text(text, places, "二").startswith("二、主动公开政府信息情况\n信息内容")
+    assert table_text(text, places, "三").startswith("三、收到和处理政府信息公开申请情况\n申请人情况")
+    # read as the same report printed without the subsections
+    plain = national().replace("第二十条第（一）项\n", "")
+    alone, with_narrative = read(Document(plain)), read(Document(text))
+    assert alone.report is not None and with_narrative.report is not None
+    assert with_narrative.report.proactive == alone.report.proactive
+    assert with_narrative.report.proactive.regulations.model_dump() == {"issued": 0, "repealed": 0, "in_force": 3}
+    assert {p: r for p, r in with_narrative.unsure.items() if p.startswith("proactive.")} == {
+        p: r for p, r in alone.unsure.items() if p.startswith("proactive.")
+    }
+
+
+def test_without_its_header_after_any_heading_the_first_heading_starts_the_table() -> None:
+    text = SUBSECTIONS + national().split("一、总体情况\n", 1)[1].replace(TABLE2, "规章\t0\t0\t3\n")
+    assert table_text(text, locate(text), "二").startswith("（一）主动公开政府信息情况")

@@ -33,6 +33,12 @@ HEADERS: dict[Section, tuple[str, ...]] = {
 formats (taken first, and only with 规章 close after it: a narrative may cite the article), 表三's 申请人情况 (taken
 when its heading is missing)."""
 
+TABLE_HEADS: dict[Section, tuple[str, ...]] = {
+    "二": ("信息内容", "第二十条第"),
+    "三": ("申请人情况", "商业企业", "科研机构"),
+}
+"""Phrases of a table's own header, which a narrative naming the section does not print."""
+
 CLOSING: tuple[str, ...] = ("存在的主要问题", "五、存在", "主要问题及改进")
 """The heading after the tables (五、存在的主要问题及改进情况)."""
 
@@ -97,7 +103,7 @@ def locate(text: str) -> dict[Section, Place]:
     places: dict[Section, Place] = {}
     t2 = _table2_heading(text)
     from_t2 = t2.start() if t2 is not None else 0
-    t3 = pattern(HEADINGS["三"]).search(text, from_t2) or pattern(HEADERS["三"]).search(text, from_t2)
+    t3 = _opening(text, "三", from_t2) or pattern(HEADERS["三"]).search(text, from_t2)
     t3_at = t3.start() if t3 is not None else from_t2
     t3_start = heading_start(text, t3_at) if t3 is not None else from_t2
     last_row = pattern(TABLE3_LAST_ROW).search(text, t3_at)
@@ -118,7 +124,20 @@ def _table2_heading(text: str) -> re.Match[str] | None:
     for match in pattern(HEADERS["二"]).finditer(text):
         if rules.search(text, match.start(), match.start() + _RULES_WINDOW):
             return match
-    return pattern(HEADINGS["二"]).search(text)
+    return _opening(text, "二", 0)
+
+
+def _opening(text: str, section: Section, start: int) -> re.Match[str] | None:
+    """The first heading of ``section`` from ``start`` that its table's header follows before the heading comes
+    again: a narrative subsection named like the table (（一）主动公开政府信息情况 under 一、总体情况) is passed
+    over. The first heading when none is followed by the header."""
+    matches = list(pattern(HEADINGS[section]).finditer(text, start))
+    head = pattern(TABLE_HEADS[section])
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        if head.search(text, match.end(), end):
+            return match
+    return matches[0] if matches else None
 
 
 def _heading_above(text: str, header_start: int) -> int:
