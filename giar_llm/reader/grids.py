@@ -283,9 +283,11 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
         row = _read_row(grid, r, spec, columns)
         if row is None:
             continue
-        missing = [n for n in spec.fields if n not in columns.values()]
-        if len(missing) == 1 and row.unsure == _missing_columns(missing):
-            gaps[spec.path] = missing[0]
+        if row.unsure is not None and row.unsure.startswith(MISSING):  # only columns the header lacks, if that
+            named = set(columns.values())
+            missing = [n for n in spec.fields if n not in named]
+            if len(missing) == 1 and row.unsure == _missing_columns(missing):
+                gaps[spec.path] = missing[0]
         if row.unsure is None and all(v is None for v in row.values):
             row = _numbers_below(grid, r, spec, below, specs, found) or row
         seen[spec.path] = seen.get(spec.path, 0) + 1
@@ -349,8 +351,11 @@ def _derive_gap(out: dict[str, RowRead], gaps: dict[str, str], specs: Sequence[R
             row.unsure_columns[column] = GAP_ZERO.format(name=label)
 
 
+MISSING = "表格单元格：表头缺少列："
+
+
 def _missing_columns(missing: Sequence[str]) -> str:
-    return "表格单元格：表头缺少列：" + "、".join(missing)
+    return MISSING + "、".join(missing)
 
 
 TWO_ROWS = "表格中有两行同一标签，无法确定取哪一行"
