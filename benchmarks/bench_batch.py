@@ -16,6 +16,9 @@ temporary folder (1,000 per subfolder), of two kinds:
 
 Prints reports/second for each run, the statuses, the main process's CPU seconds (the workers' are not
 counted) and the load average at the end of each run: on a shared machine, a rate means little without it.
+First (``--split``, 300 inputs by default) it measures, in its own process, the CPU a report costs in a
+worker: reading it, recording it, and giving its result to a copy; with the main process's CPU per report
+(from the runs), that is the floor of the rate on a machine's cores.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from giar_llm.batch import BatchSummary, run_batch
@@ -86,17 +90,61 @@ def bench(workdir: Path, kind: str, count: int, jobs: int, keep: bool) -> None:
         shutil.rmtree(workdir / kind, ignore_errors=True)
 
 
+def split(workdir: Path, count: int) -> None:
+    """CPU milliseconds a report costs in a worker, measured in this process over ``count`` distinct inputs:
+    reading it (``extract_file``: load, read, check, envelope), recording it (its result file, its store row
+    and data-package rows), and giving its result to one copy (``copy_outcome``)."""
+    from giar_llm.batch.execute import Outcome, copy_outcome, record, warm_up
+    from giar_llm.batch.plan import plan_batch, select_inputs
+    from giar_llm.batch.store import Store
+    from giar_llm.pipeline import extract_file
+
+    inputs, outdir = workdir / "split" / "in", workdir / "split" / "out"
+    build_inputs(inputs, count, "distinct")
+    settings = Settings(backend="rules")
+    (outdir / "results").mkdir(parents=True)
+    with Store(outdir) as store:
+        tasks = plan_batch(select_inputs([inputs], outdir), outdir, settings, store).todo
+    warm_up()
+    extract_file(tasks[0].path, settings)
+    cpu = time.process_time()
+    envelopes = [extract_file(task.path, settings) for task in tasks]
+    read = time.process_time() - cpu
+    cpu = time.process_time()
+    outcomes = [
+        Outcome(t.index, e.status, 0.0, e.error, record(t, e, False)) for t, e in zip(tasks, envelopes, strict=True)
+    ]
+    recorded = time.process_time() - cpu
+    cpu = time.process_time()
+    for task, outcome in zip(tasks[1:], outcomes[:-1], strict=True):  # the next input's name, as if a copy
+        if copy_outcome(replace(task, sha256=outcome.record.sha256), outcome) is None:
+            raise SystemExit(f"{task.path}: not copied")
+    copied = time.process_time() - cpu
+    per = 1000 / len(tasks)
+    print(
+        f"per report, CPU in a worker ({len(tasks)} distinct inputs, in this process): read {read * per:.2f} ms, "
+        f"record {recorded * per:.2f} ms; a copy {copied * 1000 / max(1, len(tasks) - 1):.2f} ms",
+        flush=True,
+    )
+    shutil.rmtree(workdir / "split", ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("-n", "--count", type=int, default=10_000, help="number of inputs (default 10000)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPUs)")
     parser.add_argument("--inputs", choices=(*KINDS, "both"), default="both", help="copies, distinct or both (default)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    parser.add_argument(
+        "--split", type=int, default=300, metavar="N", help="measure a worker's costs over N inputs first (0: not)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # the duplicates' warnings are the point of the copies, not news
 
     workdir = Path(tempfile.mkdtemp(prefix="giar-bench-batch-"))
     try:
+        if args.split:
+            split(workdir, args.split)
         for kind in KINDS if args.inputs == "both" else (args.inputs,):
             bench(workdir, kind, args.count, args.jobs, args.keep)
     finally:
