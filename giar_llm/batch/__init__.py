@@ -34,6 +34,11 @@ not happen again (an unexpected exception, a dead worker, a model error, a ``fai
 model backend) is recorded with ``retry`` and redone on the next run; a file that can't be read (empty,
 binary, no table) is a final ``failed`` result and is skipped.
 
+Copies: inputs with the same content (sha256), config and corrections are read once; each of the others gets
+that result with its own ``source`` (and so its own report id and data-package rows), made by the worker that
+read the first one and committed with it. A result that names its file beyond ``source`` (in an error or a
+warning) is not copied: that input is read on its own. ``reports.csv`` still marks each copy ``duplicate_of``.
+
 Corrections: the files in ``corrections/`` (and those passed in) are applied to the inputs they were made
 on (by content hash), after reading; a correction made on an older version of an input's file name is
 reported in its warnings, not applied. A change in an input's corrections redoes it on the next run.
