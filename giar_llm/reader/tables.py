@@ -296,16 +296,31 @@ HEADER_BETWEEN = (
 )
 
 
-def flag_headers_before_numbers(text: str, located: list[Located], table: TableRead) -> None:
-    """A 表二 row with a column's header between its label and its numbers (政府集中采购 / 采购项目数量 / 0): the
-    text runs column by column (each column's header, then its numbers), so a number's column is unknown."""
-    for loc in located:
+PROACTIVE_HEADER_WORDS = tuple(word for word, _ in PROACTIVE_HEADERS)
+
+
+def flag_headers_before_numbers(
+    text: str,
+    located: list[Located],
+    table: TableRead,
+    words: tuple[str, ...] = PROACTIVE_HEADER_WORDS,
+    stacked: bool = False,
+) -> None:
+    """A row with a column's header between its label and its numbers (政府集中采购 / 采购项目数量 / 0; 3.其他 /
+    自然人 / 0 0 0): the text runs column by column (each column's header, then its numbers), so the numbers
+    are a column's, and neither their row nor their column is known. ``stacked``: only when the label printed
+    just before this one has no number (the labels of several rows stand before the columns; a row printed
+    alone before its columns holds them all)."""
+    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    for index, loc in enumerate(found):
         row = table.rows[loc.spec.path]
         first = min((span[0] for span in row.spans if span is not None), default=None)
         if loc.key is None or row.unsure is not None or first is None:
             continue
+        if stacked and (index == 0 or table.rows[found[index - 1].spec.path].unsure != NO_NUMBERS[0]):
+            continue
         between = compact(text[loc.key.end() : first])
-        word = next((word for word, _ in PROACTIVE_HEADERS if word in between), None)
+        word = next((word for word in words if word in between), None)
         if word is not None:
             row.unsure = HEADER_BETWEEN.format(word=word)
 
@@ -340,6 +355,8 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
         if not by_columns:
             flag_numbers_before_labels(text, start, min(found), table)
     _place_unlabelled_rows(table, located)
+    if not by_columns:
+        flag_headers_before_numbers(text, located, table, COLUMN_HEADERS, stacked=True)
     _resolve_across_rows(table)
     flag_rows_before_lost_labels(text, located, table)
     if fmt == "2021":

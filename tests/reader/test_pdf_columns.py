@@ -156,3 +156,21 @@ def test_review_in_the_national_one_row_form_is_not_taken_for_a_header_block() -
     assert reading.report is not None
     assert [v for p, v in flatten(reading.report).items() if p.startswith("review_litigation.")] == numbers
     assert not any(p.startswith("review_litigation.") for p in reading.derived)
+
+
+def test_numbers_under_column_headers_after_stacked_labels_are_not_the_last_labels_row() -> None:
+    """A page of 表三 drawn column by column, the rest of the table printed row by row: the seven numbers under
+    the column headers after 一、 and 二、 are two rows' cells with blanks (自然人 0 2, 商业企业 0, 科研机构 0,
+    社会公益组织 0, 总计 0 2), not 二、上年结转's seven cells (0 2 0 0 0 0 2 would even add up)."""
+    from .test_split_labels import T3_ROWS
+
+    columns = "\n".join(["自然人", "0", "2", "商业企业", "0", "科研机构", "0", "社会公益组织", "0", "法律服务机构"])
+    page = f"{T3_ROWS[0][0]}\n{T3_ROWS[1][0]}\n{columns}\n其他\n总计\n0\n2\n- 2 -\n"
+    rest = "".join(
+        f"{label}\t{chr(9).join(map(str, cells))}\n" if cells else f"{label}\n" for label, cells in T3_ROWS[2:]
+    )
+    text = f"三、收到和处理政府信息公开申请情况\n{page}{rest}四、政府信息公开行政复议、行政诉讼情况\n"
+    reading = read(Document(text))
+    assert reading.report is not None
+    assert "本行标签与数字之间印有列标题（自然人）" in reading.unsure["applications.carried_over.natural_person"]
+    assert "applications.new_requests.natural_person" in reading.unsure
