@@ -610,31 +610,29 @@ def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
     return read_flat(text, spec, start, end)
 
 
-REVIEW_ORDER_DERIVED = (
-    "表四的行、列标签各只印一次，其后才是全部数字（逐列提取的文本）：数字按列还是按行排列，只有这一种排列使每行合计成立"
-)
+REVIEW_ORDER_DERIVED = "表四的数字全部印在标签之后，且表头不是国家格式（每种结果印三次）：数字按列还是按行排列，只有这一种排列使每行合计成立"
 REVIEW_ORDER_UNKNOWN = (
-    "表四的行、列标签各只印一次，其后才是全部数字（逐列提取的文本）：数字按列还是按行排列无法确定（{why}）"
+    "表四的数字全部印在标签之后，且表头不是国家格式（每种结果印三次）：数字按列还是按行排列无法确定（{why}）"
 )
 
 
 def _read_header_block(text: str, spec: RowSpec, start: int, end: int) -> RowRead | None:
-    """表四 transposed (a grid of three cases by five results), its labels printed once each before all its
-    numbers (a PDF's text layer drawn column by column, the header on the page before): the numbers run column
-    by column or row by row, which the text doesn't say. The national one-row form prints each result three
-    times, so a block naming each result once is this grid. Of the two orders the one whose every row total
-    holds is taken (derived); when both or neither hold, every cell is unsure. None when the block is not this."""
+    """表四's fifteen numbers all after its labels, under a header that is not the national one-row form's
+    (which prints each result three times, once per case): a grid of three cases by five results whose labels
+    were printed once each before its numbers (a PDF's text layer drawn column by column, the header on the page
+    before), or under a placeholder, another table's header or none. The numbers run by case or by result,
+    which the text doesn't say: the order whose every row total holds is taken (derived); when both or neither
+    hold, every cell is unsure. None when the block is not this: the national header, the fifteen numbers on one
+    line (the national form's one row), or not fifteen numbers."""
     region = atoms(text, start, end)
     numbers = [a for a in region if a.is_value]
     if len(numbers) != spec.width or not numbers:
         return None
     header = text[start : numbers[0].start]
-    if any(len(pattern(key).findall(header)) != 1 for key in REVIEW_RESULTS[:-1]):
-        return None
-    cases = [find(header, key, 0, len(header)) for key in REVIEW_CASES[1:]]
-    first_result = find(header, REVIEW_RESULTS[0], 0, len(header))
-    if first_result is None or any(case is None for case in cases):
-        return None
+    if all(len(pattern(key).findall(header)) >= len(REVIEW_CASES) for key in REVIEW_RESULTS[:-1]):
+        return None  # the national form: the numbers in its order
+    if len({atom.line for atom in numbers}) == 1:
+        return None  # one printed row of fifteen: the national form's row under a lost header
     results, groups = len(REVIEW_RESULTS), len(REVIEW_CASES)
     orders = {
         "by_case": list(range(spec.width)),  # the national order: each case's five results
