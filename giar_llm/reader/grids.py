@@ -116,10 +116,18 @@ def cell_text(cell: GridCell, text: str) -> str:
 
 
 def value_of(cell: GridCell, text: str) -> Value:
-    raw = cell_text(cell, text)
+    return _value(cell, cell_text(cell, text))
+
+
+_BLANK = Value("blank")
+_TEXT = Value("text")
+
+
+def _value(cell: GridCell, raw: str) -> Value:
+    """A cell's value from its text as the reader sees it (``cell_text``)."""
     stripped = raw.strip()
     if not stripped:
-        return Value("blank")
+        return _BLANK
     lead = raw.index(stripped[0])
     start = cell.span[0] + lead if cell.span is not None else None
     if stripped.isascii() and stripped.isdigit():
@@ -129,7 +137,7 @@ def value_of(cell: GridCell, text: str) -> Value:
     plain = stripped.replace(",", "") if _THOUSANDS.fullmatch(stripped) else stripped
     match = _NUMBER.fullmatch(plain)
     if match is None:
-        return Value("text")
+        return _TEXT
     number: int | float = float(match.group(1)) if "." in match.group(1) else int(match.group(1))
     if start is None:
         return Value("num", number)
@@ -138,11 +146,16 @@ def value_of(cell: GridCell, text: str) -> Value:
 
 
 def _compact(value: str) -> str:
-    return _SPACE.sub("", value)
+    if "|" in value:
+        return _SPACE.sub("", value)
+    return "".join(value.split())  # the same whitespace as the pattern's, split in C
 
 
 def name_in(value: str, keys: Keys) -> str | None:
-    compact = _compact(value)
+    return _name_in_compact(_compact(value), keys)
+
+
+def _name_in_compact(compact: str, keys: Keys) -> str | None:
     for phrase, name in keys:
         if phrase in compact:
             return name
@@ -156,9 +169,17 @@ class View:
         self.grid = grid
         self.rows, self.cols = grid.rows, grid.cols
         self.matrix = grid.matrix
-        self.text: dict[int, str] = {id(c): cell_text(c, text) for c in grid.cells}
-        self.value: dict[int, Value] = {id(c): value_of(c, text) for c in grid.cells}
+        normalized: dict[str, str] = {}  # a cell without a span: its text normalised once per distinct text
+        self.text: dict[int, str] = {}
+        for c in grid.cells:
+            if c.span is not None:
+                self.text[id(c)] = text[c.span[0] : c.span[1]]
+            else:
+                seen = normalized.get(c.text)
+                self.text[id(c)] = seen if seen is not None else normalized.setdefault(c.text, normalize(c.text))
+        self.value: dict[int, Value] = {id(c): _value(c, self.text[id(c)]) for c in grid.cells}
         self.texts = [[self.text[id(c)] if c is not None else "" for c in row] for row in self.matrix]
+        self._compacts: dict[int, list[str]] = {}
         self.row_cells: list[list[GridCell]] = [
             list(dict.fromkeys(c for c in row if c is not None)) for row in self.matrix
         ]
@@ -169,6 +190,13 @@ class View:
 
     def names(self, phrase: str) -> bool:
         return phrase in self.flat
+
+    def compacts(self, r: int) -> list[str]:
+        """Row ``r``'s cell texts without whitespace or pipes (for the header names), computed once."""
+        found = self._compacts.get(r)
+        if found is None:
+            found = self._compacts[r] = [_compact(t) for t in self.texts[r]]
+        return found
 
 
 def views(grids: Sequence[Grid], text: str) -> list[View]:
@@ -194,7 +222,8 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
             block, qualifies, before = [], False, current
             out.append(current)
             continue
-        names = [{c: n for c, t in enumerate(texts[r]) if (n := name_in(t, k)) is not None} for k in keys]
+        compacts = grid.compacts(r)
+        names = [{c: n for c, t in enumerate(compacts) if (n := _name_in_compact(t, k)) is not None} for k in keys]
         shift = _short_header_shift(grid, r, names)
         if shift:
             names = [{c + shift: n for c, n in table.items()} for table in names]
@@ -244,8 +273,9 @@ def _match_spec(label: str, whole: str, specs: Sequence[RowSpec]) -> RowSpec | N
     """The row a label names: its own (innermost) label first, then its whole label; the longest key wins."""
     for candidate in (label, whole):
         best: tuple[int, RowSpec] | None = None
+        chars = set(candidate)
         for spec in specs:
-            if not any(key[0] in candidate for key in spec.keys):
+            if chars.isdisjoint(spec.first_chars):
                 continue  # a key starts with its first character: without it in the label, no search
             match = pattern(spec.keys).search(candidate)
             if match is not None and (best is None or len(match.group(0)) > best[0]):

@@ -8,6 +8,7 @@ still match. ``prefix`` is the row's printed numbering, used to find where a lab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from giar_llm.core.locator import TABLE3_LAST_ROW
 from giar_llm.core.locator import pattern as pattern  # the locator's phrase matcher, for the rows' labels too
@@ -25,9 +26,14 @@ class RowSpec:
     fields: tuple[str, ...] = COLUMNS
     money: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def width(self) -> int:
         return len(self.fields)
+
+    @cached_property
+    def first_chars(self) -> frozenset[str]:
+        """The first character of each key: a label without one of them holds no key."""
+        return frozenset(key[0] for key in self.keys)
 
 
 def _row(path: str, *keys: str, prefix: str = "") -> RowSpec:
