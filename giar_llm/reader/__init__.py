@@ -120,15 +120,15 @@ def read(document: Document) -> Reading:
             row.unsure = STACKED_DOUBT.format(n=empty)
         _apply_row(report, reading, spec, row, text)
         if id(row) not in from_grid and row.unsure is None and previous is not None and previous.unsure is not None:
-            shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # the row above's numbers, printed here?
+            shiftable += spec.cell_paths  # the row above's numbers, printed here?
         if row.unsure != NO_NUMBERS[1]:  # a row whose label is not in the text stands nowhere between
             empty = empty + 1 if row.unsure == NO_NUMBERS[0] else 0
             previous = row
         if id(row) not in from_grid and spec is REVIEW_SPEC and row.unsure is None:
-            shiftable += [f"{spec.path}.{field}" for field in spec.fields]  # printed order, not a header
+            shiftable += spec.cell_paths  # printed order, not a header
         placed = id(row) in from_grid or bool(row.derived)  # by a grid, or by the table's columns and sums
         if not placed and row.unsure is None and None in (row.values[0], row.values[-1]):
-            shiftable += [f"{spec.path}.{field}" for field in spec.fields]
+            shiftable += spec.cell_paths
             filled = any(v is not None for v in row.values[1:])
             if row.values[0] is None and spec.path.startswith("applications.") and filled:
                 for field in spec.fields:  # 自然人 blank but a later column filled: padding read as a cell?
@@ -292,10 +292,11 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
     node: Any = report
     for part in spec.path.split("."):  # the row's dict, found once for its cells
         node = node[part]
-    for column, field in enumerate(spec.fields):
-        path = f"{spec.path}.{field}"
-        value = row.values[column] if column < len(row.values) else None
-        span = row.spans[column] if column < len(row.spans) else None
+    values, spans, locations, zero_marks = row.values, row.spans, row.locations, row.zero_marks
+    derived = (row.derived or SPLIT_REASON) if (row.split or row.derived) and not row.unsure else None
+    for column, (field, path) in enumerate(zip(spec.fields, spec.cell_paths, strict=True)):
+        value = values[column] if column < len(values) else None
+        span = spans[column] if column < len(spans) else None
         if value is not None and field in spec.money and span is not None:
             unit = text[span[1] : span[1] + 2]
             stated = (
@@ -327,17 +328,17 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
             node[field] = value
         if span is not None and value is not None:
             reading.evidence[path] = span
-        if value is not None and column in row.locations:
-            reading.locations[path] = row.locations[column]
-        if (row.split or row.derived) and not row.unsure:
-            reading.derived[path] = row.derived or SPLIT_REASON
+        if value is not None and locations and column in locations:
+            reading.locations[path] = locations[column]
+        if derived is not None:
+            reading.derived[path] = derived
         elif column in row.derived_columns and not row.unsure:
             reading.derived[path] = row.derived_columns[column]
         if column in row.unsure_columns and not row.unsure:
             reading.unsure[path] = row.unsure_columns[column]
         if row.unsure:
             reading.unsure[path] = row.unsure
-        if column in row.zero_marks:
+        if zero_marks and column in zero_marks:
             zeros.append(path)
     if zeros:
         reading.warnings.append(

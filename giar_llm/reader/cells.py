@@ -142,7 +142,12 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                 pos += size + 1
                 continue
             for word in _WORD.finditer(line):
-                _word(text, word.group(), pos + word.start(), False, index, out)
+                token = word.group()
+                if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
+                    w_start = pos + word.start()
+                    out.append(_new(Atom, ("num", token, w_start, w_start + len(token), False, index)))
+                else:
+                    _word(text, token, pos + word.start(), False, index, out)
         pos += size + 1
     return out
 

@@ -31,6 +31,11 @@ class RowSpec:
         return len(self.fields)
 
     @cached_property
+    def cell_paths(self) -> tuple[str, ...]:
+        """The path of each of the row's cells, in its fields' order."""
+        return tuple(f"{self.path}.{field}" for field in self.fields)
+
+    @cached_property
     def first_chars(self) -> frozenset[str]:
         """The first character of each key: a label without one of them holds no key."""
         return frozenset(key[0] for key in self.keys)

@@ -130,13 +130,13 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
     (其他 0 0 / 对外管理服务事项), with the first part of a key phrase the rest completes. Then the label starts
     there and the numbers between are its row's; otherwise ``start``."""
     line_start = text.rfind("\n", 0, start) + 1
-    rest = re.sub(r"[\s|]", "", text[start:key_start])
-    key = pattern(keys).match(text, key_start) if keys else None
-    through_key = re.sub(r"[\s|]", "", text[start : key.end()]) if key is not None else rest
+    rest = _LAYOUT_SPACE.sub("", text[start:key_start])
     if line_start == 0 or text[line_start:start].strip(" \t|") or (prefix and rest.startswith(prefix)):
         return start
+    key = pattern(keys).match(text, key_start) if keys else None
     if not prefix and key is None:
         return start
+    through_key = _LAYOUT_SPACE.sub("", text[start : key.end()]) if key is not None else rest
     digits = prefix.rstrip(".、")
     end = line_start - 1
     for step in range(SPLIT_LABEL_LINES):
@@ -154,7 +154,7 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
             last = next(reversed(list(_TEXT_THEN_NUMBERS.finditer(line))), None)
             if last is None:
                 return start
-            first_part = re.sub(r"[\s|]", "", last.group(0))
+            first_part = _LAYOUT_SPACE.sub("", last.group(0))
             if prefix and (first_part + rest).startswith(prefix):
                 return previous + last.start()
             spanning = pattern(keys).search(first_part + through_key) if keys else None
@@ -262,11 +262,12 @@ def flag_rows_before_lost_labels(text: str, located: list[Located], table: Table
     总计). Either way the region of the row before it may hold them, so that row's cells are unsure too."""
     previous: str | None = None
     in_text = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    order = {id(loc): i for i, loc in enumerate(in_text)}
     for loc in located:
         row = table.rows[loc.spec.path]
         before_path = previous
         if loc.key is not None:
-            index = next(i for i, other in enumerate(in_text) if other is loc)
+            index = order[id(loc)]
             before_path = in_text[index - 1].spec.path if index else None
         # A label found without its numbering (.属于… with the 7 printed apart): the number may be read as a cell.
         orphan = loc.key is not None and text[loc.start : loc.start + 1] in (".", "、")
