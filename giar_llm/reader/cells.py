@@ -92,6 +92,8 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     region = text[start:end]
     if "(" in region:
         region = _CJK_PARENS.sub(_blank, region)
+    if "\t" not in region and "|" not in region and "---" not in region:
+        return _words(text, region, start)
     out: list[Atom] = []
     pos = start
     lines = region.split("\n")
@@ -149,6 +151,24 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                 else:
                     _word(text, token, pos + word.start(), False, index, out)
         pos += size + 1
+    return out
+
+
+def _words(text: str, region: str, start: int) -> list[Atom]:
+    """:func:`atoms` of a region without a delimiter or a rule line: its space-separated words, found in one
+    pass over the region (a line's index counted from the line breaks before its first word)."""
+    out: list[Atom] = []
+    index = 0
+    seen = 0  # where the line breaks have been counted up to
+    for word in _WORD.finditer(region):
+        at = word.start()
+        index += region.count("\n", seen, at)
+        seen = at
+        token = word.group()
+        if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
+            out.append(_new(Atom, ("num", token, start + at, start + at + len(token), False, index)))
+        else:
+            _word(text, token, start + at, False, index, out)
     return out
 
 
