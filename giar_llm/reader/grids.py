@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from giar_llm.core.arithmetic import (
     RESULTS,
@@ -99,9 +99,9 @@ _SPACE = re.compile(r"[\s|]+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
-@dataclass(frozen=True)
-class Value:
-    """A cell's content: ``kind`` num, zero (a / - — 无 mark), blank, or text."""
+class Value(NamedTuple):
+    """A cell's content: ``kind`` num, zero (a / - — 无 mark), blank, or text (a tuple: one per grid cell, made
+    several times faster than a frozen dataclass)."""
 
     kind: str
     number: int | float | None = None
@@ -183,9 +183,17 @@ class View:
         self.row_cells: list[list[GridCell]] = [
             list(dict.fromkeys(c for c in row if c is not None)) for row in self.matrix
         ]
-        self.numbered = [
-            any(c.row == r and self.value[id(c)].kind == "num" for c in cells) for r, cells in enumerate(self.row_cells)
+        self.own_cells = [[c for c in cells if c.row == r] for r, cells in enumerate(self.row_cells)]  # not merged down
+        kinds = [[self.value[id(c)].kind for c in cells] for cells in self.own_cells]
+        self.numbered = ["num" in row for row in kinds]
+        # each row's own cells that hold a number or a zero mark
+        self.valued = [
+            [c for c, kind in zip(cells, row, strict=True) if kind in ("num", "zero")]
+            if "num" in row or "zero" in row
+            else []
+            for cells, row in zip(self.own_cells, kinds, strict=True)
         ]
+        self._labels: dict[tuple[int, int], tuple[str, str]] = {}
         self.flat = _compact("".join(self.text.values()))
 
     def names(self, phrase: str) -> bool:
@@ -258,7 +266,15 @@ def _short_header_shift(grid: View, r: int, names: list[dict[int, str]]) -> int:
 
 
 def _label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
-    """A row's label cells left of its values: the innermost (its own, rightmost) and all of them joined."""
+    """A row's label cells left of its values: the innermost (its own, rightmost) and all of them joined (once
+    per view, row and column)."""
+    found = grid._labels.get((r, first_value_col))
+    if found is None:
+        found = grid._labels[(r, first_value_col)] = _find_label(grid, r, first_value_col)
+    return found
+
+
+def _find_label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
     seen: list[GridCell] = []
     for c in range(min(first_value_col, grid.cols)):
         cell = grid.matrix[r][c]
@@ -291,15 +307,18 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     seen: dict[str, int] = {}
     labelled: list[tuple[View, int, RowSpec, dict[int, str], dict[int, str]]] = []
     by_position: list[tuple[RowSpec, RowRead]] = []
+    widths = [(w, [s for s in specs if s.width == w]) for w in sorted({spec.width for spec in specs}, reverse=True)]
     for grid in grids:
         if not any(grid.names(phrase) for phrase, _ in keys):
-            by_position += [placed for r in range(grid.rows) if (placed := _by_position(grid, r, specs)) is not None]
+            by_position += [
+                placed for r in range(grid.rows) if grid.valued[r] and (placed := _by_position(grid, r, widths))
+            ]
             continue
         bands = _bands(grid, (keys,))
         for r in range(grid.rows):
             columns = bands[r][0]
             if not columns:
-                if (placed := _by_position(grid, r, specs)) is not None:
+                if grid.valued[r] and (placed := _by_position(grid, r, widths)) is not None:
                     by_position.append(placed)
                 continue
             first = min(columns)
@@ -393,23 +412,22 @@ BY_POSITION = "表头未标明国家格式的列名（占位表头、其他表�
 BY_POSITION_UNSURE = "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，{why}"
 
 
-def _by_position(grid: View, r: int, specs: Sequence[RowSpec]) -> tuple[RowSpec, RowRead] | None:
+def _by_position(grid: View, r: int, widths: Sequence[tuple[int, Sequence[RowSpec]]]) -> tuple[RowSpec, RowRead] | None:
     """A row under a header that names none of the table's columns (placeholders 数据1…, another block's header,
     none): when its label names a row of ``specs`` and the grid's last columns, as many as the row has cells,
     hold only numbers, zero marks and blanks (and no number stands left of them), its cells are placed in the
     national column order. The placement stands (derived) when the row's own sum (``core.arithmetic``) is
-    evaluated and holds; otherwise, or for a row without a sum, its cells are unsure."""
-    cells = [c for c in grid.row_cells[r] if c.row == r]
-    numbered = [c for c in cells if grid.value[id(c)].kind in ("num", "zero")]
+    evaluated and holds; otherwise, or for a row without a sum, its cells are unsure. ``widths``: the row specs
+    by their number of cells, the widest first."""
+    numbered = grid.valued[r]
     if not numbered:
         return None
-    widths = {spec.width for spec in specs}
-    for width in sorted(widths, reverse=True):
+    for width, specs in widths:
         first = grid.cols - width
         if first < 1:
             continue
         label, whole = _label(grid, r, first)
-        spec = _match_spec(label, whole, [s for s in specs if s.width == width])
+        spec = _match_spec(label, whole, specs)
         if spec is None:
             continue
         if any(c.col < first for c in numbered):
