@@ -87,7 +87,8 @@ def _blank(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """The reader's view of a document: folded characters, markup and page markers blanked. Same length."""
     out = fold(text)
-    out = _MARKUP.sub(_blank, out)
+    if "[" in out or "&" in out or "<" in out:  # what every piece of markup starts with
+        out = _MARKUP.sub(_blank, out)
     out = _PAGE_MARKER.sub(_blank, out)
     return _PAGE_NUMBER.sub(_blank, out) if "页" in out else out
 
