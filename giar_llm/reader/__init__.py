@@ -288,12 +288,30 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
     if row.runs and row.unsure:
         reading.fused[spec.path] = (spec.fields, row.runs)
         reading.splits[spec.path] = ([tuple(c) for c in row.candidates], row.complete)
-    zeros: list[str] = []
     node: Any = report
     for part in spec.path.split("."):  # the row's dict, found once for its cells
         node = node[part]
     values, spans, locations, zero_marks = row.values, row.spans, row.locations, row.zero_marks
     derived = (row.derived or SPLIT_REASON) if (row.split or row.derived) and not row.unsure else None
+    paths = spec.cell_paths
+    # A plain row (most rows): whole-row updates, each dict filled in column order as the loop below fills it.
+    if not row.derived_columns and not row.unsure_columns and len(spans) == len(values) and _plain(spec, values):
+        node.update(zip(spec.fields, values, strict=True))
+        evidence = reading.evidence
+        for path, value, span in zip(paths, values, spans, strict=True):
+            if span is not None and value is not None:
+                evidence[path] = span
+        if locations:
+            for column, path in enumerate(paths):
+                if values[column] is not None and column in locations:
+                    reading.locations[path] = locations[column]
+        if derived is not None:
+            reading.derived.update(dict.fromkeys(paths, derived))
+        if row.unsure:
+            reading.unsure.update(dict.fromkeys(paths, row.unsure))
+        _zero_warning(reading, [path for column, path in enumerate(paths) if column in zero_marks])
+        return
+    zeros: list[str] = []
     for column, (field, path) in enumerate(zip(spec.fields, spec.cell_paths, strict=True)):
         value = values[column] if column < len(values) else None
         span = spans[column] if column < len(spans) else None
@@ -340,6 +358,19 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
             reading.unsure[path] = row.unsure
         if zero_marks and column in zero_marks:
             zeros.append(path)
+    _zero_warning(reading, zeros)
+
+
+def _plain(spec: RowSpec, values: list[int | float | None]) -> bool:
+    """A row whose cells go into the report as they are: no money cell, no group in a field's name, one value a
+    field, each a non-negative whole number or blank."""
+    if spec.money or spec.grouped or len(values) != len(spec.fields):
+        return False
+    filled = [value for value in values if value is not None]
+    return not filled or (set(map(type, filled)) == {int} and min(filled) >= 0)
+
+
+def _zero_warning(reading: Reading, zeros: list[str]) -> None:
     if zeros:
         reading.warnings.append(
             HeuristicWarning(

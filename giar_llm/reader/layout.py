@@ -36,6 +36,11 @@ class RowSpec:
         return tuple(f"{self.path}.{field}" for field in self.fields)
 
     @cached_property
+    def grouped(self) -> bool:
+        """Whether a field names its group too (表四's review.upheld): set in the report by its parts."""
+        return any("." in field for field in self.fields)
+
+    @cached_property
     def first_chars(self) -> frozenset[str]:
         """The first character of each key: a label without one of them holds no key."""
         return frozenset(key[0] for key in self.keys)

@@ -18,7 +18,6 @@ _AGENCY_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 
 _YEAR = re.compile(r"\d{4}")
 _CELL = re.compile(r"[^\t|]+")
-_SPACE = re.compile(r"\s+")
 
 
 def _title_lines(text: str) -> Iterator[tuple[int, str, bool]]:
@@ -29,10 +28,10 @@ def _title_lines(text: str) -> Iterator[tuple[int, str, bool]]:
             cells = [c for c in _CELL.finditer(line) if c.group().strip()]
             if len(cells) > 1:
                 for cell in cells:
-                    yield pos + cell.start(), _SPACE.sub("", cell.group()), True
+                    yield pos + cell.start(), "".join(cell.group().split()), True
                 pos += len(line) + 1
                 continue
-        yield pos, _SPACE.sub("", line), False
+        yield pos, "".join(line.split()), False
         pos += len(line) + 1
 
 

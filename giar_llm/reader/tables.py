@@ -119,6 +119,9 @@ SPLIT_LABEL_LINES = 40  # lines of numbers looked over between a label's first p
 
 def _cells_only(line: str) -> bool:
     """A line of numbers and zero marks only (or empty): cells, no label text."""
+    stripped = line.strip()
+    if not stripped or (stripped.isdigit() and stripped.isascii()):
+        return True  # no token, or one plain number
     return all(_VALUE.fullmatch(token) for token in _TOKEN.findall(line))
 
 
@@ -213,8 +216,8 @@ _LAYOUT_SPACE = re.compile(r"[\s|]")
 def _in_header(text: str, match: re.Match[str]) -> bool:
     """A bare 总计 printed after the applicant columns' names (on its line, or on the lines before it when the
     header prints one cell a line, with no number between) is the 总计 column's header."""
-    if _LAYOUT_SPACE.sub("", match.group()) != "总计":
-        return False
+    if match.group()[:1] != "总" or _LAYOUT_SPACE.sub("", match.group()) != "总计":
+        return False  # (a match starts with its key's first character)
     window = text[max(0, match.start() - 120) : match.start()]
     digit = max((window.rfind(d) for d in "0123456789"), default=-1)
     before = _LAYOUT_SPACE.sub("", window[digit + 1 :])[-40:]
