@@ -170,21 +170,21 @@ class View:
         self.rows, self.cols = grid.rows, grid.cols
         self.matrix = grid.matrix
         normalized: dict[str, str] = {}  # a cell without a span: its text normalised once per distinct text
-        self.text: dict[int, str] = {}
+        self.text: dict[GridCell, str] = {}  # by cell (cells hash by identity)
         for c in grid.cells:
             if c.span is not None:
-                self.text[id(c)] = text[c.span[0] : c.span[1]]
+                self.text[c] = text[c.span[0] : c.span[1]]
             else:
                 seen = normalized.get(c.text)
-                self.text[id(c)] = seen if seen is not None else normalized.setdefault(c.text, normalize(c.text))
-        self.value: dict[int, Value] = {id(c): _value(c, self.text[id(c)]) for c in grid.cells}
-        self.texts = [[self.text[id(c)] if c is not None else "" for c in row] for row in self.matrix]
+                self.text[c] = seen if seen is not None else normalized.setdefault(c.text, normalize(c.text))
+        self.value: dict[GridCell, Value] = {c: _value(c, self.text[c]) for c in grid.cells}
+        self.texts = [[self.text[c] if c is not None else "" for c in row] for row in self.matrix]
         self._compacts: dict[int, list[str]] = {}
-        self.row_cells: list[list[GridCell]] = [
-            list(dict.fromkeys(c for c in row if c is not None)) for row in self.matrix
+        self.row_cells: list[list[GridCell]] = [  # each cell once, in order
+            [c for c in dict.fromkeys(row) if c is not None] for row in self.matrix
         ]
         self.own_cells = [[c for c in cells if c.row == r] for r, cells in enumerate(self.row_cells)]  # not merged down
-        kinds = [[self.value[id(c)].kind for c in cells] for cells in self.own_cells]
+        kinds = [[self.value[c].kind for c in cells] for cells in self.own_cells]
         self.numbered = ["num" in row for row in kinds]
         # each row's own cells that hold a number or a zero mark
         self.valued = [
@@ -280,8 +280,8 @@ def _find_label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
         cell = grid.matrix[r][c]
         if cell is not None and cell not in seen and not cell.blank:
             seen.append(cell)
-    texts = [grid.text[id(c)] for c in seen]
-    own = [grid.text[id(c)] for c in seen if c.row == r]
+    texts = [grid.text[c] for c in seen]
+    own = [grid.text[c] for c in seen if c.row == r]
     return (own[-1] if own else (texts[-1] if texts else ""), " ".join(texts))
 
 
@@ -437,7 +437,7 @@ def _by_position(grid: View, r: int, widths: Sequence[tuple[int, Sequence[RowSpe
             cell = grid.matrix[r][first + column]
             if cell is None or cell.row != r or cell.colspan != 1:
                 return None
-            value = grid.value[id(cell)]
+            value = grid.value[cell]
             if value.kind == "text":
                 return None
             _place(read, column, value, cell)
@@ -489,11 +489,11 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
     first = min(columns)
     for cell in grid.row_cells[r]:
         if cell.col + cell.colspan <= first:
-            if grid.value[id(cell)].kind in ("num", "zero"):
+            if grid.value[cell].kind in ("num", "zero"):
                 return None  # a number under the label columns: the header does not fit this row
             continue  # a label cell
         names = {columns.get(c) for c in range(cell.col, cell.col + cell.colspan)}
-        value = grid.value[id(cell)]
+        value = grid.value[cell]
         if cell.row != r:  # merged down from the row above
             if value.kind in ("num", "zero"):
                 problems.append("数字单元格跨行合并")
@@ -557,10 +557,10 @@ def read_review(grids: Sequence[View]) -> RowRead | None:
                 span_cols = range(cell.col, cell.col + cell.colspan)
                 g = _one({groups.get(c) for c in span_cols}, row_group)
                 o = _one({outcomes.get(c) for c in span_cols}, row_outcome)
-                named.append((cell, grid.value[id(cell)], f"{g}.{o}" if g and o else None))
+                named.append((cell, grid.value[cell], f"{g}.{o}" if g and o else None))
             if not any(name for _, _, name in named):
                 continue  # not a row of 表四
-            if any(c.col + c.colspan <= first and grid.value[id(c)].kind in ("num", "zero") for c in cells):
+            if any(c.col + c.colspan <= first and grid.value[c].kind in ("num", "zero") for c in cells):
                 unfit = True  # a number under the label columns: the header does not fit the table
                 break
             for cell, value, name in named:
@@ -627,7 +627,7 @@ def _review_cells(grid: View) -> list[tuple[GridCell, Value]] | None:
     """表四's fifteen cells in the national order (group by group, result by result), or None when the grid's
     numbered rows are not laid out as one of the three shapes (each row's last cells its values, no number
     left of them)."""
-    rows = [[(c, grid.value[id(c)]) for c in grid.row_cells[r] if c.row == r] for r in range(grid.rows)]
+    rows = [[(c, grid.value[c]) for c in grid.row_cells[r] if c.row == r] for r in range(grid.rows)]
     rows = [row for r, row in enumerate(rows) if grid.numbered[r]]
 
     def split(row: list[tuple[GridCell, Value]], width: int) -> tuple[str, list[tuple[GridCell, Value]]] | None:
@@ -636,7 +636,7 @@ def _review_cells(grid: View) -> list[tuple[GridCell, Value]] | None:
             return None
         if any(v.kind in ("num", "zero") for _, v in head):
             return None
-        return " ".join(grid.text[id(c)] for c, _ in head if not c.blank), values
+        return " ".join(grid.text[c] for c, _ in head if not c.blank), values
 
     if len(rows) == 1 and (flat := split(rows[0], 15)) is not None and not name_in(flat[0], REVIEW_GROUPS):
         return flat[1]
