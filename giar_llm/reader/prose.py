@@ -12,6 +12,10 @@ import re
 # 16 条 counts items of information, not 规章)
 _GAP = r"[^。；;\n\d零〇一二两三四五六七八九十百千万信类]{0,12}?"
 _NUMERAL = r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:件|起)"
+# Every pattern starts with a literal character in each alternative (an optional word or a lookbehind written
+# after the first character), so that the regex engine skips ahead to those characters instead of trying the
+# pattern at every position of the text.
+_ISSUED = "(?:本年(?:制发|制定|出台|印发)|制发|制定|出台|印发)"  # (?:本年)?(?:制发|…), its branches in the same order
 
 # (cell path, format or "" for both, pattern)
 _STATEMENTS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
@@ -23,19 +27,19 @@ _STATEMENTS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "review_litigation.review.total",
         "",
-        re.compile(rf"政府信息公开行政复议{_GAP}{_NUMERAL}|(?<![、和及与])行政复议(?:案件)?(?:共)?{_NUMERAL}"),
+        re.compile(rf"政府信息公开行政复议{_GAP}{_NUMERAL}|行(?<![、和及与]行)政复议(?:案件)?(?:共)?{_NUMERAL}"),
     ),
     (
         "proactive.normative_docs.issued",
         "2021",
-        re.compile(rf"(?:本年)?(?:制发|制定|出台|印发){_GAP}规范性文件{_GAP}{_NUMERAL}"),
+        re.compile(rf"{_ISSUED}{_GAP}规范性文件{_GAP}{_NUMERAL}"),
     ),
     ("proactive.normative_docs.repealed", "2021", re.compile(rf"废止{_GAP}规范性文件{_GAP}{_NUMERAL}")),
     ("proactive.normative_docs.in_force", "2021", re.compile(rf"现行有效{_GAP}规范性文件{_GAP}{_NUMERAL}")),
     (
         "proactive.regulations.issued",
         "2021",
-        re.compile(rf"(?:本年)?(?:制发|制定|出台|印发){_GAP}规章{_GAP}{_NUMERAL}"),
+        re.compile(rf"{_ISSUED}{_GAP}规章{_GAP}{_NUMERAL}"),
     ),
 )
 
