@@ -327,6 +327,20 @@ def flag_headers_before_numbers(
         word = next((word for word in words if word in between), None)
         if word is not None:
             row.unsure = HEADER_BETWEEN.format(word=word)
+        elif stacked and _one_a_line(text, row):
+            row.unsure = COLUMN_AFTER_STACKED
+
+
+COLUMN_AFTER_STACKED = (
+    "本行标签紧跟在一个没有数字的标签之后，其后的数字每行一个：文本可能逐列提取（先列出各行标签，再逐列列出数字），"
+    "这些数字未必属于本行"
+)
+
+
+def _one_a_line(text: str, row: RowRead) -> bool:
+    """The row's numbers stand one a line (a column's, as a PDF's text drawn column by column prints them)."""
+    spans = sorted(span for span in row.spans if span is not None)
+    return len(spans) > 1 and all("\n" in text[a[1] : b[0]] for a, b in itertools.pairwise(spans))
 
 
 def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:

@@ -205,3 +205,21 @@ def test_numbers_under_column_headers_after_stacked_labels_are_not_the_last_labe
     assert reading.report is not None
     assert "本行标签与数字之间印有列标题（自然人）" in reading.unsure["applications.carried_over.natural_person"]
     assert "applications.new_requests.natural_person" in reading.unsure
+
+
+def test_numbers_one_a_line_after_stacked_labels_are_not_the_last_labels_row() -> None:
+    """The second page of 表三 drawn column by column with no header above its columns: 4. and 5. printed, then
+    seven numbers one a line (two rows' cells with blanks), not 5.'s seven cells."""
+    from .test_split_labels import T3_ROWS
+
+    at = next(i for i, (label, _) in enumerate(T3_ROWS) if label.startswith("4.无正当"))
+    rows = "".join(
+        f"{label}\t{chr(9).join(map(str, cells))}\n" if cells else f"{label}\n" for label, cells in T3_ROWS[:at]
+    )
+    page = f"- 2 -\n{T3_ROWS[at][0]}\n{T3_ROWS[at + 1][0]}\n" + "\n".join(["0", "0", "1", "0", "0", "0", "1"]) + "\n"
+    tail = "".join(f"{label}\t{chr(9).join(map(str, cells))}\n" for label, cells in T3_ROWS[at + 2 :] if cells)
+    text = f"三、收到和处理政府信息公开申请情况\n{rows}{page}{tail}四、政府信息公开行政复议、行政诉讼情况\n"
+    reading = read(Document(text))
+    assert reading.report is not None
+    confirm = "applications.results.not_processed.confirm_or_reissue"
+    assert "这些数字未必属于本行" in reading.unsure[f"{confirm}.natural_person"]
