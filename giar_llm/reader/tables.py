@@ -634,6 +634,11 @@ REVIEW_ORDER_UNKNOWN = (
 )
 
 
+REVIEW_ORDER_PAGES = "数字跨页印出，每页的数字可能各成一块按列排列"
+# A page break among the numbers: a form feed, or a line the normaliser blanked (a page marker such as 第 9 页).
+_PAGE_BREAK = re.compile(r"\f|^[ \t]+\n", re.MULTILINE)
+
+
 def _read_header_block(text: str, spec: RowSpec, start: int, end: int) -> RowRead | None:
     """表四's fifteen numbers all after its labels, under a header that is not the national one-row form's
     (which prints each result three times, once per case): a grid of three cases by five results whose labels
@@ -651,6 +656,8 @@ def _read_header_block(text: str, spec: RowSpec, start: int, end: int) -> RowRea
         return None  # the national form: the numbers in its order
     if len({atom.line for atom in numbers}) == 1:
         return None  # one printed row of fifteen: the national form's row under a lost header
+    if _PAGE_BREAK.search(text, numbers[0].end, numbers[-1].start):
+        return RowRead.missing(spec.width, REVIEW_ORDER_UNKNOWN.format(why=REVIEW_ORDER_PAGES))
     results, groups = len(REVIEW_RESULTS), len(REVIEW_CASES)
     orders = {
         "by_case": list(range(spec.width)),  # the national order: each case's five results

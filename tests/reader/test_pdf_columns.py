@@ -172,6 +172,20 @@ def test_review_transposed_in_a_header_block_is_unsure_when_both_orders_add_up_d
     assert "两种排列都使每行合计成立" in reading.unsure[paths[0]]
 
 
+@pytest.mark.parametrize("marker", ["第 9 页", "- 9 -", "\f"])
+def test_review_in_a_header_block_over_a_page_break_is_unsure(marker: str) -> None:
+    """Fifteen numbers after 表四's labels with a page break among them: each page's numbers may be a block
+    drawn column by column of its own (here 尚未审结 1 on the first page, the totals on the next), so neither the
+    order by case nor by result is known, though the order by result adds up (行政复议 结果纠正 1, 总计 1)."""
+    numbers = "\n".join(map(str, [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]))
+    text = HEADER_BLOCK + numbers + f"\n{marker}\n\n1\n0\n0\n五、存在的主要问题及改进情况\n无。\n"
+    reading = read(Document(text))
+    assert reading.report is not None
+    paths = [p for p in flatten(reading.report) if p.startswith("review_litigation.")]
+    assert paths and all(p in reading.unsure for p in paths)
+    assert not [p for p in paths if p in reading.derived]
+
+
 def test_review_transposed_in_a_header_block_reads_when_both_orders_say_the_same() -> None:
     reading = read(Document(_review_block([0] * 15)))
     assert reading.report is not None
