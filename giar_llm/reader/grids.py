@@ -29,9 +29,10 @@ from giar_llm.core.arithmetic import (
     table_equations,
 )
 from giar_llm.core.document import Grid, GridCell
+from giar_llm.core.locator import pattern
 from giar_llm.core.schema import APPLICANT_COLUMNS
 from giar_llm.reader.cells import ZERO_MARKS
-from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec, pattern
+from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec
 from giar_llm.reader.normalize import normalize
 from giar_llm.reader.rows import Number, RowRead
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from giar_llm.core.locator import TABLE3_LAST_ROW
-from giar_llm.core.locator import pattern as pattern  # the locator's phrase matcher, for the rows' labels too
 from giar_llm.core.schema import COLUMNS
 
 A = "applications"

@@ -16,6 +16,7 @@ from giar_llm.core.arithmetic import (
     row_values,
     table_equations,
 )
+from giar_llm.core.locator import pattern
 from giar_llm.core.schema import COLUMNS, FormatName, other_is_merged
 from giar_llm.reader.cells import Atom, atoms, inline_page_marker
 from giar_llm.reader.grids import PROACTIVE_HEADERS
@@ -29,7 +30,6 @@ from giar_llm.reader.layout import (
     TABLE3_HEAD,
     TABLE3_TAIL,
     RowSpec,
-    pattern,
 )
 from giar_llm.reader.normalize import compact
 from giar_llm.reader.rows import RowRead, direct, placed, resolve
