@@ -411,9 +411,10 @@ NO_NUMBERS = ("该行未读到数字", "未找到该行的标签")
 def _place_unlabelled_rows(table: TableRead, located: list[Located]) -> None:
     """Whole rows of numbers after a row's own (their labels lost in conversion) belong to the rows that
     follow it in the national format's order and have no numbers of their own, if exactly that many follow.
-    When a following row's label is printed before the row holding the numbers and the numbers stand one a
-    line, they are no rows that lost their labels: the labels were printed before the numbers, column by
-    column (a PDF's text layer), so the numbers are a column's, not rows', and nothing is placed.
+    When a following row's label is printed (before the row holding the numbers, or after them in a stack of
+    labels with no number of its own) and the numbers stand one a line, they are no rows that lost their labels:
+    the labels were printed apart from the numbers, column by column (a PDF's text layer, a page at a time), so
+    the numbers are a column's, not rows', and nothing is placed.
 
     The placement stands only when every row total, column balance and results total then holds;
     otherwise the rows keep the placement and are named unsure."""
@@ -430,7 +431,7 @@ def _place_unlabelled_rows(table: TableRead, located: list[Located]) -> None:
             continue
         holder = starts.get(path)
         one_a_line = len({atom.line for atom in row.surplus}) == len(row.surplus)
-        if one_a_line and holder is not None and any(starts.get(target, holder) < holder for target in following):
+        if one_a_line and holder is not None and any(target in starts for target in following):
             continue
         placed = [path, *following]
         for offset, target in enumerate(following):
