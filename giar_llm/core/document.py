@@ -13,11 +13,14 @@ same kind of span as for any other number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 Span = tuple[int, int]
+# A converter's placeholder for a header cell (| 数据1 | 数据2 | …, 列3, column4): a name, never a number.
+PLACEHOLDER = re.compile(r"(?:数据|列|字段|栏目?|column|col|header)\s*\d{1,2}", re.IGNORECASE)
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from giar_llm.core.document import Grid, GridCell
+from giar_llm.core.document import PLACEHOLDER, Grid, GridCell
 
 _NUMBER = re.compile(r"\s*[-+]?\d[\d,]*(?:\.\d+)?\s*")
 
@@ -50,7 +50,6 @@ def merge_continued(grids: Sequence[Grid]) -> tuple[Grid, ...]:
 # --- markdown pipe tables ---------------------------------------------------------------------------------------
 
 _RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
-_PLACEHOLDER = re.compile(r"(?:数据|列|字段|栏目?|column|col|header)\s*\d{1,2}", re.IGNORECASE)
 _LABEL_LINE = re.compile(r"[^\d。；;|]{1,30}")  # a group label printed between fragments: （三）不予公开
 _NOISE = re.compile(
     r"\s*(?:[-—–－]{1,2}\s*\d{1,3}\s*[-—–－]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})?\s*"
@@ -77,7 +76,7 @@ def _pipe_cells(line: str, offset: int) -> list[tuple[str, tuple[int, int] | Non
 def _placeholder(cells: list[tuple[str, tuple[int, int] | None, int, int]]) -> bool:
     """A converter's placeholder header (| 数据1 | 数据2 | …): every non-empty cell a numbered placeholder."""
     texts = [text for text, *_ in cells if text]
-    return bool(texts) and all(_PLACEHOLDER.fullmatch(text) for text in texts)
+    return bool(texts) and all(PLACEHOLDER.fullmatch(text) for text in texts)
 
 
 def pipe_grids(text: str) -> tuple[Grid, ...]:

@@ -14,11 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from giar_llm.core.document import PLACEHOLDER
+
 AtomKind = Literal["num", "zero", "blank", "text"]
 
 ZERO_MARKS = frozenset({"/", "／", "-", "－", "—", "–", "——", "--", "无", "\\"})
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _PIECE = re.compile(r"[-+]?\d+(?:\.\d+)?|[^\d\s]+")
+_NAME = rf"(?:{PLACEHOLDER.pattern})(?!\d)"  # a placeholder name (数据12), not the start of a longer number
+_PIECE_NAMED = re.compile(rf"{_NAME}|[-+]?\d+(?:\.\d+)?|(?:(?!{_NAME})[^\d\s])+", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DELIMITER = re.compile(r"[\t|]")
 _WORD = re.compile(r"\S+")
@@ -183,8 +187,8 @@ def _word(text: str, token: str, w_start: int, delimited: bool, line: int, out: 
         out.append(_new(Atom, ("num", token.replace(",", ""), w_start, w_end, True, line)))
     elif not _DIGIT.search(token):  # no number in it: one piece of text
         out.append(_new(Atom, ("text", token, w_start, w_end, delimited, line)))
-    else:
-        for piece in _PIECE.finditer(token):
+    else:  # digits glued to text; a converter's placeholder name (数据12) is text, its digits no number
+        for piece in (_PIECE_NAMED if PLACEHOLDER.search(token) else _PIECE).finditer(token):
             kind = "num" if _NUMBER.fullmatch(piece.group()) else "text"
             out.append(
                 _new(Atom, (kind, piece.group(), w_start + piece.start(), w_start + piece.end(), delimited, line))

@@ -161,6 +161,8 @@ def test_table_four_under_a_placeholder_header_is_placed_in_the_national_order(
 
 @pytest.mark.parametrize("layout", ["markdown", "html", "docx"])
 def test_table_four_placed_by_position_whose_sum_fails_is_unsure(layout: str) -> None:
+    """Placed by the grid's position, or read from the text in the national order (the placeholders' digits no
+    cells): either way its columns are not confirmed by a header, and a failing sum makes them unsure."""
     case = _case(GOLD / "hongze-2024.json", layout, "review_placeholder", broken=True)
     envelope = _judged(case)
-    assert "合计不成立" in envelope.unsure["review_litigation.review.upheld"]
+    assert "不成立" in envelope.unsure["review_litigation.review.upheld"]
