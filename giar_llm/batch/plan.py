@@ -141,7 +141,7 @@ class Plan:
 _STEM_BYTES = 120  # leaves room for the hash, ".json" and an atomic write's ".<name>.<random>.tmp"
 
 
-def result_name(relative: Path, absolute: Path) -> str:
+def result_name(relative: Path, absolute: Path | str) -> str:
     """A file name for an input's result: its relative path made safe, plus a short hash of its absolute path."""
     stem = re.sub(r"[^\w.\-]+", "_", "__".join(p for p in relative.parts if p not in ("", ".", "..")))
     stem = stem.strip("._")[:80]
@@ -243,7 +243,7 @@ def select_inputs(
             continue
         if any(_matches(item, g) for g in exclude):
             continue
-        if item.path.absolute() not in named and item.path.suffix.lower() not in REPORT_SUFFIXES:
+        if item.path.suffix.lower() not in REPORT_SUFFIXES and item.path.absolute() not in named:
             not_reports.append(str(item.path))
             continue
         files.append(item)
@@ -265,7 +265,7 @@ def plan_batch(
     tasks: list[Task] = []
     selection = inputs if isinstance(inputs, Selection) else select_inputs(inputs, outdir)
     for index, item in enumerate(selection.files):
-        name = result_name(item.relative, Path(os.path.realpath(item.path)))
+        name = result_name(item.relative, item.resolved())
         sha256 = _file_sha256(item.path)
         matching, stale = for_source(corrections, sha256, str(item.path)) if corrections else ([], [])
         mine = tuple(matching + stale)

@@ -15,6 +15,11 @@ _GLOB_CHARS = frozenset("*?[")
 class InputFile:
     path: Path  # as it will appear in the envelope's source.path
     relative: Path  # relative to the folder or glob it was found under (for the result's name)
+    real: str = ""  # the resolved absolute path, when the listing found it on the way ("" : not known)
+
+    def resolved(self) -> str:
+        """The absolute path with every symlink resolved (``os.path.realpath``; never raises)."""
+        return self.real or os.path.realpath(self.path)
 
 
 def _hidden(relative: Path) -> bool:
@@ -22,14 +27,35 @@ def _hidden(relative: Path) -> bool:
 
 
 def _folder_files(folder: Path) -> Iterator[InputFile]:
+    """Every file below ``folder`` as ``os.walk`` lists them (top-down, names sorted, hidden names and
+    symlinked folders not entered), each with its resolved path made on the way: one ``scandir`` per folder,
+    a ``realpath`` only for a symlink."""
     label = folder.resolve().name or "root"
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath)
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                path = base / name
-                yield InputFile(path, label / path.relative_to(folder))
+    yield from _walk(str(folder), os.path.realpath(folder), label)
+
+
+def _walk(top: str, real: str, relative: str) -> Iterator[InputFile]:
+    try:
+        with os.scandir(top) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError:
+        return  # as os.walk: a folder that can't be listed is left out
+    folders: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.name.startswith("."):
+                folders.append(entry)
+        elif not entry.name.startswith("."):
+            path = os.path.join(top, entry.name)
+            resolved = os.path.realpath(path) if entry.is_symlink() else os.path.join(real, entry.name)
+            yield InputFile(Path(path), Path(relative, entry.name), resolved)
+    for entry in folders:
+        if not entry.is_symlink():  # os.walk does not follow symlinked folders
+            yield from _walk(os.path.join(top, entry.name), os.path.join(real, entry.name), f"{relative}/{entry.name}")
 
 
 def _glob_base(pattern: str) -> Path:
@@ -71,14 +97,15 @@ def expand_inputs(inputs: Sequence[Path | str], exclude: Path | None = None) -> 
 
 def list_inputs(inputs: Sequence[Path | str], exclude: Path | None = None) -> list[InputFile]:
     """Each input file with the path relative to the folder or glob it was found under."""
-    seen: set[Path] = set()
-    excluded = exclude.resolve() if exclude is not None else None
+    seen: set[str] = set()
+    excluded = str(exclude.resolve()) if exclude is not None else None
+    below = excluded.rstrip(os.sep) + os.sep if excluded is not None else None
     out: list[InputFile] = []
     for item in inputs:
         for found in _expand_one(item):
-            absolute = Path(os.path.realpath(found.path))  # never raises: a symlink loop is failed later, by name
-            if absolute in seen or (excluded is not None and absolute.is_relative_to(excluded)):
+            absolute = found.resolved()  # never raises: a symlink loop is failed later, by name
+            if absolute in seen or (below is not None and (absolute == excluded or absolute.startswith(below))):
                 continue
             seen.add(absolute)
-            out.append(found)
+            out.append(found if found.real else InputFile(found.path, found.relative, absolute))
     return out
