@@ -16,17 +16,20 @@ import csv
 import hashlib
 import io
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from giar_llm.core.tabular import (
     CELL_HEAD,
     CELL_OWN,
+    REPORT_FIXED,
     Column,
     Place,
     Value,
@@ -35,6 +38,7 @@ from giar_llm.core.tabular import (
     codebook,
     package_values,
     places,
+    report_cell_columns,
     report_columns,
     report_id,
     report_row,
@@ -142,22 +146,33 @@ def source_text(source: Mapping[str, Any]) -> str | None:
 # --------------------------------------------------------------------------- writers
 
 
+_BOM = "\ufeff".encode()
+_CACHED = 64  # contents whose rendered rows (and Arrow table) are kept: copies of one content share them
+
+
 class _Sink:
     """One table as CSV (always) and Parquet (with pyarrow), rows streamed, both renamed into place at the end.
 
-    Rows come as values (``add``) or already rendered as CSV lines (``add_rendered``, see ``csv_lines``); they
-    reach Parquet through pyarrow's CSV reader, in a thread of its own (it runs without the GIL)."""
+    The CSV is written as bytes (UTF-8 with a BOM). Rows come as values (``add``), already rendered as CSV
+    lines (``add_rendered``, see ``csv_lines``), or, for the long table, as a report's fields shared by its rows
+    and each row's own fields (``add_report``): the own fields of one content (copies of a file) are encoded,
+    and made an Arrow table, once. Rows reach Parquet through pyarrow's CSV reader, in a thread of its own
+    (it runs without the GIL)."""
 
-    def __init__(self, stack: ExitStack, folder: Path, stem: str, columns: Sequence[Column], parquet: bool) -> None:
+    def __init__(
+        self, stack: ExitStack, folder: Path, stem: str, columns: Sequence[Column], parquet: bool, own: int = 0
+    ) -> None:
         self.columns = list(columns)
         self.names = [c.name for c in self.columns]
         self.values = itemgetter(*self.names)  # every row carries every column
-        self.handle = stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding="utf-8-sig", newline=""))
-        self.csv = csv.writer(self.handle)
-        self.csv.writerow(self.names)
+        self.handle = stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding=None))
+        self.handle.write(_BOM + (csv_lines([self.names])[0] + "\r\n").encode())
+        self.own = own  # ``add_report``: the first ``len(CELL_HEAD)`` columns are the report's, then ``own`` each row's
+        self.encoded: OrderedDict[int, tuple[list[str], list[bytes]]] = OrderedDict()
         self.pa: Any = None
         self.writer: Any = None
         self.rendered: list[str] = []
+        self.reports: list[tuple[Sequence[Value], list[str]]] = []
         self.pending = 0
         self.rows = 0
         if parquet:
@@ -170,6 +185,7 @@ class _Sink:
             self.schema = arrow_schema(self.columns)
             binary = stack.enter_context(atomic_file(folder / f"{stem}.parquet", encoding=None))
             self.writer = pq.ParquetWriter(binary, self.schema)
+            self.tables: OrderedDict[int, tuple[list[str], Any]] = OrderedDict()  # the thread's own
             self.thread = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix=f"giar-{stem}-parquet"))
             self.written: list[Future[None]] = []
             stack.callback(self._close_parquet)
@@ -180,25 +196,71 @@ class _Sink:
 
     def add_rendered(self, lines: str, count: int) -> None:
         """``count`` rows rendered as CSV lines (``csv_field``; each line ends with CRLF)."""
-        self.handle.write(lines)
+        self.handle.write(lines.encode())
         self.rows += count
         if self.writer is not None:
             self.rendered.append(lines)
-            self.pending += count
-            if self.pending >= _PARQUET_RENDERED:
-                self._flush()
+            self._added(count)
+
+    def add_report(self, head: str, values: Sequence[Value], own: list[str], tail: str) -> None:
+        """One report's long rows: ``head`` its shared fields rendered (``values`` those fields and the manifest's
+        as values, for Parquet), ``own`` each row's own fields rendered, ``tail`` the manifest's fields rendered
+        (from a comma) and the line end."""
+        encoded = _cached(self.encoded, own, lambda: [line.encode() for line in own])
+        first = (head + ",").encode()
+        end = tail.encode()
+        self.handle.write(first + (end + first).join(encoded) + end)
+        self.rows += len(own)
+        if self.writer is not None:
+            self.reports.append((values, own))
+            self._added(len(own))
+
+    def _added(self, count: int) -> None:
+        self.pending += count
+        if self.pending >= _PARQUET_RENDERED:
+            self._flush()
 
     def _flush(self) -> None:
         if self.rendered:
             text = "".join(self.rendered).encode("utf-8")
             self.written.append(self.thread.submit(self._write_rendered, text))
-            self.rendered, self.pending = [], 0
+            self.rendered = []
+        if self.reports:
+            self.written.append(self.thread.submit(self._write_reports, self.reports))
+            self.reports = []
+        self.pending = 0
         for future in [f for f in self.written if f.done()]:
             future.result()  # an error writing Parquet stops the export
         self.written = [f for f in self.written if not f.done()]
 
     def _write_rendered(self, text: bytes) -> None:
         self.writer.write_table(parquet_from_csv(self.pa, self.columns, self.schema, text))
+
+    def _write_reports(self, reports: list[tuple[Sequence[Value], list[str]]]) -> None:
+        """``add_report``'s rows as one Arrow table: each report's fields repeated down its rows beside the table of
+        its rows' own fields (parsed once per content, as ``parquet_from_csv`` parses them)."""
+        pa = self.pa
+        shared = [i for i in range(len(self.columns)) if not len(CELL_HEAD) <= i < len(CELL_HEAD) + self.own]
+        own_columns = self.columns[len(CELL_HEAD) : len(CELL_HEAD) + self.own]
+        own_schema = pa.schema([self.schema.field(c.name) for c in own_columns])
+        tables = []
+        index: list[int] = []
+
+        def parse(own: list[str]) -> Any:
+            text = "".join(line + "\r\n" for line in own).encode()
+            return parquet_from_csv(pa, own_columns, own_schema, text)
+
+        for number, (_, own) in enumerate(reports):
+            tables.append(_cached(self.tables, own, partial(parse, own)))
+            index.extend([number] * len(own))
+        rows = pa.concat_tables(tables).combine_chunks()
+        take = pa.array(index, pa.int32())
+        arrays: list[Any] = list(rows.columns)
+        for position, i in enumerate(shared):
+            column = self.columns[i]
+            values = [_parquet_value(v[position], column.type) for v, _ in reports]
+            arrays.insert(i, pa.array(values, self.schema.field(i).type).take(take))
+        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
 
     def _close_parquet(self) -> None:
         self._flush()
@@ -209,6 +271,23 @@ class _Sink:
     @property
     def parquet(self) -> bool:
         return self.writer is not None
+
+
+_T = TypeVar("_T")
+
+
+def _cached(cache: OrderedDict[int, tuple[list[str], _T]], key: list[str], make: Callable[[], _T]) -> _T:
+    """What ``make`` makes of the list ``key``, kept for the last ``_CACHED`` lists by identity (the entry holds
+    the list, so its id is not reused while it is kept): copies of one content share one list of rows."""
+    found = cache.get(id(key))
+    if found is not None and found[0] is key:
+        cache.move_to_end(id(key))
+        return found[1]
+    made = make()
+    cache[id(key)] = (key, made)
+    if len(cache) > _CACHED:
+        cache.popitem(last=False)
+    return made
 
 
 def _pyarrow() -> Any:
@@ -331,20 +410,27 @@ def csv_lines(rows: Iterable[Sequence[Value]]) -> list[str]:
 class Rows:
     """One report's part of the data package, made once from its envelope (a batch worker makes it beside the
     extraction, and the batch keeps it with the result): the long rows as CSV (the fields every row begins
-    with once, then each row's own), the wide row, and the count of doubtful cells. No manifest columns
-    and no ``duplicate_of``: those depend on the batch, and the writer adds them."""
+    with once, then each row's own), the wide row (its fixed fields as values, every cell's value and level
+    rendered as CSV), and the count of doubtful cells. No manifest columns and no ``duplicate_of``: those
+    depend on the batch, and the writer adds them."""
 
     head: str
     cells: list[str]
-    report: dict[str, Value]
+    report: dict[str, Value]  # the wide row's fixed fields (``REPORT_FIXED``)
+    values: str  # the wide row's cell columns (``report_cell_columns``), rendered
     doubtful: int = 0
+
+
+FIXED = tuple(c.name for c in REPORT_FIXED)
 
 
 def package_rows(data: Mapping[str, Any], where: Mapping[str, Place] | None = None) -> Rows:
     """The rows of one envelope (its JSON data); ``where``: the line and quote of each cell (``source_places``)."""
     _, rows, wide = package_values(data, where)
     doubtful = CELL_OWN.index("doubtful")
-    return Rows(row_head(wide), csv_lines(rows), wide, sum(1 for r in rows if r[doubtful]))
+    (values,) = csv_lines([[wide[c.name] for c in report_cell_columns()]])
+    report = {name: wide[name] for name in FIXED}
+    return Rows(row_head(report), csv_lines(rows), report, values, sum(1 for r in rows if r[doubtful]))
 
 
 def row_head(report: Mapping[str, Value]) -> str:
@@ -357,7 +443,7 @@ def row_head(report: Mapping[str, Value]) -> str:
 def moved_rows(rows: Rows, source_file: str, sha256: str) -> Rows:
     """The rows of the same content read from another file: only the report id and the source file change."""
     report = {**rows.report, "report_id": report_id(source_file, sha256), "source_file": source_file}
-    return Rows(row_head(report), rows.cells, report, rows.doubtful)
+    return Rows(row_head(report), rows.cells, report, rows.values, rows.doubtful)
 
 
 WARNED_DUPLICATES = 20  # duplicates named one a line in the log; the rest are counted in one line
@@ -380,7 +466,9 @@ class PackageWriter:
     def __enter__(self) -> PackageWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         with ExitStack() as stack:
-            self.cells = _Sink(stack, self.folder, "cells", cell_columns(self.extra), self.want_parquet)
+            self.cells = _Sink(
+                stack, self.folder, "cells", cell_columns(self.extra), self.want_parquet, own=len(CELL_OWN)
+            )
             self.reports = _Sink(stack, self.folder, "reports", report_columns(self.extra), self.want_parquet)
             self._stack = stack.pop_all()
         return self
@@ -393,18 +481,19 @@ class PackageWriter:
         report = rows.report
         path, digest = str(report.get("source_file") or ""), str(report.get("sha256") or "")
         extra = self.manifest.lookup(path) if self.manifest is not None else {}
+        added = [extra[c.name] for c in self.extra]
         rid = str(report.get("report_id") or "")
         duplicate = self._duplicate_of(rid, path, digest, report.get("agency"), report.get("year"))
         if rows.cells:
-            tail = "".join("," + csv_field(extra[c.name]) for c in self.extra) + "\r\n"
-            head = rows.head + ","
-            self.cells.add_rendered(head + (tail + head).join(rows.cells) + tail, len(rows.cells))
+            tail = "".join("," + csv_field(value) for value in added) + "\r\n"
+            self.cells.add_report(rows.head, [*(report[name] for name in CELL_HEAD), *added], rows.cells, tail)
             self.summary.cells += len(rows.cells)
             self.summary.doubtful_cells += rows.doubtful
-        wide = {**report, **extra, "duplicate_of": duplicate}
+        fixed = {**report, "duplicate_of": duplicate}
         if warnings:
-            wide["n_warnings"] = int(report.get("n_warnings") or 0) + warnings
-        self.reports.add(wide)
+            fixed["n_warnings"] = int(report.get("n_warnings") or 0) + warnings
+        (line,) = csv_lines([[*(fixed[c.name] for c in REPORT_FIXED), *added]])
+        self.reports.add_rendered(f"{line},{rows.values}\r\n", 1)
         self.summary.reports += 1
 
     def _duplicate_of(self, rid: str, path: str, digest: str, agency: Any, year: Any) -> str | None:

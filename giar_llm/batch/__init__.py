@@ -67,6 +67,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import orjson
+
 from giar_llm.batch.execute import Outcome, export, run_tasks
 from giar_llm.batch.lock import folder_lock
 from giar_llm.batch.neighbours import revisit_with_neighbours
@@ -85,7 +87,7 @@ from giar_llm.batch.store import Store
 from giar_llm.core.corrections import Correction
 from giar_llm.core.tabular import report_columns
 from giar_llm.datapackage import read_manifest
-from giar_llm.files import load_corrections, write_json
+from giar_llm.files import dumps, load_corrections, write_text_atomic
 from giar_llm.inputs.listing import expand_inputs
 from giar_llm.llm.extraction import Extractor
 from giar_llm.settings import Settings
@@ -102,6 +104,17 @@ __all__ = [
     "run_batch",
     "select_inputs",
 ]
+
+
+def _summary_text(summary: BatchSummary) -> str:
+    """summary.json as ``files.dumps`` writes it, made by orjson (its lists name every duplicate and failed file: a
+    batch of thousands makes it long). Its only floats are seconds rounded to the millisecond, which both write
+    alike; an integer beyond 64 bits goes to the standard encoder."""
+    data = summary.to_json()
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except TypeError:
+        return dumps(data) + "\n"
 
 
 def run_batch(
@@ -186,5 +199,5 @@ def _run_batch(
         summary.recomputed = len(recomputed)
         write_outputs(plan.tasks, recomputed, outdir, summary, store, user_columns)
     summary.seconds = time.perf_counter() - started
-    write_json(outdir / "summary.json", summary.to_json())
+    write_text_atomic(outdir / "summary.json", _summary_text(summary))
     return summary

@@ -94,13 +94,15 @@ def _revisit(
         if task.name in years:
             by_year.setdefault(years[task.name], []).append(task.name)
     open_rows = {name for name, _, _ in store.with_candidates()}
+    firsts = {group: _distinct(names, sha) for group, names in by_year.items()}
     work: list[tuple[Task, str | None, str | None, list[str]]] = []
     for task in tasks:
         if task.name in open_rows and task.name in years:
             agency, year = years[task.name]
             previous = _first(by_year.get((agency, year - 1)))
             following = _first(by_year.get((agency, year + 1)))
-            forms = _distinct([n for n in by_year.get((agency, year), []) if n != task.name], task.sha256, sha)
+            own = task.sha256  # a copy has nothing new to say
+            forms = [n for n in firsts[(agency, year)] if n != task.name and not (own and sha.get(n) == own)]
             if previous is not None or following is not None or forms:
                 work.append((task, previous, following, forms))
     first = _Envelopes(store)  # the first pass's: the rewrites are put when the second look is over
@@ -130,10 +132,10 @@ def _revisit(
     return changed
 
 
-def _distinct(names: list[str], own: str, sha: dict[str, str]) -> list[str]:
-    """The other forms of a report worth reading: one file per content, none with the report's own content
-    (a copy has nothing new to say)."""
-    seen = {own} if own else set()
+def _distinct(names: list[str], sha: dict[str, str]) -> list[str]:
+    """The forms of an agency's year worth reading: the first file of each content (made once per agency and
+    year; each report then leaves out itself and its own content)."""
+    seen: set[str] = set()
     out = []
     for name in names:
         digest = sha.get(name, "")

@@ -53,6 +53,15 @@ def _load(task: Task, text: str | None) -> dict[str, Any]:
     return failed_envelope(task.path, "the result is missing from the batch store", task.sha256).to_json()
 
 
+def _text(envelope: bytes | None) -> str | None:
+    if envelope is None:
+        return None
+    try:
+        return envelope.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _results(tasks: list[Task], store: Store) -> Iterator[tuple[Task, dict[str, Any]]]:
     for task, (_, text) in zip(tasks, store.envelopes([t.name for t in tasks]), strict=True):
         yield task, _load(task, text)
@@ -126,16 +135,17 @@ def _write(
     statuses: Counter[str] = Counter()
     violations: Counter[str] = Counter()
     warnings = 0
-    with atomic_file(outdir / "results.jsonl") as jsonl, PackageWriter(outdir, manifest) as package:
+    with atomic_file(outdir / "results.jsonl", encoding=None) as jsonl, PackageWriter(outdir, manifest) as package:
         for task, (_, row) in zip(tasks, store.exports([t.name for t in tasks]), strict=True):
             data: dict[str, Any] | None = None
+            text: bytes | None
             if row is None or row.status not in STATUSES:
                 data = _load(task, None)
                 status, text, checks, rows = str(data["status"]), None, None, None
             else:
                 status, text, checks, rows = row.status, row.envelope, row.checks, row.rows
             if rows is None or checks is None:
-                data = data if data is not None else _load(task, text)
+                data = data if data is not None else _load(task, _text(text))
                 status = str(data["status"])
                 checks = [str(v.get("check")) for v in data.get("violations") or []]
                 rows = package_rows(data, source_places(data))
@@ -148,10 +158,10 @@ def _write(
             added = extra.get(str(rows.report.get("source_file")), []) if extra else []
             warnings += int(rows.report.get("n_warnings") or 0) + len(added)
             if added or text is None:
-                data = data if data is not None else _load(task, text)
+                data = data if data is not None else _load(task, _text(text))
                 data["warnings"] = [*(data.get("warnings") or []), *added]
-                text = dumps_compact(data)
-            jsonl.write(text + "\n")
+                text = dumps_compact(data).encode()
+            jsonl.write(text + b"\n")
             package.add_rows(rows, len(added))
     summary.statuses = dict(statuses)
     summary.violations = dict(violations)

@@ -24,8 +24,7 @@ from typing import Any
 
 import orjson
 
-from giar_llm.core.tabular import report_columns
-from giar_llm.datapackage import Rows, moved_rows, row_head
+from giar_llm.datapackage import FIXED, Rows, moved_rows, row_head
 from giar_llm.files import dumps_compact, loads_exact
 
 __all__ = ["STORE_NAME", "Exported", "Record", "Store", "Stored", "moved_wide", "pack_rows", "unpack_rows"]
@@ -99,7 +98,7 @@ class Exported:
     """A row as the batch outputs read it: None for what a store of an older version did not keep."""
 
     status: str
-    envelope: str
+    envelope: bytes  # its JSON, UTF-8 as stored (written out as it is)
     checks: list[str] | None
     rows: Rows | None
 
@@ -116,35 +115,44 @@ def _checks(text: str | None) -> list[str] | None:
 
 def pack_rows(rows: Rows | None) -> tuple[bytes | None, str | None]:
     """A report's data-package rows as two store columns: the long rows' own fields (compressed; they do not
-    depend on the file's name, so copies of one content share them byte for byte) and the wide row's values
-    (the long rows' common fields are made from these, see ``row_head``)."""
+    depend on the file's name, so copies of one content share them byte for byte) and the wide row: its fixed
+    fields' values as JSON, a line break, then its cell columns as rendered (the long rows' common fields are
+    made from the fixed ones, see ``row_head``)."""
     if rows is None:
         return None, None
     cells = zlib.compress(orjson.dumps([rows.doubtful, rows.cells]), 1)
-    return cells, dumps_compact([rows.report[name] for name in _WIDE])
+    return cells, dumps_compact([rows.report[name] for name in FIXED]) + "\n" + rows.values
 
 
-def _wide_values(wide: str) -> Any:
-    return loads_exact(wide)  # a count beyond 64 bits stays exact
+def _wide(wide: str) -> tuple[dict[str, Any], str] | None:
+    """The fixed fields and the rendered cell columns of a stored wide row (``pack_rows``); None for another layout
+    (an older version's: made again)."""
+    fixed, newline, values = wide.partition("\n")
+    if not newline:
+        return None
+    try:
+        parsed = loads_exact(fixed)  # a count beyond 64 bits stays exact
+    except ValueError:
+        return None
+    if not isinstance(parsed, list) or len(parsed) != len(FIXED):
+        return None
+    return dict(zip(FIXED, parsed, strict=True)), values
 
 
 def moved_wide(wide: str | None, source_file: str, sha256: str) -> str | None:
     """The stored wide row of the same content read from another file (``pack_rows``)."""
-    if wide is None:
+    unpacked = _wide(wide) if wide is not None else None
+    if unpacked is None:
         return None
-    try:
-        values = _wide_values(wide)
-    except ValueError:
-        return None
-    if not isinstance(values, list) or len(values) != len(_WIDE):
-        return None
-    report = moved_rows(Rows("", [], dict(zip(_WIDE, values, strict=True))), source_file, sha256).report
-    return dumps_compact([report[name] for name in _WIDE])
+    report, values = unpacked
+    moved = moved_rows(Rows("", [], report, values), source_file, sha256).report
+    return dumps_compact([moved[name] for name in FIXED]) + "\n" + values
 
 
 @lru_cache(maxsize=64)
 def _unpack_cells(cells: bytes) -> tuple[int, list[str]] | None:
-    """The long rows' own fields of a stored blob; copies of one content share a blob, which is unpacked once."""
+    """The long rows' own fields of a stored blob; copies of one content share a blob, which is unpacked once
+    (into one list, which the data package's writer encodes once too)."""
     try:
         value = orjson.loads(zlib.decompress(cells))
     except (ValueError, zlib.error):
@@ -162,17 +170,11 @@ def unpack_rows(cells: bytes | None, wide: str | None) -> Rows | None:
     if cells is None or wide is None:
         return None
     unpacked = _unpack_cells(cells)
-    try:
-        values = _wide_values(wide)
-    except ValueError:
+    fixed = _wide(wide)
+    if unpacked is None or fixed is None:
         return None
-    if unpacked is None or not isinstance(values, list) or len(values) != len(_WIDE):
-        return None
-    report = dict(zip(_WIDE, values, strict=True))
-    return Rows(row_head(report), unpacked[1], report, unpacked[0])
-
-
-_WIDE = [c.name for c in report_columns()]
+    report, values = fixed
+    return Rows(row_head(report), unpacked[1], report, values, unpacked[0])
 
 
 class Store:
@@ -256,7 +258,9 @@ class Store:
         for start in range(0, len(names), 200):
             part = names[start : start + 200]
             marks = ",".join("?" * len(part))
-            query = f"SELECT name, status, envelope, checks, cells, wide FROM results WHERE name IN ({marks})"
+            query = (
+                f"SELECT name, status, CAST(envelope AS BLOB), checks, cells, wide FROM results WHERE name IN ({marks})"
+            )
             found = {row[0]: row[1:] for row in self.db.execute(query, part)}
             for name in part:
                 row = found.get(name)
