@@ -212,11 +212,16 @@ def views(grids: Sequence[Grid], text: str) -> list[View]:
     return [View(grid, text) for grid in grids]
 
 
+_ROW_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、．]")
+
+
 def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
     """For every row, the column names of the header band in force: one ``{column: name}`` per key set.
 
     Consecutive rows without a number form a block; a block is a header band when one of its cells names
-    a column and is not the first cell of its row (a lone row label such as （六）其他处理 names nothing).
+    a column and is not the first cell of its row, over however many columns that cell spans (a lone row
+    label such as （六）其他处理 names nothing). A cell that starts with a row's numbering (一、 （二） 3.) is a row
+    label, never a column header, whatever name it holds (2.其他法律行政法规禁止公开, （七）总计).
     In a band the lowest naming cell wins for its column; a new band replaces the one before (a table
     printed in stacked bands).
     """
@@ -232,14 +237,18 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
             out.append(current)
             continue
         compacts = grid.compacts(r)
-        names = [{c: n for c, t in enumerate(compacts) if (n := _name_in_compact(t, k)) is not None} for k in keys]
+        names = [
+            {c: n for c, t in enumerate(compacts) if not _ROW_NUMBERING.match(t) and (n := _name_in_compact(t, k))}
+            for k in keys
+        ]
         shift = _short_header_shift(grid, r, names)
         if shift:
             names = [{c + shift: n for c, n in table.items()} for table in names]
         block.append(names)
-        leading = next((c for c, t in enumerate(texts[r]) if t.strip()), None)
-        leading = None if shift else leading
-        if any(c != leading for table in names for c in table):
+        first = next((c for c, t in enumerate(texts[r]) if t.strip()), None)
+        cell = grid.matrix[r][first] if first is not None and not shift else None
+        leading = range(cell.col, cell.col + cell.colspan) if cell is not None else range(0)  # its columns
+        if any(c not in leading for table in names for c in table):
             qualifies = True
         if qualifies:
             merged: list[dict[int, str]] = [{} for _ in keys]
@@ -310,10 +319,14 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     by_position: list[tuple[RowSpec, RowRead]] = []
     widths = [(w, [s for s in specs if s.width == w]) for w in sorted({spec.width for spec in specs}, reverse=True)]
     for grid in grids:
+        fewer: list[tuple[RowSpec, RowRead]] = []
         if not any(grid.names(phrase) for phrase, _ in keys):
-            by_position += [
-                placed for r in range(grid.rows) if grid.valued[r] and (placed := _by_position(grid, r, widths))
-            ]
+            for r in range(grid.rows):
+                if grid.valued[r] and (placed := _by_position(grid, r, widths)) is not None:
+                    by_position.append(placed)
+                elif (short := _fewer_columns(grid, r, specs)) is not None:
+                    fewer.append(short)
+            by_position += _of_the_table(fewer)
             continue
         bands = _bands(grid, (keys,))
         for r in range(grid.rows):
@@ -321,16 +334,21 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
             if not columns:
                 if grid.valued[r] and (placed := _by_position(grid, r, widths)) is not None:
                     by_position.append(placed)
+                elif (short := _fewer_columns(grid, r, specs)) is not None:
+                    fewer.append(short)
                 continue
             first = min(columns)
             label, whole = _label(grid, r, first)
             spec = _match_spec(label, whole, specs)
             if spec is not None:
                 labelled.append((grid, r, spec, columns, bands[r + 1][0] if r + 1 < grid.rows else {}))
-    found = {spec.path for _, _, spec, _, _ in labelled}
+        by_position += _of_the_table(fewer)
+    reads = [
+        (grid, r, spec, columns, below, _read_row(grid, r, spec, columns)) for grid, r, spec, columns, below in labelled
+    ]
+    found = {spec.path for _, _, spec, _, _, row in reads if row is not None}  # (not a header row naming 总计)
     gaps: dict[str, str] = {}  # row -> the one column its header lacks, where that is all the row lacks
-    for grid, r, spec, columns, below in labelled:
-        row = _read_row(grid, r, spec, columns)
+    for grid, r, spec, columns, below, row in reads:
         if row is None:
             continue
         if row.unsure is not None and row.unsure.startswith(MISSING):  # only columns the header lacks, if that
@@ -454,6 +472,36 @@ def _by_position(grid: View, r: int, widths: Sequence[tuple[int, Sequence[RowSpe
     return None
 
 
+FEWER_COLUMNS = "表格的这一行在标签之后只有 {cols} 列（国家格式 {width} 列），表头又未标明列名：表格少印了列，无法确定各数字属于哪一列"
+
+
+def _of_the_table(rows: list[tuple[RowSpec, RowRead]]) -> list[tuple[RowSpec, RowRead]]:
+    """The rows a grid has too few columns for, when the grid is this table's: its labels name three or more of
+    the table's rows (表四's 总计 alone, printed with three columns, is no row of 表三)."""
+    return rows if len({spec.path for spec, _ in rows}) >= 3 else []
+
+
+def _fewer_columns(grid: View, r: int, specs: Sequence[RowSpec]) -> tuple[RowSpec, RowRead] | None:
+    """A row under a header that names none of the table's columns, whose label names a row of ``specs`` but
+    which has fewer columns after its label cells than that row has cells: the table was printed without a
+    column, so which of its cells is missing is unknown (a text reading that finds the row's full count counts
+    a merged label's second column as a blank cell). Its cells are unsure."""
+    cells = grid.row_cells[r]
+    label_end = 0
+    for cell in cells:
+        if grid.value[cell].kind in ("num", "zero"):
+            break
+        if grid.value[cell].kind == "text":
+            label_end = cell.col + cell.colspan
+    if not label_end:
+        return None
+    label, whole = _label(grid, r, label_end)
+    spec = _match_spec(label, whole, specs)
+    if spec is None or grid.cols - label_end >= spec.width:
+        return None
+    return spec, RowRead.missing(spec.width, FEWER_COLUMNS.format(cols=grid.cols - label_end, width=spec.width))
+
+
 NUMBERS_BELOW = (
     "本行标签所在的格全空，其下一行无标签的数字按本行读取；但国家格式中本行之后的一行未见标签，数字也可能是那一行的"
 )
@@ -462,15 +510,15 @@ NUMBERS_BELOW = (
 def _numbers_below(
     grid: View, r: int, spec: RowSpec, columns: dict[int, str], specs: Sequence[RowSpec], found: set[str]
 ) -> RowRead | None:
-    """A labelled row whose cells are all blank, followed by a row of numbers without a label: the label's
-    numbers printed on the line after it. Certain when the row the national format prints next is labelled
+    """A labelled row whose cells are all blank, followed by a row of numbers without a label of its own (a
+    group cell merged down beside both is theirs): the label's numbers printed on the line after it. Certain when the row the national format prints next is labelled
     elsewhere in the grids (so the numbers can't be that row's, its label lost); otherwise unsure."""
     below = r + 1
     if below >= grid.rows or not columns or not grid.numbered[below]:
         return None
-    label, whole = _label(grid, below, min(columns))
-    if label.strip() or whole.strip():
-        return None
+    first = min(columns)
+    if any(c.row == below and c.col < first and not c.blank for c in grid.row_cells[below]):
+        return None  # a label of its own (a group cell merged down from above, （三）不予公开, is the label's)
     row = _read_row(grid, below, spec, columns)
     if row is None or all(v is None for v in row.values):
         return None

@@ -11,6 +11,7 @@ import pytest
 
 from giar_llm.core.envelope import Envelope
 from giar_llm.core.paths import flatten
+from giar_llm.core.schema import COLUMNS
 from giar_llm.files import load_gold
 
 from ..conftest import GOLD
@@ -44,6 +45,8 @@ def _case(
     column: int = 2,
     breaks: tuple[int, ...] = (),
     broken: bool = False,
+    header: str = "",
+    blank_zeros: bool = False,
 ) -> Case:
     gold = load_gold(gold_path).report
     cells = dict(flatten(gold))
@@ -51,10 +54,20 @@ def _case(
     tables: list[Table] = [_proactive(gold, cells), _applications(gold, cells), _review(cells, orientation)]
     t3 = tables[1]
     t3.breaks = list(breaks)
+    if header:  # 表三 under a bad header in place of its own (placeholders, 表二's header, a short one)
+        t3.fragment_headers[0] = header
+    if blank_zeros:  # every zero of 表三 printed blank: rows left wholly blank
+        for row in t3.rows:
+            for index, value in enumerate(row.cells):
+                if row.kind == "data" and value == 0 and (path := row.paths[index]) is not None:
+                    row.cells[index] = truth[path] = None
     if edit == "drop_column":
         _drop_column(t3, column, truth, cells)
     elif edit == "short_header":  # the header one name short: 科研机构 left out, the rows keep every column
         del t3.rows[0].cells[2], t3.rows[0].paths[2]
+    elif edit == "next_line":  # every row's numbers on the grid row below its label
+        for row in t3.rows:
+            row.next_line = row.kind == "data"
     elif edit == "drop_labels":
         for row in [r for r in t3.rows if r.kind == "data"][3::5]:
             row.label = ""
@@ -91,6 +104,41 @@ def test_a_dropped_applicant_column_is_never_a_silent_cell(gold_path: Path, layo
     assert envelope.status != "verified" or all(
         envelope.levels[p] == "derived" for p in case.truth if p.endswith(".research_institution")
     )
+
+
+@pytest.mark.parametrize("column", [1, 4])
+@pytest.mark.parametrize("layout", ["html", "docx"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_dropped_column_under_another_tables_header_is_never_a_silent_cell(
+    gold_path: Path, layout: str, column: int
+) -> None:
+    """表三 without one applicant column, under 表二's header (no column named), its zeros blank: a wholly blank
+    row under a two-column label has as many cells after its label in the text as the national format (the
+    label's second column reads as a blank cell), but the grid shows one column fewer after the label, so which
+    cell is missing is unknown and the row is unsure. （二）部分公开（…不计其他情形） and 2.其他法律行政法规禁止公开
+    are row labels (numbered), not a header naming 其他; a header row whose cells hold 总计 is no row read."""
+    case = _case(gold_path, layout, "drop_column", column=column, header="other", blank_zeros=True)
+    envelope = _judged(case)
+    dropped = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{COLUMNS[column]}")]
+    assert all(p in envelope.unsure for p in dropped if case.truth[p] == 0)
+
+
+@pytest.mark.parametrize("layout", ["html", "docx"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_every_rows_numbers_on_the_grid_row_below_its_label_read_exactly(gold_path: Path, layout: str) -> None:
+    """Each label of 表三 alone on its grid row, its numbers (zeros blank) on the row below: the label of （二）部分
+    公开（…不计其他情形） names no 其他 column (a numbered row label is no header), and a sub-row's numbers beside
+    the group cell merged down from （三）不予公开 are the sub-row's (the group cell is no label of their own). Every
+    cell is right and trusted, but a one-row （六）其他处理 left wholly blank: the text shows no number after its
+    label, so whether the table prints it as one row or three stays open."""
+    case = _case(gold_path, layout, "next_line", blank_zeros=True)
+    envelope = _judged(case)
+    got = flatten(envelope.report)
+    cells = [p for p in case.truth if p.startswith("applications.")]
+    assert {p: got[p] for p in cells} == {p: case.truth[p] for p in cells}
+    merged_blank = all(case.truth[p] is None for p in cells if p.startswith("applications.results.other.total."))
+    open_structure = [p for p in cells if p.startswith("applications.results.other.")] if merged_blank else []
+    assert not [p for p in cells if p in envelope.unsure and p not in open_structure]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
