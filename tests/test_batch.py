@@ -406,3 +406,36 @@ def test_copies_of_one_content_are_read_once_and_each_names_its_own_file(
     read.clear()
     changed = run_batch([folder], outdir, RULES, jobs=1)
     assert (changed.recomputed, read) == (1, ["copy.txt"])
+
+
+def test_copies_keep_one_stored_body_until_no_row_names_it(tmp_path: Path) -> None:
+    """A copy's row keeps the part of its envelope that names its file; the rest is stored once for all the
+    copies of a result, read back whole, resumed as any row, and removed when no row names it any more."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copy(REPORTS / "001_804bc5c71be8d781.txt", folder / name)
+    outdir = tmp_path / "out"
+
+    def bodies() -> tuple[int, int]:
+        with closing(sqlite3.connect(outdir / "batch.sqlite")) as db:
+            shared = db.execute("SELECT count(content) FROM results").fetchone()[0]
+            return shared, db.execute("SELECT count(*) FROM contents").fetchone()[0]
+
+    run_batch([folder], outdir, RULES, jobs=1)
+    assert bodies() == (2, 1)  # b.txt and c.txt are copies of a.txt
+    lines = _lines(outdir)
+    exported = sorted(p.read_text(encoding="utf-8") for p in (outdir / "results").glob("*.json"))
+    assert sorted(line + "\n" for line in lines) == exported
+    assert [json.loads(x)["source"]["path"] for x in lines] == [str(folder / n) for n in ("a.txt", "b.txt", "c.txt")]
+
+    shutil.copy(REPORTS / "000_27f8f84a704e59bd.txt", folder / "a.txt")  # the first one changes: its copies stay
+    summary = run_batch([folder], outdir, RULES, jobs=1)
+    assert (summary.recomputed, summary.skipped) == (1, 2) and bodies() == (2, 1)
+    assert _lines(outdir)[1:] == lines[1:]
+
+    for name in ("b.txt", "c.txt"):
+        (folder / name).write_bytes((REPORTS / "001_804bc5c71be8d781.txt").read_bytes() + f"\n{name}\n".encode())
+    summary = run_batch([folder], outdir, RULES, jobs=1)
+    assert summary.recomputed == 2 and bodies() == (0, 0)
+    assert [json.loads(x)["status"] for x in _lines(outdir)][1:] == [json.loads(x)["status"] for x in lines][1:]

@@ -196,6 +196,8 @@ def _run_batch(
         run_tasks(plan.todo, settings, jobs, extractor, emit)
         revisit_with_neighbours(plan.tasks, settings, extractor, store, recomputed)
 
+        if recomputed:
+            store.forget_unused()
         summary.recomputed = len(recomputed)
         write_outputs(plan.tasks, recomputed, outdir, summary, store, user_columns)
     summary.seconds = time.perf_counter() - started

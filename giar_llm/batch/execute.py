@@ -4,7 +4,10 @@ that hangs or dies, and no worker outliving the batch."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -12,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -29,9 +32,8 @@ from giar_llm.core.envelope import Envelope, Source
 from giar_llm.core.schema import empty_report
 from giar_llm.datapackage import package_rows, source_places
 from giar_llm.errors import InputError, ReportFormatError
-from giar_llm.files import atomic_file, dumps_compact, loads_exact
-from giar_llm.inputs import source_of
-from giar_llm.inputs.names import readable
+from giar_llm.files import TEMPORARY_SUFFIX, dumps_compact, loads_exact
+from giar_llm.inputs.names import readable, verbatim
 from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.settings import Settings
@@ -62,15 +64,47 @@ def _reason(exc: BaseException) -> str:
 def export(path: Path, text: str) -> None:
     """A result file exported from the store: atomic (whole or absent), not fsync'ed (the store is what
     says a result is done; a file a power cut left short is exported again, see ``plan``)."""
-    with atomic_file(path, fsync=False) as handle:
-        handle.write(text)
+    write_parts(path, text.encode("utf-8"))
+
+
+def write_parts(path: Path | str, *parts: bytes) -> int:
+    """``export`` of a text already encoded, in parts (one write): a temporary beside the file, renamed into
+    place (named as ``files.atomic_file`` names its temporaries, so a killed run's are cleaned up alike).
+    Returns the bytes written."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}-{next(_TEMPORARIES)}{TEMPORARY_SUFFIX}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        fd = os.open(temporary, flags, 0o666)  # the umask applies, as to any new file
+    except FileNotFoundError:  # the folder went away meanwhile
+        os.makedirs(folder or ".", exist_ok=True)
+        fd = os.open(temporary, flags, 0o666)
+    try:
+        try:
+            size = sum(len(p) for p in parts)
+            written = os.writev(fd, parts)
+            if written != size:  # a short write: the rest, until done (a full disk is an error)
+                rest = memoryview(b"".join(parts))[written:]
+                while rest:
+                    rest = rest[os.write(fd, rest) :]
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return size
+
+
+_TEMPORARIES = itertools.count()
 
 
 def record(task: Task, envelope: Envelope, retry: bool) -> Record:
     """A task's result as a store row, its result file exported (the row is committed by the caller), with
     its rows of the data package made here (in the worker process that read it)."""
     text = envelope.model_dump_json()  # compact JSON, non-ASCII as is (pydantic's serializer, in Rust)
-    export(Path(task.result), text + "\n")
+    size = write_parts(task.result, text.encode("utf-8"), b"\n")
     data = envelope.model_dump(mode="json")  # what ``text`` parses to (big counts exact), without parsing it
     cells, wide = pack_rows(package_rows(data, source_places(data)))
     meta = envelope.report.meta if envelope.report is not None else None
@@ -86,7 +120,9 @@ def record(task: Task, envelope: Envelope, retry: bool) -> Record:
         has_candidates=bool(envelope.candidates),
         agency=meta.agency if meta is not None else None,
         year=meta.year if meta is not None else None,
-        envelope=text,
+        head="",
+        body=text,
+        size=size,
         checks=tuple(v.check for v in envelope.violations),
         cells=cells,
         wide=wide,
@@ -97,14 +133,35 @@ _SOURCE_KEY = '{"source":'  # an envelope's JSON begins with its source (``Envel
 _DECODER = json.JSONDecoder()
 
 
-def copy_outcome(task: Task, first: Outcome) -> Outcome | None:
-    """The outcome of an input with the same content, config and corrections as one just read (``first``): that
-    one's result with ``source`` naming this input's file, its result file exported (the row is the caller's
-    to commit). None when that result names its file beyond ``source`` (its path or file name appear in an
-    error or a warning) or was read from other content: this input is then read on its own."""
-    made = first.record
-    text = made.envelope
-    if made.sha256 != task.sha256 or not text.startswith(_SOURCE_KEY):
+@dataclass(frozen=True)
+class _Shared:
+    """What the copies of one result share: its source (as JSON data) and the rest of its envelope after it,
+    as text and as the bytes each copy's result file ends with; None when it can't be copied."""
+
+    source: dict[str, Any]
+    rest: str
+    encoded: bytes
+    key: str  # the store's key of ``rest`` (``Record.content``)
+
+
+_SHARED: OrderedDict[int, tuple[Record, _Shared | None]] = OrderedDict()  # by the first result's record
+
+
+def _shared(made: Record) -> _Shared | None:
+    """``_Shared`` of a result, made once for all its copies (kept for the last few results, by identity; the
+    entry holds the record, so its id is not reused while kept)."""
+    found = _SHARED.get(id(made))
+    if found is not None and found[0] is made:
+        return found[1]
+    shared = _split(made.envelope)
+    _SHARED[id(made)] = (made, shared)
+    if len(_SHARED) > 8:
+        _SHARED.popitem(last=False)
+    return shared
+
+
+def _split(text: str) -> _Shared | None:
+    if not text.startswith(_SOURCE_KEY):
         return None
     try:
         source, end = _DECODER.raw_decode(text, len(_SOURCE_KEY))
@@ -115,16 +172,42 @@ def copy_outcome(task: Task, first: Outcome) -> Outcome | None:
     rest = text[end:]
     name = PurePath(source["path"]).name  # in the path too
     if name in rest or dumps_compact(name)[1:-1] in rest:
+        return None  # the result names its file beyond ``source``
+    encoded = rest.encode("utf-8")
+    return _Shared(source, rest, encoded + b"\n", hashlib.sha256(encoded).hexdigest())
+
+
+def copy_outcome(task: Task, first: Outcome) -> Outcome | None:
+    """The outcome of an input with the same content, config and corrections as one just read (``first``): that
+    one's result with ``source`` naming this input's file, its result file exported (the row is the caller's
+    to commit). None when that result names its file beyond ``source`` (its path or file name appear in an
+    error or a warning) or was read from other content: this input is then read on its own."""
+    made = first.record
+    if made.sha256 != task.sha256:
         return None
-    moved = source_of(task.path, made.sha256, source.get("encoding"), source.get("kind"))
-    envelope = _SOURCE_KEY + moved.model_dump_json() + rest
-    export(Path(task.result), envelope + "\n")
+    shared = _shared(made)
+    if shared is None:
+        return None
+    source = shared.source
+    path = readable(task.path)
+    moved = Source.model_construct(  # the fields ``source_of`` makes, unvalidated: they are the first one's
+        path=path,
+        raw_path=verbatim(task.path),
+        sha256=made.sha256,
+        encoding=source.get("encoding"),
+        kind=source.get("kind"),
+    )
+    head = _SOURCE_KEY + moved.model_dump_json()
+    size = write_parts(task.result, head.encode("utf-8"), shared.encoded)
     row = replace(
         made,
         name=task.name,
-        path=readable(task.path),
+        path=path,
         corrections=task.corrections_key,
-        envelope=envelope,
+        head=head,
+        body=shared.rest,
+        size=size,
+        content=shared.key,
         wide=moved_wide(made.wide, moved.path, made.sha256),
     )
     return Outcome(task.index, first.status, 0.0, first.error, row)

@@ -52,10 +52,19 @@ CREATE TABLE IF NOT EXISTS results (
     wide TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS contents (key TEXT PRIMARY KEY, body TEXT NOT NULL);
 """
 
 
-_ADDED = (("checks", "TEXT"), ("cells", "BLOB"), ("wide", "TEXT"))
+_ADDED = (("checks", "TEXT"), ("cells", "BLOB"), ("wide", "TEXT"), ("content", "TEXT"))
+
+# A copy's row keeps only the head of its envelope (the part naming its file); the rest is one row of
+# ``contents`` that all the copies of a result share (``content`` names it). Its config key carries this mark,
+# so that a version that keeps whole envelopes only never resumes such a row: it reads that input again.
+_SHARED_MARK = "+shared"
+
+_ENVELOPE = "CAST(CASE WHEN r.content IS NULL THEN r.envelope ELSE r.envelope || c.body END AS {kind})"  # NULL: lost
+_JOINED = "results r LEFT JOIN contents c ON c.key = r.content"
 
 
 @dataclass(frozen=True)
@@ -73,10 +82,17 @@ class Record:
     has_candidates: bool
     agency: str | None
     year: int | None
-    envelope: str  # compact JSON
+    head: str  # the envelope's compact JSON is ``head + body``: a copy's body is the same string as the result it
+    body: str  # copies (so the worker pickles it once for them all), its head the part that names its own file
+    size: int  # bytes of the exported result file
+    content: str | None = None  # a copy's: the key its body is stored under, once for all the copies
     checks: tuple[str, ...] = ()  # the check of each violation
     cells: bytes | None = None  # its rows of the data package, as ``pack_rows`` keeps them (packed where it was
     wide: str | None = None  # read, in a worker process: the main process only writes them)
+
+    @property
+    def envelope(self) -> str:
+        return self.head + self.body
 
 
 @dataclass(frozen=True)
@@ -98,7 +114,7 @@ class Exported:
     """A row as the batch outputs read it: None for what a store of an older version did not keep."""
 
     status: str
-    envelope: bytes  # its JSON, UTF-8 as stored (written out as it is)
+    envelope: bytes | None  # its JSON, UTF-8 as stored (written out as it is); None if its shared body is lost
     checks: list[str] | None
     rows: Rows | None
 
@@ -177,6 +193,12 @@ def unpack_rows(cells: bytes | None, wide: str | None) -> Rows | None:
     return Rows(row_head(report), unpacked[1], report, values, unpacked[0])
 
 
+_COLUMNS = (
+    "name, path, sha256, config, corrections, status, error, retry, has_candidates, agency, year, stamp, size,"
+    " envelope, checks, cells, wide, content"
+)
+
+
 class Store:
     def __init__(self, outdir: Path) -> None:
         self.path = outdir / STORE_NAME
@@ -205,18 +227,23 @@ class Store:
             rows = self.db.execute(
                 "SELECT name, sha256, config, corrections, status, error, retry, stamp, size FROM results"
             )
-            self._stored = {r[0]: Stored(r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows}
+            self._stored = {
+                r[0]: Stored(r[1], r[2].removesuffix(_SHARED_MARK), r[3], r[4], r[5], bool(r[6]), r[7], r[8])
+                for r in rows
+            }
         return self._stored
 
     def put(self, records: Iterable[Record]) -> None:
-        """Write the records in one transaction."""
+        """Write the records in one transaction (a copy's shared body once)."""
         stamp = time.time_ns()
+        records = list(records)
+        bodies = {r.content: r.body for r in records if r.content is not None}
         rows = [
             (
                 r.name,
                 r.path,
                 r.sha256,
-                r.config,
+                r.config if r.content is None else r.config + _SHARED_MARK,
                 r.corrections,
                 r.status,
                 r.error,
@@ -225,11 +252,12 @@ class Store:
                 r.agency,
                 r.year,
                 stamp,
-                len(r.envelope.encode("utf-8")) + 1,  # the exported file ends with a newline
-                r.envelope,
+                r.size,
+                r.envelope if r.content is None else r.head,
                 dumps_compact(list(r.checks)),
                 r.cells,
                 r.wide,
+                r.content,
             )
             for r in records
         ]
@@ -238,10 +266,22 @@ class Store:
         self._stored = None
         with self.db:
             self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT OR IGNORE INTO contents VALUES (?,?)", bodies.items())
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO results ({_COLUMNS}) VALUES ({','.join('?' * len(rows[0]))})", rows
+            )
+
+    def forget_unused(self) -> None:
+        """Remove the shared bodies no row names any more (their copies were read again or left the batch)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "DELETE FROM contents WHERE key NOT IN (SELECT content FROM results WHERE content IS NOT NULL)"
+            )
 
     def envelope(self, name: str) -> str | None:
-        row = self.db.execute("SELECT envelope FROM results WHERE name = ?", (name,)).fetchone()
+        query = f"SELECT {_ENVELOPE.format(kind='TEXT')} FROM {_JOINED} WHERE r.name = ?"
+        row = self.db.execute(query, (name,)).fetchone()
         return None if row is None else str(row[0])
 
     def envelopes(self, names: Sequence[str]) -> Iterator[tuple[str, str | None]]:
@@ -249,7 +289,8 @@ class Store:
         for start in range(0, len(names), 500):
             part = names[start : start + 500]
             marks = ",".join("?" * len(part))
-            found = dict(self.db.execute(f"SELECT name, envelope FROM results WHERE name IN ({marks})", part))
+            query = f"SELECT r.name, {_ENVELOPE.format(kind='TEXT')} FROM {_JOINED} WHERE r.name IN ({marks})"
+            found = dict(self.db.execute(query, part))
             for name in part:
                 yield name, found.get(name)
 
@@ -259,7 +300,8 @@ class Store:
             part = names[start : start + 200]
             marks = ",".join("?" * len(part))
             query = (
-                f"SELECT name, status, CAST(envelope AS BLOB), checks, cells, wide FROM results WHERE name IN ({marks})"
+                f"SELECT r.name, r.status, {_ENVELOPE.format(kind='BLOB')}, r.checks, r.cells, r.wide"
+                f" FROM {_JOINED} WHERE r.name IN ({marks})"
             )
             found = {row[0]: row[1:] for row in self.db.execute(query, part)}
             for name in part:
