@@ -215,13 +215,27 @@ _LAYOUT_SPACE = re.compile(r"[\s|]")
 
 def _in_header(text: str, match: re.Match[str]) -> bool:
     """A bare 总计 printed after the applicant columns' names (on its line, or on the lines before it when the
-    header prints one cell a line, with no number between) is the 总计 column's header."""
+    header prints one cell a line, with no number between) is the 总计 column's header; so is one printed after
+    the 其他 column's header and that after an applicant column's, with only numbers between (a table drawn
+    column by column: each column's header, then its numbers)."""
     if match.group()[:1] != "总" or _LAYOUT_SPACE.sub("", match.group()) != "总计":
         return False  # (a match starts with its key's first character)
     window = text[max(0, match.start() - 120) : match.start()]
     digit = max((window.rfind(d) for d in "0123456789"), default=-1)
     before = _LAYOUT_SPACE.sub("", window[digit + 1 :])[-40:]
-    return any(word in before for word in COLUMN_HEADERS)
+    return any(word in before for word in COLUMN_HEADERS) or _after_column_headers(text, match.start())
+
+
+_COLUMN_TEXT = re.compile(r"[^\d\s|]+")
+_COLUMN_LOOKBACK = 1200  # characters: two columns of a long table drawn one number a line
+
+
+def _after_column_headers(text: str, at: int) -> bool:
+    """The words before ``at``, the numbers between them passed over, end with an applicant column's header
+    and 其他 (the 其他 column's header; a row's 3.其他 has its numbering before it)."""
+    window = text[max(0, at - _COLUMN_LOOKBACK) : at]
+    words = "".join(m.group() for m in _COLUMN_TEXT.finditer(window) if not _VALUE.fullmatch(m.group()))
+    return words.endswith("其他") and any(words[: -len("其他")].endswith(word) for word in COLUMN_HEADERS)
 
 
 def read_rows(

@@ -42,12 +42,13 @@ def _case(
     *,
     blank_legal: bool = False,
     blank_natural: tuple[int, ...] = (),
+    blanks: tuple[tuple[int, int], ...] = (),
     orientation: str = "flat",
     review_header: str = "",
     markers: dict[str, int] | None = None,
 ) -> Case:
     """The gold report as a PDF whose tables are drawn column by column (``blank_natural``: 表三 rows whose
-    自然人 cell is printed blank; ``markers``: table name -> the row a page break with a page marker comes
+    自然人 cell is printed blank; ``blanks``: 表三 cells (row, column) printed blank; ``markers``: table name -> the row a page break with a page marker comes
     before)."""
     gold = load_gold(gold_path).report
     cells = dict(flatten(gold))
@@ -59,6 +60,8 @@ def _case(
                 _blank(row, index, truth)
         if number in blank_natural:
             _blank(row, 0, truth)
+        for column in (c for r, c in blanks if r == number):
+            _blank(row, column, truth)
     if review_header:
         _review_headers(tables[2], review_header, tables[1])
     for table in tables:
@@ -111,6 +114,19 @@ def _text(case: Case) -> str:
     from giar_llm.inputs import load_bytes
 
     return load_bytes(case.data, case.name).document.text
+
+
+@pytest.mark.parametrize("blank_totals", [5, 12])
+@pytest.mark.parametrize("at", [20, 24])
+def test_the_total_columns_header_on_the_page_before_is_not_the_total_row(at: int, blank_totals: int) -> None:
+    """表三 over two pages, each drawn column by column, （七）总计 on the second: the first page's bare 总计 (after
+    the 其他 column's numbers) is the 总计 column's header. Read as the （七）总计 row, its numbers (a multiple of
+    seven when some of its cells are blank) were taken for that row and the next, read where a cell is blank."""
+    total_blanks = tuple((row, 6) for row in range(0, 2 * blank_totals, 2))
+    case = _case(GOLD / "003_d9cb11323f1ad30e.json", blanks=((23, 2), *total_blanks), markers={"三": at})
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
 
 
 @pytest.mark.parametrize("at", [3, 9, 20])
