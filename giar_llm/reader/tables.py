@@ -461,6 +461,9 @@ def _place_unlabelled_rows(table: TableRead, located: list[Located]) -> None:
 
 
 COLUMNS_READ = "逐列提取的文本：每列的数字个数等于行数，按国家格式的行序归位，每行合计与各列勾稽关系均成立"
+COLUMNS_READ_PAGES = (
+    "逐页逐列提取的文本：每页每列的数字个数等于该页的行数，按国家格式的行序归位，每行合计与各列勾稽关系均成立"
+)
 COLUMNS_READ_IN_PART = (
     "逐列提取的文本：本列的数字个数等于行数（或列标题下没有数字：整列空白），按国家格式的行序归位，本列的勾稽关系成立"
 )
@@ -501,44 +504,106 @@ def _numbers(row: RowRead) -> int:
     return sum(v is not None for v in row.values) + len(row.surplus)
 
 
-def read_by_columns(text: str, located: list[Located], end: int, table: TableRead) -> bool:
-    """PDF text extracted column by column: every row label first, then each column's numbers one per line,
-    the columns in blocks (an empty line apart, or each under its header). Recognised when no row but the last
-    printed holds more than one number and the numbers after it are at least two columns' worth or stand under
-    the column headers. A column printing one number per row fills the rows in the national order; a column
-    whose header has no number under it is blank; a shorter column can't be placed (blank cells leave no mark).
-    The placement stands (derived) only when the arithmetic holds: every row total, column balance and results
-    total when every column is placed, else each placed column's own balance and results total; the rest is
-    unsure. Returns whether the table was printed this way."""
-    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
-    if len(found) < 2 or any(_numbers(table.rows[loc.spec.path]) > 1 for loc in found[:-1]):
-        return False  # (one number: a wrapped label's numbering on a line of its own)
-    last = found[-1]
-    width = last.spec.width
+@dataclass
+class _Page:
+    """One block of a table drawn column by column: its rows (in the national order) and its numbers' columns."""
+
+    rows: list[Located]
+    blocks: list[list[Atom]]
+    headed: bool  # each column under its header (a header with no number under it: a blank column)
+    why: str = ""  # why its columns can't be placed, if they can't
+    settled: list[bool] = field(default_factory=list)
+
+
+def _pages(found: list[Located], table: TableRead) -> list[list[Located]]:
+    """The located labels (in text order) in blocks, each closed by the label holding more than one number (the
+    numbers after it: a page's columns when each page is drawn column by column, its labels first)."""
+    pages: list[list[Located]] = [[]]
+    for loc in found:
+        pages[-1].append(loc)
+        if _numbers(table.rows[loc.spec.path]) > 1:
+            pages.append([])
+    return [page for page in pages if page]
+
+
+def _page(text: str, rows: list[Located], last: Located, end: int, width: int) -> _Page:
+    """A block's numbers after its last label (``last``), up to ``end``, in columns."""
     assert last.key is not None
     headed = _headed_blocks(text, last.key.end(), end) if width == len(COLUMN_NAMES) else None
     blocks = headed if headed is not None else _blocks(text, last.key.end(), end)
     count = sum(len(block) for block in blocks)
-    if count < 2 * width and headed is None:
-        return False
-    rows = len(located)
-    if headed is None and len(blocks) == 1 and count == rows * width:  # no empty lines between the columns
-        blocks = [blocks[0][i : i + rows] for i in range(0, count, rows)]
-    why = f"读到 {len(blocks)} 组数字（共 {width} 列）" if len(blocks) != width else ""
-    settled = [not why and (len(block) == rows or (headed is not None and not block)) for block in blocks]
-    short = [COLUMN_NAMES[i] for i, ok in enumerate(settled) if not ok] if not why else []
+    if headed is None and len(blocks) == 1 and count == len(rows) * width:  # no empty lines between the columns
+        blocks = [blocks[0][i : i + len(rows)] for i in range(0, count, len(rows))]
+    page = _Page(rows, blocks, headed is not None)
+    page.why = f"读到 {len(blocks)} 组数字（共 {width} 列）" if len(blocks) != width else ""
+    page.settled = [not page.why and (len(b) == len(rows) or (page.headed and not b)) for b in blocks]
+    page.settled = page.settled if len(blocks) == width else [False] * width
+    short = [COLUMN_NAMES[i] for i, ok in enumerate(page.settled) if not ok] if not page.why else []
     if short:
-        why = f"{'、'.join(short)}列的数字个数与行数（{rows}）不符：空白单元格没有留下位置"
-    read = (
-        {
-            loc.spec.path: direct(
-                [block[r] if ok and block else _BLANK_CELL for block, ok in zip(blocks, settled, strict=True)]
-            )
-            for r, loc in enumerate(located)
-        }
-        if any(settled)
-        else {}
-    )
+        page.why = f"{'、'.join(short)}列的数字个数与行数（{len(rows)}）不符：空白单元格没有留下位置"
+    return page
+
+
+def _by_pages(text: str, located: list[Located], end: int, table: TableRead) -> list[_Page] | None:
+    """The table's blocks when it is drawn column by column: one block (no row but the last printed holds more
+    than one number, and at least two columns' worth of numbers or the column headers after it), or one block
+    a page, each page's labels first, then its numbers one a line, the pages' rows following each other in the
+    national order. None when the table is not printed so."""
+    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    width = located[0].spec.width
+    labelled = _pages(found, table) if len(found) >= 2 else []
+    if len(labelled) == 1:
+        page = _page(text, located, found[-1], end, width)
+        count = sum(len(block) for block in page.blocks)
+        return [page] if count >= 2 * width or page.headed else None
+    if not labelled:
+        return None
+    order = {id(loc): index for index, loc in enumerate(located)}
+    ranges = [(min(order[id(loc)] for loc in page), max(order[id(loc)] for loc in page)) for page in labelled]
+    if any(a[1] >= b[0] for a, b in itertools.pairwise(ranges)) or ranges[0][0] != 0:
+        return None  # the pages' rows out of the national order
+    if ranges[-1][1] != len(located) - 1 or any(a[1] + 1 != b[0] for a, b in itertools.pairwise(ranges)):
+        return None  # a row whose label was not found between two pages: on which of them is unknown
+    pages: list[_Page] = []
+    for number, (rows, (low, high)) in enumerate(zip(labelled, ranges, strict=True)):
+        last = rows[-1]
+        assert last.key is not None
+        page_end = labelled[number + 1][0].start if number + 1 < len(labelled) else end
+        numbers = [a for a in atoms(text, last.key.end(), page_end) if a.is_value]
+        if len({a.line for a in numbers}) != len(numbers):
+            return None  # numbers side by side: a row's, not a column's
+        pages.append(_page(text, located[low : high + 1], last, page_end, width))
+    if not any(len(page.rows) > 1 and sum(map(len, page.blocks)) >= 2 * width for page in pages):
+        return None
+    for number, page in enumerate(pages):
+        page.why = page.why and f"第 {number + 1} 页（共 {len(pages)} 页）：{page.why}"
+    return pages
+
+
+def read_by_columns(text: str, located: list[Located], end: int, table: TableRead) -> bool:
+    """PDF text extracted column by column: every row label first, then each column's numbers one per line,
+    the columns in blocks (an empty line apart, or each under its header); over several pages, each page so.
+    Recognised when no row but the last printed holds more than one number and the numbers after it are at
+    least two columns' worth or stand under the column headers; or page by page (see :func:`_by_pages`). A
+    column printing one number per row fills the rows in the national order; a column whose header has no
+    number under it is blank; a shorter column can't be placed (blank cells leave no mark). The placement
+    stands (derived) only when the arithmetic holds: every row total, column balance and results total when
+    every column of every page is placed, else each placed column's own balance and results total (a column
+    placed on every page); the rest is unsure. Returns whether the table was printed this way."""
+    pages = _by_pages(text, located, end, table)
+    if pages is None:
+        return False
+    width = located[0].spec.width
+    settled = [all(page.settled[column] for page in pages) for column in range(width)]
+    why = "；".join(page.why for page in pages if page.why)
+    read: dict[str, RowRead] = {}
+    if any(settled):
+        for page in pages:
+            for r, loc in enumerate(page.rows):
+                cells = [
+                    block[r] if ok and block else _BLANK_CELL for block, ok in zip(page.blocks, settled, strict=False)
+                ]
+                read[loc.spec.path] = direct(cells)
     values = row_values({path: row.values for path, row in read.items()})
     outcomes = _outcomes(values)
     if read and all(settled):
@@ -551,13 +616,14 @@ def read_by_columns(text: str, located: list[Located], end: int, table: TableRea
             if settled[column] and not holds(own, values):
                 settled[column] = False
                 why += f"；{COLUMN_NAMES[column]}列按行数归位后勾稽关系不成立"
+    derived = (COLUMNS_READ if len(pages) == 1 else COLUMNS_READ_PAGES) if all(settled) else COLUMNS_READ_IN_PART
     for loc in located:
         path = loc.spec.path
         if not any(settled):
             table.rows[path] = RowRead.missing(width, COLUMNS_UNPLACED.format(why=why))
             continue
         row = table.rows[path] = read[path]
-        row.derived = COLUMNS_READ if all(settled) else COLUMNS_READ_IN_PART
+        row.derived = derived
         for column, name in enumerate(loc.spec.fields):
             if not settled[column]:
                 row.values[column] = None

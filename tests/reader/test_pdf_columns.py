@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 from giar_llm.reader import read
-from giar_llm.reader.tables import COLUMNS_READ_IN_PART, REVIEW_ORDER_DERIVED
+from giar_llm.reader.tables import COLUMNS_READ_IN_PART, COLUMNS_READ_PAGES, REVIEW_ORDER_DERIVED
 
 from ..conftest import GOLD
 from ..fuzz.generate import (
@@ -253,3 +254,42 @@ def test_numbers_one_a_line_after_stacked_labels_are_not_the_last_labels_row() -
     assert reading.report is not None
     confirm = "applications.results.not_processed.confirm_or_reissue"
     assert "这些数字未必属于本行" in reading.unsure[f"{confirm}.natural_person"]
+
+
+def _table3_holds(case: Case) -> bool:
+    return not any(c.startswith("applications.") for v in check(case.report).violations for c in v.cells)
+
+
+@pytest.mark.parametrize("at", [8, 20])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_table_drawn_by_columns_page_by_page_is_read_when_every_page_is_complete_and_the_sums_hold(
+    gold_path: Path, at: int
+) -> None:
+    """表三 over two pages, each page drawn column by column (its labels, then each column's numbers; the column
+    headers on the first page only): each page's columns hold one number per row of that page, placed in the
+    national order page by page, and derived when every row total and column balance holds; unsure when the
+    source's own sums fail (no placement can then be confirmed) or a page holds blank cells (shuyang's blank
+    legal-person columns: the second page prints no header to tell which columns are blank)."""
+    case = _case(gold_path, markers={"三": at})
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
+    table3 = [p for p in case.truth if p.startswith("applications.")]
+    if _table3_holds(case) and None not in {case.truth[p] for p in table3}:
+        assert {flatten(envelope.report)[p] for p in table3} == {case.truth[p] for p in table3}
+        assert {envelope.levels[p] for p in table3} == {"derived"}
+        assert read(Document(_text(case))).derived[table3[0]] == COLUMNS_READ_PAGES
+    elif not _table3_holds(case):
+        assert all(p in envelope.unsure for p in table3)
+
+
+@pytest.mark.parametrize("at", [5, 12, 20, 24])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_table_drawn_by_columns_page_by_page_with_blank_cells_leaves_no_cell_silent(gold_path: Path, at: int) -> None:
+    """The same with the legal-person columns blank and a few 自然人 cells blank: the second page has no column
+    headers, so which of its columns are blank is unknown, and the first page's short 自然人 column can't be
+    placed: those columns are unsure, never filled in order."""
+    case = _case(gold_path, markers={"三": at}, blank_legal=True, blank_natural=(1, 21))
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
