@@ -16,7 +16,7 @@ import csv
 import hashlib
 import io
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
@@ -147,6 +147,30 @@ def source_text(source: Mapping[str, Any]) -> str | None:
 
 
 _BOM = "\ufeff".encode()
+
+
+class BackgroundWrites:
+    """Bytes written to a file by a thread of its own, in order, while the caller makes the next ones (a write
+    releases the GIL); at most ``_WAITING`` writes wait. ``close`` (before the file is closed) waits for them
+    all and raises the first error."""
+
+    def __init__(self, handle: IO[bytes], stack: ExitStack) -> None:
+        self.handle = handle
+        self.pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="giar-write"))
+        self.waiting: deque[Future[int]] = deque()
+        stack.callback(self.close)
+
+    def write(self, data: bytes) -> None:
+        self.waiting.append(self.pool.submit(self.handle.write, data))
+        while len(self.waiting) > _WAITING or (self.waiting and self.waiting[0].done()):
+            self.waiting.popleft().result()
+
+    def close(self) -> None:
+        while self.waiting:
+            self.waiting.popleft().result()
+
+
+_WAITING = 64
 _CACHED = 64  # contents whose rendered rows (and Arrow table) are kept: copies of one content share them
 
 
@@ -165,7 +189,7 @@ class _Sink:
         self.columns = list(columns)
         self.names = [c.name for c in self.columns]
         self.values = itemgetter(*self.names)  # every row carries every column
-        self.handle = stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding=None))
+        self.handle = BackgroundWrites(stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding=None)), stack)
         self.handle.write(_BOM + (csv_lines([self.names])[0] + "\r\n").encode())
         self.own = own  # ``add_report``: the first ``len(CELL_HEAD)`` columns are the report's, then ``own`` each row's
         self.encoded: OrderedDict[int, tuple[list[str], list[bytes]]] = OrderedDict()
@@ -391,19 +415,32 @@ def csv_field(value: Value) -> str:
 
 def csv_lines(rows: Iterable[Sequence[Value]]) -> list[str]:
     """Each row as one CSV line, without its line end: as the ``csv`` module writes it, an empty string
-    quoted (``csv_field``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="")
-    lines = []
+    quoted (``csv_field``). The rows without an empty string are written in one call and split at the line
+    ends, unless a field holds a line break (then one call per row)."""
+    lines: list[str | None] = []
+    plain: list[Sequence[Value]] = []
     for row in rows:
         if "" in row:
             lines.append(",".join([csv_field(v) for v in row]))
-            continue
-        writer.writerow(row)
-        lines.append(buffer.getvalue())
-        buffer.seek(0)
-        buffer.truncate()
-    return lines
+        else:
+            lines.append(None)
+            plain.append(row)
+    if not plain:
+        return [line for line in lines if line is not None]  # every one filled
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(plain)
+    made = buffer.getvalue().split("\n")
+    if len(made) != len(plain) + 1:  # a field with a line break: each row on its own
+        made = []
+        writer = csv.writer(buffer, lineterminator="")
+        for row in plain:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(row)
+            made.append(buffer.getvalue())
+    taken = iter(made)
+    return [line if line is not None else next(taken) for line in lines]
 
 
 @dataclass

@@ -246,17 +246,37 @@ def _safe(work: Callable[[Task], Outcome], task: Task) -> Outcome:
 
 
 def _with_copies(task: Task, first: Outcome, work: Callable[[Task], Outcome]) -> list[Outcome]:
-    """A task's outcome, then its copies' (``Task.copies``): each given the first one's result, or read on its
-    own with ``work`` when that result can't be copied."""
-    out = [first]
-    for copy in task.copies:
-        copied = _safe(lambda t: copy_outcome(t, first) or work(t), copy)
-        out.append(copied)
-    return out
+    """A task's outcome, then its copies' (``Task.copies``)."""
+    return [first, *_copied(first, task.copies, work)]
 
 
-def _fail_all(task: Task, reason: str) -> list[Outcome]:
-    return [_fail(t, reason) for t in (task, *task.copies)]
+def _copied(first: Outcome, copies: tuple[Task, ...], work: Callable[[Task], Outcome]) -> list[Outcome]:
+    """The outcomes of copies of ``first``'s input: each given its result, or read on its own with ``work`` when
+    that result can't be copied."""
+    return [_safe(lambda t: copy_outcome(t, first) or work(t), copy) for copy in copies]
+
+
+_COPIES_AT_ONCE = 32  # copies handed to a worker at a time
+
+
+@dataclass(frozen=True)
+class _Copies:
+    """Some copies of an input whose outcome was just made, for any worker to give that outcome to: the copies of
+    one content are spread over the workers, and their results committed as they come."""
+
+    first: Outcome
+    tasks: tuple[Task, ...]
+
+
+Work = Task | _Copies  # what a worker process is given at a time
+
+
+def _inputs(item: Work) -> tuple[Task, ...]:
+    return item.tasks if isinstance(item, _Copies) else (item, *item.copies)
+
+
+def _fail_all(item: Work, reason: str) -> list[Outcome]:
+    return [_fail(t, reason) for t in _inputs(item)]
 
 
 def _mp_context() -> Any:
@@ -349,8 +369,8 @@ def _die_with_parent(lifeline: Connection) -> None:
 def _serve(
     work: Callable[[Task, Settings], Outcome], settings: Settings, conn: Connection, lifeline: Connection
 ) -> None:
-    """A worker process: says it is ready (``None``), then takes one task at a time from ``conn`` and sends its
-    outcomes back (its own, then its copies'), until the batch closes it."""
+    """A worker process: says it is ready (``None``), then takes one task (or some copies) at a time from ``conn``
+    and sends their outcomes back (a task's own, then its copies'), until the batch closes it."""
     _die_with_parent(lifeline)
     try:
         conn.send(None)
@@ -358,10 +378,13 @@ def _serve(
         return
     while True:
         try:
-            task = conn.recv()
+            item = conn.recv()
         except (EOFError, OSError):
             return
-        outcomes = _with_copies(task, _safe(lambda t: work(t, settings), task), lambda t: work(t, settings))
+        if isinstance(item, _Copies):
+            outcomes = _copied(item.first, item.tasks, lambda t: work(t, settings))
+        else:
+            outcomes = _with_copies(item, _safe(lambda t: work(t, settings), item), lambda t: work(t, settings))
         try:
             conn.send(outcomes)
         except OSError:  # the batch is gone
@@ -374,7 +397,7 @@ class _Worker:
     conn: Connection
     lifeline: Connection  # the write end, never written: closed when this process ends
     since: float  # when it was started, or given its task
-    task: Task | None = None
+    task: Work | None = None
     ready: bool = False  # it said so: a file's deadline runs from when it is handed to a ready worker
 
 
@@ -384,8 +407,8 @@ _FLUSH_SECONDS = 1.0
 
 
 def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit) -> None:
-    """The tasks over ``jobs`` worker processes, one task at a time per worker (with its copies, whose results
-    the worker makes from the task's), each with a deadline.
+    """The tasks over ``jobs`` worker processes, one at a time per worker, each with a deadline; a task's copies
+    are handed out when its outcome is in, some at a time to any worker, which gives them that outcome.
 
     A worker that overruns ``file_timeout`` is killed and its file recorded as failed; one that dies (out of
     memory, a crash in a parser) fails only the file it was on; either is replaced and the others go on. A
@@ -397,8 +420,9 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
     limit = file_timeout(settings)
     context = _mp_context()
     work = _run_task  # looked up here, so a test can replace it; it pickles by reference
-    size = max(1, min(_MAX_CHUNK, len(tasks) // (jobs * 4)))
-    queue = deque(tasks)
+    total = sum(1 + len(t.copies) for t in tasks)
+    size = max(1, min(_MAX_CHUNK, total // (jobs * 4)))
+    queue: deque[Work] = deque(tasks)
     done: list[Outcome] = []
     first_done = 0.0
 
@@ -424,13 +448,21 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
             first_done = time.monotonic()
         done.extend(outcomes)
 
-    workers = [start() for _ in range(min(jobs, len(tasks)))]
+    def hand_out(item: Work, outcomes: list[Outcome]) -> None:
+        """A task's copies, once its outcome is in: next in the queue, some at a time."""
+        if isinstance(item, Task) and item.copies and outcomes:
+            copies = item.copies
+            for start_at in reversed(range(0, len(copies), _COPIES_AT_ONCE)):
+                queue.appendleft(_Copies(outcomes[0], copies[start_at : start_at + _COPIES_AT_ONCE]))
+
+    workers = [start() for _ in range(min(jobs, total))]
     try:
         while True:
             for worker in workers:
                 if worker.ready and worker.task is None and queue:
                     worker.task, worker.since = queue.popleft(), time.monotonic()
-                    worker.conn.send(worker.task)
+                    given = worker.task
+                    worker.conn.send(replace(given, copies=()) if isinstance(given, Task) else given)
             watched = [w for w in workers if w.task is not None or (not w.ready and queue)]
             if not watched:
                 break
@@ -451,6 +483,7 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
                         worker.ready = True
                     elif isinstance(message, list) and worker.task is not None:
                         outcomes = message
+                        hand_out(worker.task, message)
                     else:
                         gone = True
                 elif time.monotonic() - worker.since > limit:
@@ -492,7 +525,8 @@ def run_tasks(tasks: list[Task], settings: Settings, jobs: int, extractor: Extra
     The rules backend runs in ``jobs`` worker processes; the model backends in ``settings.concurrency``
     threads; an ``extractor`` (a fake model in tests) in threads, or inline for ``rules``.
     """
-    if settings.backend == "rules" and extractor is None and jobs > 1 and len(tasks) > 1:
+    inputs = sum(1 + len(t.copies) for t in tasks)
+    if settings.backend == "rules" and extractor is None and jobs > 1 and inputs > 1:
         _run_processes(tasks, settings, jobs, emit)
     elif settings.backend != "rules" and settings.concurrency > 1 and len(tasks) > 1:
         _run_threads(tasks, settings, settings.concurrency, extractor, emit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from giar_llm.batch.plan import BatchSummary, Task
 from giar_llm.batch.store import Store, Stored
 from giar_llm.core.cross_year import cross_year_warnings
 from giar_llm.core.envelope import STATUSES, Envelope
-from giar_llm.datapackage import Manifest, PackageWriter, package_rows, source_places
+from giar_llm.datapackage import BackgroundWrites, Manifest, PackageWriter, package_rows, source_places
 from giar_llm.files import atomic_file, dumps_compact, loads_exact, write_json
 from giar_llm.inputs.names import readable
 from giar_llm.pipeline import failed_envelope
@@ -135,7 +136,9 @@ def _write(
     statuses: Counter[str] = Counter()
     violations: Counter[str] = Counter()
     warnings = 0
-    with atomic_file(outdir / "results.jsonl", encoding=None) as jsonl, PackageWriter(outdir, manifest) as package:
+    with ExitStack() as stack:
+        jsonl = BackgroundWrites(stack.enter_context(atomic_file(outdir / "results.jsonl", encoding=None)), stack)
+        package = stack.enter_context(PackageWriter(outdir, manifest))
         for task, (_, row) in zip(tasks, store.exports([t.name for t in tasks]), strict=True):
             data: dict[str, Any] | None = None
             text: bytes | None
