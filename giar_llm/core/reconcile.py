@@ -20,6 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from giar_llm.core.checker import check
 from giar_llm.core.findings import HeuristicWarning
@@ -27,6 +30,8 @@ from giar_llm.core.levels import REASON_TEXT, Cell, Number, Reason, Span, coveri
 from giar_llm.core.paths import Value, describe_cell, flatten, set_cell
 from giar_llm.core.schema import SECTION_OF_KEY, Report2019, Report2021, table_name
 from giar_llm.core.verdict import involved_cells
+
+M = TypeVar("M", bound=BaseModel)
 
 Report = Report2019 | Report2021
 
@@ -121,12 +126,30 @@ def _failures_by_table(report: Report) -> Counter[str]:
 
 def build_report(base: Report, cells: Mapping[str, Cell]) -> Report:
     """A copy of ``base`` holding each cell's value."""
-    report = base.model_copy(deep=True)
-    current = flatten(report)
+    current = flatten(base)
+    report = copy_models(base)
     for path, cell in cells.items():
         if path in current and current[path] != cell.value:
             set_cell(report, path, cell.value)
     return report
+
+
+_LEAVES = frozenset({int, float, str, bool, type(None)})  # a report's cells and meta: nothing to copy
+
+
+def copy_models(model: M) -> M:
+    """A deep copy of a report: each of its models copied as pydantic copies one (``model_copy``), their fields
+    shared (numbers and text, which no one changes in place): what ``model_copy(deep=True)`` makes, without
+    ``copy.deepcopy`` of every value."""
+    cls = type(model)
+    copied = cls.__new__(cls)
+    fields = {name: v if type(v) in _LEAVES else copy_models(v) for name, v in model.__dict__.items()}
+    object.__setattr__(copied, "__dict__", fields)
+    object.__setattr__(copied, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
+    extra, private = model.__pydantic_extra__, model.__pydantic_private__
+    object.__setattr__(copied, "__pydantic_extra__", None if extra is None else dict(extra))
+    object.__setattr__(copied, "__pydantic_private__", None if private is None else dict(private))
+    return copied
 
 
 def reconcile(
