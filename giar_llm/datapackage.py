@@ -16,7 +16,8 @@ import csv
 import hashlib
 import io
 import logging
-from collections import OrderedDict, deque
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
 from pathlib import Path, PurePath
+from queue import SimpleQueue
 from typing import IO, Any, TypeVar
 
 from giar_llm.core.tabular import (
@@ -151,25 +153,56 @@ _BOM = "\ufeff".encode()
 
 class BackgroundWrites:
     """Bytes written to a file by a thread of its own, in order, while the caller makes the next ones (a write
-    releases the GIL); at most ``_WAITING`` writes wait. ``close`` (before the file is closed) waits for them
-    all and raises the first error."""
+    releases the GIL): handed over a block at a time, at most ``_WAITING`` blocks waiting. ``close`` (before
+    the file is closed) writes the rest, waits for them all and raises the first error."""
 
     def __init__(self, handle: IO[bytes], stack: ExitStack) -> None:
         self.handle = handle
-        self.pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="giar-write"))
-        self.waiting: deque[Future[int]] = deque()
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.blocks: SimpleQueue[list[bytes] | None] = SimpleQueue()
+        self.room = threading.Semaphore(_WAITING)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._write_blocks, name="giar-write", daemon=True)
+        self.thread.start()
         stack.callback(self.close)
 
     def write(self, data: bytes) -> None:
-        self.waiting.append(self.pool.submit(self.handle.write, data))
-        while len(self.waiting) > _WAITING or (self.waiting and self.waiting[0].done()):
-            self.waiting.popleft().result()
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= _BLOCK:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self.error is not None:
+            raise self.error
+        self.room.acquire()
+        self.blocks.put(self.parts)
+        self.parts, self.size = [], 0
+
+    def _write_blocks(self) -> None:
+        while (parts := self.blocks.get()) is not None:
+            try:
+                if self.error is None:
+                    self.handle.write(b"".join(parts))
+            except BaseException as exc:  # raised in the caller's thread
+                self.error = exc
+            finally:
+                self.room.release()
 
     def close(self) -> None:
-        while self.waiting:
-            self.waiting.popleft().result()
+        if self.thread.is_alive():
+            if self.parts and self.error is None:
+                self.room.acquire()
+                self.blocks.put(self.parts)
+                self.parts = []
+            self.blocks.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
+_BLOCK = 1 << 20
 _WAITING = 64
 _CACHED = 64  # contents whose rendered rows (and Arrow table) are kept: copies of one content share them
 
@@ -414,9 +447,9 @@ def csv_field(value: Value) -> str:
 
 
 def csv_lines(rows: Iterable[Sequence[Value]]) -> list[str]:
-    """Each row as one CSV line, without its line end: as the ``csv`` module writes it, an empty string
-    quoted (``csv_field``). The rows without an empty string are written in one call and split at the line
-    ends, unless a field holds a line break (then one call per row)."""
+    """Each row as one CSV line, without its line end: as the ``csv`` module writes it (a field holding a line
+    break quoted), an empty string quoted (``csv_field``). The rows without an empty string are written in one
+    call and split at the line ends, unless a field holds one (then one call per row)."""
     lines: list[str | None] = []
     plain: list[Sequence[Value]] = []
     for row in rows:
@@ -428,17 +461,16 @@ def csv_lines(rows: Iterable[Sequence[Value]]) -> list[str]:
     if not plain:
         return [line for line in lines if line is not None]  # every one filled
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # quotes a field holding "\r" or "\n", the characters of its line end
     writer.writerows(plain)
-    made = buffer.getvalue().split("\n")
-    if len(made) != len(plain) + 1:  # a field with a line break: each row on its own
+    made = buffer.getvalue().split("\r\n")
+    if len(made) != len(plain) + 1:  # a field holds a line end: each row on its own
         made = []
-        writer = csv.writer(buffer, lineterminator="")
         for row in plain:
             buffer.seek(0)
             buffer.truncate()
             writer.writerow(row)
-            made.append(buffer.getvalue())
+            made.append(buffer.getvalue()[:-2])
     taken = iter(made)
     return [line if line is not None else next(taken) for line in lines]
 
@@ -473,8 +505,7 @@ def package_rows(data: Mapping[str, Any], where: Mapping[str, Place] | None = No
 def row_head(report: Mapping[str, Value]) -> str:
     """The fields every long row of a report begins with (``CELL_HEAD``), rendered, from its wide row (which holds
     the same values under the same names): the long rows' own part does not depend on where the file lies."""
-    (head,) = csv_lines([tuple(report[name] for name in CELL_HEAD)])
-    return head
+    return ",".join([csv_field(report[name]) for name in CELL_HEAD])  # as ``csv_lines`` renders a row of several
 
 
 def moved_rows(rows: Rows, source_file: str, sha256: str) -> Rows:
@@ -529,7 +560,7 @@ class PackageWriter:
         fixed = {**report, "duplicate_of": duplicate}
         if warnings:
             fixed["n_warnings"] = int(report.get("n_warnings") or 0) + warnings
-        (line,) = csv_lines([[*(fixed[c.name] for c in REPORT_FIXED), *added]])
+        line = ",".join([csv_field(v) for v in (*(fixed[name] for name in FIXED), *added)])
         self.reports.add_rendered(f"{line},{rows.values}\r\n", 1)
         self.summary.reports += 1
 

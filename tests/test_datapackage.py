@@ -205,3 +205,16 @@ def test_many_duplicates_are_named_up_to_a_bound_then_counted(tmp_path: Path, ca
     counted = [r for r in caplog.records if "另有" in r.getMessage()]
     assert len(named) == WARNED_DUPLICATES
     assert len(counted) == 1 and f"另有 5 份疑似重复的报告（共 {copies} 份）" in counted[0].getMessage()
+
+
+def test_a_field_holding_a_line_break_is_quoted_as_the_csv_module_quotes_it() -> None:
+    """A value with a line break (a reason, a quote, a manifest column) stays one field of one row: rendered one
+    row at a time or many at once, the lines are what ``csv.writer`` writes and read back as the values."""
+    rows: list[list[Any]] = [["a\nb", 1], ["c\rd", None], ["plain", 2.5], ["e\r\nf", "g"]]
+    for part in (rows, rows[2:3], rows[:1]):
+        rendered = "".join(line + "\r\n" for line in csv_lines(part))
+        written = io.StringIO(newline="")
+        csv.writer(written).writerows(part)
+        assert rendered == written.getvalue()
+        back = list(csv.reader(io.StringIO(rendered, newline="")))
+        assert back == [["" if v is None else str(v) for v in row] for row in part]

@@ -260,7 +260,7 @@ def plan_batch(
     """Name the results of the inputs (a selection, or paths to select from) and find those that can be resumed.
     Each input takes the kept corrections made on its content (or on an older version of the same file name,
     to be reported, not applied); a change in them redoes the input."""
-    results_dir = outdir / "results"
+    results = str(outdir / "results")
     config = config_key(settings)
     tasks: list[Task] = []
     selection = inputs if isinstance(inputs, Selection) else select_inputs(inputs, outdir)
@@ -275,7 +275,7 @@ def plan_batch(
                 name=name,
                 path=str(item.path),
                 sha256=sha256,
-                result=str(results_dir / f"{name}.json"),
+                result=os.path.join(results, f"{name}.json"),
                 config=config,
                 corrections=mine,
                 corrections_key=corrections_key(mine),
