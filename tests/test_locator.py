@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from giar_llm.core.document import Document
 from giar_llm.core.locator import (
     CLOSING,
     HEADINGS,
+    STOPS,
     Place,
+    heading_start,
     locate,
     names_table3,
     prints_a_table,
@@ -252,3 +256,22 @@ def test_a_narrative_subsection_named_like_a_table_does_not_start_it() -> None:
 def test_without_its_header_after_any_heading_the_first_heading_starts_the_table() -> None:
     text = SUBSECTIONS + national().split("一、总体情况\n", 1)[1].replace(TABLE2, "规章\t0\t0\t3\n")
     assert table_text(text, locate(text), "二").startswith("（一）主动公开政府信息情况")
+
+
+def test_stops_are_every_digit_str_isdigit_knows_and_the_cell_separators() -> None:
+    """heading_start stops where a character-by-character walk testing str.isdigit would: the class holds the same
+    characters, whatever this Python's Unicode tables are."""
+    separators = set("\t|/-—－–")
+    wrong = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if bool(STOPS.fullmatch(chr(code))) != (chr(code).isdigit() or chr(code) in separators)
+    ]
+    assert wrong == []
+
+
+def test_heading_start_goes_back_over_the_line_to_its_last_digit_or_separator() -> None:
+    assert heading_start("x\n3 四、行政复议", 6) == 3
+    assert heading_start("x\n四、行政复议", 4) == 2
+    assert heading_start("0 0|四、行政复议", 6) == 4
+    assert heading_start("②四、行政复议", 3) == 1

@@ -86,14 +86,24 @@ class Place:
         return self.heading[0] if self.heading is not None else self.start
 
 
+# str.isdigit's digits that \d does not match (not decimal: ² ① ⑴ ⒈ ❶ …); a test checks the class against
+# str.isdigit over every code point.
+_OTHER_DIGITS = (
+    "\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u2474-\u247c"
+    "\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792\U00010a40-\U00010a43"
+    "\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a"
+)
+STOPS = re.compile(f"[\\d{_OTHER_DIGITS}\t|/\\-—－–]")
+"""What a heading or label stops at, back over its line: a digit (any ``str.isdigit``) or a cell separator."""
+_THROUGH_LAST_STOP = re.compile(f"[^\\n]*{STOPS.pattern}")
+
+
 def heading_start(text: str, phrase_start: int) -> int:
     """Back from a heading's phrase over the rest of its line (its numbering 四、), stopping at a digit or a
     cell separator: the row before the heading may end on the same line."""
     line_start = text.rfind("\n", 0, phrase_start) + 1
-    pos = phrase_start
-    while pos > line_start and not text[pos - 1].isdigit() and text[pos - 1] not in "\t|/-—－–":
-        pos -= 1
-    return pos
+    stop = _THROUGH_LAST_STOP.match(text, line_start, phrase_start)  # through the line's last stop, if any
+    return stop.end() if stop is not None else line_start
 
 
 def locate(text: str) -> dict[Section, Place]:

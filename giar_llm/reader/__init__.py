@@ -314,7 +314,8 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
             reading.derived.update(dict.fromkeys(paths, derived))
         if row.unsure:
             reading.unsure.update(dict.fromkeys(paths, row.unsure))
-        _zero_warning(reading, [path for column, path in enumerate(paths) if column in zero_marks])
+        if zero_marks:
+            _zero_warning(reading, [path for column, path in enumerate(paths) if column in zero_marks])
         return
     zeros: list[str] = []
     for column, (field, path) in enumerate(zip(spec.fields, spec.cell_paths, strict=True)):
@@ -371,8 +372,10 @@ def _plain(spec: RowSpec, values: list[int | float | None]) -> bool:
     field, each a non-negative whole number or blank."""
     if spec.money or spec.grouped or len(values) != len(spec.fields):
         return False
-    filled = [value for value in values if value is not None]
-    return not filled or (set(map(type, filled)) == {int} and min(filled) >= 0)
+    for value in values:  # noqa: SIM110 - a loop, not all() over a generator: called for every row
+        if value is not None and (type(value) is not int or value < 0):
+            return False
+    return True
 
 
 def _zero_warning(reading: Reading, zeros: list[str]) -> None:

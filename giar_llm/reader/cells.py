@@ -158,6 +158,23 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     return out
 
 
+# A word holding a digit that is not a plain number (-5, 1,259, 2020年, 5.5), or a zero mark standing alone.
+_NOT_PLAIN = re.compile(r"(?<![^\s|])(?:(?=[^\s|]*\d)[0-9]*[^\s|0-9]|(?:——|--|[/／\-－—–无\\])(?![^\s|]))")
+_PLAIN_NUMBER = re.compile(r"(?<![^\s|])[0-9]+(?![^\s|])")
+
+
+def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The spans of the numbers of ``text[start:end]`` when every word (cells and words as :func:`atoms` cuts
+    them) is a plain number or text without a digit and no word is a zero mark: then these are exactly the
+    number atoms :func:`atoms` finds, and its other atoms are text and blank cells. None otherwise."""
+    region = text[start:end]
+    if "(" in region:
+        region = _CJK_PARENS.sub(_blank, region)
+    if _NOT_PLAIN.search(region):
+        return None
+    return [(start + m.start(), start + m.end()) for m in _PLAIN_NUMBER.finditer(region)]
+
+
 def _words(text: str, region: str, start: int) -> list[Atom]:
     """:func:`atoms` of a region without a delimiter or a rule line: its space-separated words, found in one
     pass over the region (a line's index counted from the line breaks before its first word)."""

@@ -210,6 +210,12 @@ def placed(width: int, cells: Iterable[tuple[int, Atom]]) -> RowRead:
     return read
 
 
+def numbers(text: str, spans: list[Span]) -> RowRead:
+    """A row of plain numbers (``text``'s ASCII digits at ``spans``), a cell each: what :func:`direct` makes of
+    number atoms."""
+    return RowRead([int(text[a:b]) for a, b in spans], list(spans))
+
+
 def direct(cells: list[Atom]) -> RowRead:
     """Cells in order: a number each, or blank (as :func:`placed` puts them, in one loop)."""
     read = RowRead([None] * len(cells), [None] * len(cells))

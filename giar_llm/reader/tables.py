@@ -16,9 +16,9 @@ from giar_llm.core.arithmetic import (
     row_values,
     table_equations,
 )
-from giar_llm.core.locator import pattern
+from giar_llm.core.locator import heading_start, pattern
 from giar_llm.core.schema import COLUMNS, FormatName, other_is_merged
-from giar_llm.reader.cells import Atom, atoms, inline_page_marker
+from giar_llm.reader.cells import Atom, atoms, inline_page_marker, plain_numbers
 from giar_llm.reader.grids import PROACTIVE_HEADERS
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
@@ -32,7 +32,7 @@ from giar_llm.reader.layout import (
     RowSpec,
 )
 from giar_llm.reader.normalize import compact
-from giar_llm.reader.rows import RowRead, direct, placed, resolve
+from giar_llm.reader.rows import RowRead, direct, numbers, placed, resolve
 
 Span = tuple[int, int]
 
@@ -61,10 +61,7 @@ def label_start(text: str, key_start: int, prefix: str, keys: tuple[str, ...] = 
     """Back from a key phrase over the rest of its label on the same line, and over its numbering. A row's
     label (``keys`` given) may also be split around its numbers; a section heading (四、 of 表四) is not, as the
     row above it (四、结转下年度…) may share its numbering."""
-    line_start = text.rfind("\n", 0, key_start) + 1
-    pos = key_start
-    while pos > line_start and not text[pos - 1].isdigit() and text[pos - 1] not in "\t|/-—－–":
-        pos -= 1
+    pos = heading_start(text, key_start)
     digits = prefix.rstrip(".、")
     if not digits.isdigit():
         return split_label_start(text, pos, key_start, prefix, keys) if keys else pos
@@ -264,11 +261,15 @@ def read_rows(
             if any(a.is_value for a in first_line) or any(a.kind == "num" for a in between):
                 region_start = first
         region_end = max(region_start, ends[id(loc)])
-        region = atoms(text, region_start, region_end)
-        has_total = spec.fields[-1] == "total"
-        sums = row_sums(spec.path, spec.fields)
-        lines = text.count("\n", region_start, region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
-        row = table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
+        plain = plain_numbers(text, region_start, region_end)
+        if plain is not None and len(plain) == spec.width:  # the common row: a plain number a cell, as resolve reads it
+            row = table.rows[spec.path] = numbers(text, plain)
+        else:
+            region = atoms(text, region_start, region_end)
+            has_total = spec.fields[-1] == "total"
+            sums = row_sums(spec.path, spec.fields)
+            lines = text.count("\n", region_start, region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
+            row = table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
         if row.unsure is None and (marker := inline_page_marker(text, region_start, region_end)) is not None:
             row.unsure = MARKER_DOUBT.format(marker=marker.strip())
 
@@ -332,10 +333,12 @@ def flag_headers_before_numbers(
     found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
     for index, loc in enumerate(found):
         row = table.rows[loc.spec.path]
-        first = min((span[0] for span in row.spans if span is not None), default=None)
-        if loc.key is None or row.unsure is not None or first is None:
+        if loc.key is None or row.unsure is not None:
             continue
         if stacked and (index == 0 or table.rows[found[index - 1].spec.path].unsure != NO_NUMBERS[0]):
+            continue
+        first = min((span[0] for span in row.spans if span is not None), default=None)
+        if first is None:
             continue
         between = compact(text[loc.key.end() : first])
         word = next((word for word in words if word in between), None)
@@ -704,9 +707,10 @@ def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
         return _read_labelled(text, end, labels, REVIEW_RESULTS, cases, lambda row, col: col * results + row, spec)
     if (labels := _labelled_rows(text, start, end, REVIEW_CASES)) is not None:
         return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, spec)
-    if (block := _read_header_block(text, spec, start, end)) is not None:
+    region = atoms(text, start, end)  # tokenised once for both readings below
+    if (block := _read_header_block(text, spec, start, end, region)) is not None:
         return block
-    return read_flat(text, spec, start, end)
+    return read_flat(text, spec, start, end, region)
 
 
 REVIEW_ORDER_DERIVED = "表四的数字全部印在标签之后，且表头不是国家格式（每种结果印三次）：数字按列还是按行排列，只有这一种排列使每行合计成立"
@@ -720,15 +724,14 @@ REVIEW_ORDER_PAGES = "数字跨页印出，每页的数字可能各成一块按�
 _PAGE_BREAK = re.compile(r"\f|^[ \t]+\n", re.MULTILINE)
 
 
-def _read_header_block(text: str, spec: RowSpec, start: int, end: int) -> RowRead | None:
+def _read_header_block(text: str, spec: RowSpec, start: int, end: int, region: list[Atom]) -> RowRead | None:
     """表四's fifteen numbers all after its labels, under a header that is not the national one-row form's
     (which prints each result three times, once per case): a grid of three cases by five results whose labels
     were printed once each before its numbers (a PDF's text layer drawn column by column, the header on the page
     before), or under a placeholder, another table's header or none. The numbers run by case or by result,
     which the text doesn't say: the order whose every row total holds is taken (derived); when both or neither
     hold, every cell is unsure. None when the block is not this: the national header, the fifteen numbers on one
-    line (the national form's one row), or not fifteen numbers."""
-    region = atoms(text, start, end)
+    line (the national form's one row), or not fifteen numbers. ``region``: the atoms of ``text[start:end]``."""
     numbers = [a for a in region if a.is_value]
     if len(numbers) != spec.width or not numbers:
         return None
@@ -813,9 +816,9 @@ def _labelled_rows(
     return None
 
 
-def read_flat(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
-    """A table printed as one row of numbers after its headers (表四: 15 numbers)."""
-    region = atoms(text, start, end)
+def read_flat(text: str, spec: RowSpec, start: int, end: int, region: list[Atom]) -> RowRead:
+    """A table printed as one row of numbers after its headers (表四: 15 numbers); ``region``: the atoms of
+    ``text[start:end]``."""
     read = resolve(region, spec.width, row_sums(spec.path, spec.fields), has_total=False)
     if read.unsure is None and (marker := inline_page_marker(text, start, end)) is not None:
         read.unsure = MARKER_DOUBT.format(marker=marker.strip())
