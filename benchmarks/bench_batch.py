@@ -14,8 +14,9 @@ temporary folder (1,000 per subfolder), of two kinds:
   every file has content of its own and is read; its result is the same as the report's (the statuses
   printed for both kinds must agree). This is the honest rate for a collection without duplicates.
 
-Prints reports/second for each run, the statuses, the main process's CPU seconds (the workers' are not
-counted) and the load average at the end of each run: on a shared machine, a rate means little without it.
+Prints reports/second for each run, the statuses, the CPU a report costs in the main process (its threads
+included) and, for a fresh run, in the other processes (fork server and workers, read from /proc), and the
+load average at the end of each run: on a shared machine, a rate means little without them.
 First (``--split``, 300 inputs by default) it measures, in its own process, the CPU a report costs in a
 worker: reading it, recording it, and giving its result to a copy; with the main process's CPU per report
 (from the runs), that is the floor of the rate on a machine's cores.
@@ -29,6 +30,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -58,13 +60,53 @@ def build_inputs(folder: Path, count: int, kind: str = "copies") -> None:
         (sub / f"{i:06d}-{name}").write_bytes(data + _blanks(i) if kind == "distinct" else data)
 
 
-def report(label: str, summary: BatchSummary, seconds: float, cpu: float) -> None:
+class Descendants:
+    """The CPU seconds of this process's descendants (the fork server and the worker processes, which are not
+    its children, so ``getrusage`` misses them), from /proc, polled every 0.1 s in a thread: each process's
+    last reading counts. None where there is no /proc."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        if os.path.isdir("/proc/self"):
+            self.thread.start()
+
+    def _poll(self) -> None:
+        me, tick = os.getpid(), os.sysconf("SC_CLK_TCK")
+        while not self.done.wait(0.1):
+            parents: dict[int, tuple[int, float]] = {}
+            for entry in os.listdir("/proc"):
+                if entry.isdigit():
+                    try:
+                        with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                            fields = handle.read().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    parents[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+            for pid, (parent, cpu) in parents.items():
+                while parent in parents and parent != me:
+                    parent = parents[parent][0]
+                if parent == me and pid != me:
+                    self.seen[pid] = cpu
+
+    def stop(self) -> float | None:
+        if not self.thread.is_alive():
+            return None
+        self.done.set()
+        self.thread.join()
+        return sum(self.seen.values())
+
+
+def report(label: str, summary: BatchSummary, seconds: float, cpu: float, others: float | None) -> None:
     rate = summary.total / seconds if seconds else float("inf")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    per = 1000 / max(1, summary.total)
+    workers = f", workers {others * per:.3f} ms" if others is not None else ""
     print(
         f"{label}: {summary.total} reports in {seconds:.2f} s = {rate:.0f} reports/s "
-        f"(recomputed {summary.recomputed}, skipped {summary.skipped}; main process {cpu:.2f} s CPU; "
-        f"load average {load})",
+        f"(recomputed {summary.recomputed}, skipped {summary.skipped}; CPU a report: main process {cpu * per:.3f} ms"
+        f"{workers}; load average {load})",
         flush=True,
     )
 
@@ -76,14 +118,15 @@ def bench(workdir: Path, kind: str, count: int, jobs: int, keep: bool) -> None:
     print(f"{kind}: built {count} inputs in {time.perf_counter() - started:.2f} s; jobs={jobs}", flush=True)
     settings = Settings(backend="rules")
 
+    others = Descendants()
     started, cpu = time.perf_counter(), time.process_time()
     first = run_batch([inputs], outdir, settings, jobs=jobs)
-    report(f"{kind}, fresh run", first, time.perf_counter() - started, time.process_time() - cpu)
+    report(f"{kind}, fresh run", first, time.perf_counter() - started, time.process_time() - cpu, others.stop())
     print(f"{kind}, statuses: " + ", ".join(f"{k}={v}" for k, v in sorted(first.statuses.items())), flush=True)
 
     started, cpu = time.perf_counter(), time.process_time()
     second = run_batch([inputs], outdir, settings, jobs=jobs)
-    report(f"{kind}, resumed run", second, time.perf_counter() - started, time.process_time() - cpu)
+    report(f"{kind}, resumed run", second, time.perf_counter() - started, time.process_time() - cpu, None)
     if second.recomputed:
         print(f"warning: the resumed run recomputed {second.recomputed} inputs", file=sys.stderr)
     if not keep:  # the next kind's run has the disk to itself
