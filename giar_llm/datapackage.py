@@ -441,6 +441,8 @@ def csv_field(value: Value) -> str:
         if "," in value or '"' in value or "\n" in value or "\r" in value or not value:
             return '"' + value.replace('"', '""') + '"'
         return value
+    if type(value) is int or type(value) is bool:
+        return str(value)  # digits, a sign, True or False: nothing to quote
     if isinstance(value, float):
         return repr(value)
     return csv_field(str(value))
