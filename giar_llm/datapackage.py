@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import partial
 from operator import itemgetter
 from pathlib import Path, PurePath
 from queue import SimpleQueue
@@ -295,20 +294,38 @@ class _Sink:
 
     def _write_reports(self, reports: list[tuple[Sequence[Value], list[str]]]) -> None:
         """``add_report``'s rows as one Arrow table: each report's fields repeated down its rows beside the table of
-        its rows' own fields (parsed once per content, as ``parquet_from_csv`` parses them)."""
+        its rows' own fields, parsed once per content as ``parquet_from_csv`` parses them (the contents new to this
+        part in one call, then sliced)."""
         pa = self.pa
         shared = [i for i in range(len(self.columns)) if not len(CELL_HEAD) <= i < len(CELL_HEAD) + self.own]
         own_columns = self.columns[len(CELL_HEAD) : len(CELL_HEAD) + self.own]
         own_schema = pa.schema([self.schema.field(c.name) for c in own_columns])
-        tables = []
+        known: dict[int, Any] = {}
+        new: list[list[str]] = []
+        for _, own in reports:
+            if id(own) in known:
+                continue
+            found = self.tables.get(id(own))
+            if found is not None and found[0] is own:
+                self.tables.move_to_end(id(own))
+                known[id(own)] = found[1]
+            else:
+                known[id(own)] = None
+                new.append(own)
+        if new:
+            text = "".join(line + "\r\n" for own in new for line in own).encode()
+            parsed = parquet_from_csv(pa, own_columns, own_schema, text)
+            start = 0
+            for own in new:
+                part = parsed.slice(start, len(own))
+                known[id(own)] = part
+                self.tables[id(own)] = (own, part)
+                start += len(own)
+            while len(self.tables) > _CACHED:
+                self.tables.popitem(last=False)
+        tables = [known[id(own)] for _, own in reports]
         index: list[int] = []
-
-        def parse(own: list[str]) -> Any:
-            text = "".join(line + "\r\n" for line in own).encode()
-            return parquet_from_csv(pa, own_columns, own_schema, text)
-
         for number, (_, own) in enumerate(reports):
-            tables.append(_cached(self.tables, own, partial(parse, own)))
             index.extend([number] * len(own))
         rows = pa.concat_tables(tables).combine_chunks()
         take = pa.array(index, pa.int32())
