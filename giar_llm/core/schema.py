@@ -329,12 +329,18 @@ FORMAT_MARKS: dict[FormatName, tuple[str, ...]] = {
 
 def detect_format(text: str) -> FormatName:
     """2019 or 2021 from the table structure's fingerprints (never from the year)."""
+    return format_marked(text)[0]
+
+
+def format_marked(text: str) -> tuple[FormatName, bool]:
+    """:func:`detect_format`'s answer, and whether the text's fingerprints gave it (more phrases of one format
+    than of the other); when they tie the answer is a default, and what 表二's columns mean is not known."""
     flat = "".join(text.split())  # str.split's whitespace is the pattern \s's, removed in C
     score_2019 = sum(mark in flat for mark in FORMAT_MARKS["2019"])
     score_2021 = sum(mark in flat for mark in FORMAT_MARKS["2021"])
     if score_2019 == score_2021:
-        return "2021" if "补正" in flat and "缴纳费用" in flat else "2019"
-    return "2019" if score_2019 > score_2021 else "2021"
+        return ("2021" if "补正" in flat and "缴纳费用" in flat else "2019"), False
+    return ("2019" if score_2019 > score_2021 else "2021"), True
 
 
 def other_is_merged(fmt: FormatName, sub_rows: bool, group: bool) -> bool:

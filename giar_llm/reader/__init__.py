@@ -17,7 +17,7 @@ from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.locator import locate
 from giar_llm.core.paths import describe_cell
-from giar_llm.core.schema import COLUMNS, FormatName, detect_format, empty_report, parse_report, report_to_json
+from giar_llm.core.schema import COLUMNS, FormatName, empty_report, format_marked, parse_report, report_to_json
 from giar_llm.reader.grids import (
     APPLICANT_HEADERS,
     FEWER_COLUMNS,
@@ -65,7 +65,7 @@ def read(document: Document) -> Reading:
     t4_place = places.get("四")
     t4_heading = t4_place.heading if t4_place is not None else None
     s5 = t4_place.end if t4_place is not None else n
-    fmt = detect_format(text[t2 if t2 is not None else t3 : t3_end])
+    fmt, marked = format_marked(text[t2 if t2 is not None else t3 : t3_end])
     table3 = read_table3(text, t3, t3_end, fmt)
     table2 = read_table2(text, t2, t3, fmt) if t2 is not None else TableRead()
     if t4_heading is not None:
@@ -135,6 +135,10 @@ def read(document: Document) -> Reading:
                 for field in spec.fields:  # 自然人 blank but a later column filled: padding read as a cell?
                     reading.unsure.setdefault(f"{spec.path}.{field}", LEAD_DOUBT)
     reading.unsure.update(table3.unsure)
+    if not marked:  # 2019 and 2021 print different columns in 表二's rows: which ones these are is a guess
+        for spec in table2.specs.values():
+            for path in spec.cell_paths:
+                reading.unsure.setdefault(path, FORMAT_GUESS)
     if review is None:
         for field in REVIEW_SPEC.fields:
             reading.unsure[f"review_litigation.{field}"] = "未找到表四（行政复议、行政诉讼情况）"
@@ -167,6 +171,7 @@ def _blank_report(fmt: FormatName) -> dict[str, Any]:
     return data
 
 
+FORMAT_GUESS = "表二、表三未印出区分 2019 与 2021 年格式的表头或行（如“本年制发件数”“本年新制作数量”）：表二各列的含义按默认格式推定"
 STACKED_DOUBT = (
     "本行之前连续 {n} 行的标签下没有数字：标签可能先于数字印出（如 PDF 逐列提取的文本），本行读到的数字未必属于本行"
 )

@@ -679,10 +679,9 @@ def _docx_file(report: Report, tables: list[Table], glyphs: Glyphs) -> bytes:
             previous_group = ""
             width = (2 if two_labels else int(has_labels)) + table.width
             for row, _, index in fragment:
-                if index in table.markers and index != first:
+                if index in table.markers and index != first:  # a marker row before the row (a group restarts)
                     rows.append(_w_cell(glyphs(table.markers[index]), span=width))
                     previous_group = ""
-                    continue
                 if row.kind == "heading":
                     rows.append(_w_cell(glyphs(row.label), span=width))
                     previous_group = ""
