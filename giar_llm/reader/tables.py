@@ -83,13 +83,15 @@ NUMBERING = re.compile(r"\d+[ \t]*[.、]?")
 def wrapped_label_start(text: str, start: int, prefix: str) -> int:
     """Where a numbered label starts when it was wrapped over lines: its numbering (8.属于行, its numbers
     possibly after it, or 8 alone before a line .属于) on one of the two lines above, with only label text
-    between."""
+    between. Without it, a line of label text above that starts with the numbering's dot (.要 / 求提供公开出版物:
+    the numbering printed apart, far above or lost) is where the label starts."""
     digits = prefix.rstrip(".、")
     line_start = text.rfind("\n", 0, start) + 1
     if not digits.isdigit() or line_start == 0 or text[line_start:start].strip(" \t|"):
         return start
     end = line_start - 1
     top = start  # the first line of the label seen so far
+    dotted = start  # the label's first part after a numbering printed apart (.要), if one is seen
     for _ in range(2):
         previous = text.rfind("\n", 0, end) + 1
         line = text[previous:end]
@@ -99,10 +101,15 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
         alone = _NUMBER_ALONE.fullmatch(line)
         if alone is not None and alone.group(1) == digits and text[top : top + 8].lstrip(" \t|")[:1] in (".", "、"):
             return previous + alone.start(1)
-        if not _LABEL_TEXT.fullmatch(line) or not line.strip() or previous == 0:
-            return start
+        if not _LABEL_TEXT.fullmatch(line) or not line.strip():
+            return dotted
+        body = line.lstrip(" \t|")
+        if body[:1] in (".", "、"):
+            dotted = previous + len(line) - len(body)
+        if previous == 0:
+            return dotted
         end, top = previous - 1, previous
-    return start
+    return dotted
 
 
 _TOKEN = re.compile(r"[^\s|]+")
