@@ -104,7 +104,7 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
         if not _LABEL_TEXT.fullmatch(line) or not line.strip():
             return dotted
         body = line.lstrip(" \t|")
-        if body[:1] in (".", "、"):
+        if body[:1] in (".", "、") and not text.startswith(digits, start):  # (3.其他 has its numbering)
             dotted = previous + len(line) - len(body)
         if previous == 0:
             return dotted
