@@ -6,7 +6,8 @@ the results are kept in one store (``store``: ``batch.sqlite``).
 Layout of ``outdir``::
 
     batch.sqlite          the store: one row per finished input (content hash, config key, corrections
-                          digest, status, retry, its envelope); SQLite in WAL mode (with -wal/-shm files)
+                          digest, status, retry, its envelope: a copy's row holds the part naming its file,
+                          the rest is kept once for all copies); SQLite in WAL mode (with -wal/-shm files)
     results/<name>.json   one result envelope per input (as ``extract`` writes it, on one line), exported
     corrections/*.json    kept corrections from the review page (``giar-llm review``), applied on every run
     results.jsonl         every envelope, one per line, in input order (cross-year warnings added)
@@ -35,9 +36,10 @@ model backend) is recorded with ``retry`` and redone on the next run; a file tha
 binary, no table) is a final ``failed`` result and is skipped.
 
 Copies: inputs with the same content (sha256), config and corrections are read once; each of the others gets
-that result with its own ``source`` (and so its own report id and data-package rows), made by the worker that
-read the first one and committed with it. A result that names its file beyond ``source`` (in an error or a
-warning) is not copied: that input is read on its own. ``reports.csv`` still marks each copy ``duplicate_of``.
+that result with its own ``source`` (and so its own report id and data-package rows). Once the first one's
+result is in, its copies are handed to the workers some at a time (any worker), and committed as they come.
+A result that names its file beyond ``source`` (in an error or a warning) is not copied: that input is read
+on its own. ``reports.csv`` still marks each copy ``duplicate_of``.
 
 Corrections: the files in ``corrections/`` (and those passed in) are applied to the inputs they were made
 on (by content hash), after reading; a correction made on an older version of an input's file name is
