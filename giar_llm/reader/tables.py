@@ -566,8 +566,8 @@ def _by_pages(text: str, located: list[Located], end: int, table: TableRead) -> 
         page = _page(text, located, found[-1], end, width)
         count = sum(len(block) for block in page.blocks)
         return [page] if count >= 2 * width or page.headed else None
-    if not labelled:
-        return None
+    if not labelled or all(len(page) < 2 for page in labelled):
+        return None  # (no page of two labels or more: none of the pages below would have rows to place)
     order = {id(loc): index for index, loc in enumerate(located)}
     ranges = [(min(order[id(loc)] for loc in page), max(order[id(loc)] for loc in page)) for page in labelled]
     if any(a[1] >= b[0] for a, b in itertools.pairwise(ranges)) or ranges[0][0] != 0:
