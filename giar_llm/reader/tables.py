@@ -311,10 +311,28 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     read_rows(text, located, end, table)
     flag_rows_before_lost_labels(text, located, table)
     flag_headers_before_numbers(text, located, table)
+    flag_numbers_after_headings(text, located, table)
     starts = [loc.start for loc in located if loc.key is not None]
     if starts:
         flag_numbers_before_labels(text, start, min(starts), table)
     return table
+
+
+_SECTION = re.compile(r"第[ \t\n]*二[ \t\n]*十[ \t\n]*条")
+HEADING_BETWEEN = "本行的数字之间或之前印有表二的下一项标题（第二十条…）：其后的数字属于后面的行（标签缺失），本行的数字不确定"
+
+
+def flag_numbers_after_headings(text: str, located: list[Located], table: TableRead) -> None:
+    """A 表二 row that read a number printed after the next section's heading (第二十条第（八）项 …): a row never
+    runs past the heading of the section after it, so that number is a later row's (its label lost, or wrapped
+    around its numbers), and which numbers are this row's is unknown."""
+    for loc in located:
+        row = table.rows[loc.spec.path]
+        if loc.key is None or row.unsure is not None:
+            continue
+        last = max((span[1] for span in row.spans if span is not None), default=None)
+        if last is not None and _SECTION.search(text, loc.key.end(), last) is not None:
+            row.unsure = HEADING_BETWEEN
 
 
 HEADER_BETWEEN = (
