@@ -319,7 +319,9 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
 
 
 _SECTION = re.compile(r"第[ \t\n]*二[ \t\n]*十[ \t\n]*条")
-HEADING_BETWEEN = "本行的数字之间或之前印有表二的下一项标题（第二十条…）：其后的数字属于后面的行（标签缺失），本行的数字不确定"
+HEADING_BETWEEN = (
+    "本行的数字之间或之前印有表二的下一项标题（第二十条…）：其后的数字属于后面的行（标签缺失），本行的数字不确定"
+)
 
 
 def flag_numbers_after_headings(text: str, located: list[Located], table: TableRead) -> None:
