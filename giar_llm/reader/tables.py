@@ -309,6 +309,8 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     table = TableRead(span=(start, end))
     located, _ = locate(text, PROACTIVE_2019 if fmt == "2019" else PROACTIVE_2021, start, end)
     read_rows(text, located, end, table)
+    if read_proactive_by_columns(text, located, end, table):
+        return table
     flag_rows_before_lost_labels(text, located, table)
     flag_headers_before_numbers(text, located, table)
     flag_numbers_after_headings(text, located, table)
@@ -335,6 +337,84 @@ def flag_numbers_after_headings(text: str, located: list[Located], table: TableR
         last = max((span[1] for span in row.spans if span is not None), default=None)
         if last is not None and _SECTION.search(text, loc.key.end(), last) is not None:
             row.unsure = HEADING_BETWEEN
+
+
+PROACTIVE_COLUMNS_READ = (
+    "逐列提取的文本：全部行标签之后，各小表的列标题依次印出，与国家格式的列序一致；该列标题下的数字个数等于该小表的行数，"
+    "按行序归位"
+)
+PROACTIVE_COLUMN_BLANK = "逐列提取的文本：该列标题下没有数字，整列空白"
+PROACTIVE_COLUMN_SHORT = "逐列提取的文本：列标题“{header}”下有 {count} 个数字，而该小表有 {rows} 行：空白单元格没有留下位置，数字无法确定归属的行"
+_PROACTIVE_FIELDS = dict(PROACTIVE_HEADERS)
+
+
+def read_proactive_by_columns(text: str, located: list[Located], end: int, table: TableRead) -> bool:
+    """表二 drawn column by column (a PDF's text layer): every row label first, in blocks under their headings
+    (第二十条第（X）项), no number among them; then each column from top to bottom: for each block that has the
+    column, the column's header (本年新制作数量, 上一年项目数量…) and the block's numbers, one per row. Recognised
+    only when the headers after the last label name, in order, exactly the columns the blocks' rows have
+    (each block's first column, then each block's second…). A header with one number per row of its block
+    places them in the national row order (derived); with none, the block's cells in that column are blank;
+    with another count, those cells are unsure. Returns whether the table was read so."""
+    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    if len(found) < 2 or len(found) != len(located):
+        return False
+    first, last = found[0], found[-1]
+    assert last.key is not None
+    if any(a.is_value for a in atoms(text, first.start, last.key.end())):
+        return False  # numbers among the labels: not all labels first
+    headings = [m.start() for m in _SECTION.finditer(text, first.start, last.start)]  # 第二十条第（X）项
+    blocks: list[list[Located]] = []
+    for loc in located:
+        index = sum(h < loc.start for h in headings)
+        if index < len(blocks) - 1 or index > len(blocks):
+            return False  # the labels out of the national order
+        if index == len(blocks):
+            blocks.append([])
+        blocks[-1].append(loc)
+    columns = max(len(block[0].spec.fields) for block in blocks)
+    expected = [(block, c) for c in range(columns) for block in blocks if len(block[0].spec.fields) > c]
+    headers = list(pattern(tuple(_PROACTIVE_FIELDS)).finditer(text, last.key.end(), end))
+    wanted = [block[0].spec.fields[c] for block, c in expected]
+    if _named(headers) != wanted:
+        headers = _repeats_dropped(text, headers)  # a block's header row printed twice (a fragment's own)
+        if _named(headers) != wanted:
+            return False
+    reads = {id(loc): RowRead([None] * loc.spec.width, [None] * loc.spec.width) for loc in located}
+    ends = [m.start() for m in headers[1:]] + [end]
+    for (block, column), header, stop in zip(expected, headers, ends, strict=True):
+        numbers = [a for a in atoms(text, header.end(), stop) if a.is_value]
+        for row, loc in enumerate(block):
+            read = reads[id(loc)]
+            if not numbers:
+                read.derived_columns[column] = PROACTIVE_COLUMN_BLANK
+            elif len(numbers) == len(block):
+                cell = direct([numbers[row]])
+                read.values[column], read.spans[column] = cell.values[0], cell.spans[0]
+                read.zero_marks += [column] if cell.zero_marks else []
+                read.derived_columns[column] = PROACTIVE_COLUMNS_READ
+            else:
+                why = PROACTIVE_COLUMN_SHORT.format(header=header.group(), count=len(numbers), rows=len(block))
+                read.unsure_columns[column] = why
+    for loc in located:
+        table.rows[loc.spec.path] = reads[id(loc)]
+    return True
+
+
+def _named(headers: list[re.Match[str]]) -> list[str]:
+    return [_PROACTIVE_FIELDS[_LAYOUT_SPACE.sub("", m.group())] for m in headers]
+
+
+def _repeats_dropped(text: str, headers: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The headers without each one followed by the same header with no number between (a repeated header)."""
+    names = _named(headers)
+    return [
+        header
+        for i, header in enumerate(headers)
+        if i + 1 == len(headers)
+        or names[i] != names[i + 1]
+        or any(a.is_value for a in atoms(text, header.end(), headers[i + 1].start()))
+    ]
 
 
 HEADER_BETWEEN = (

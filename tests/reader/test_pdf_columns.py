@@ -16,7 +16,12 @@ from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 from giar_llm.reader import read
-from giar_llm.reader.tables import COLUMNS_READ_IN_PART, COLUMNS_READ_PAGES, REVIEW_ORDER_DERIVED
+from giar_llm.reader.tables import (
+    COLUMNS_READ_IN_PART,
+    COLUMNS_READ_PAGES,
+    PROACTIVE_COLUMNS_READ,
+    REVIEW_ORDER_DERIVED,
+)
 
 from ..conftest import GOLD
 from ..fuzz.generate import (
@@ -44,12 +49,13 @@ def _case(
     blank_legal: bool = False,
     blank_natural: tuple[int, ...] = (),
     blanks: tuple[tuple[int, int], ...] = (),
+    blank_proactive: tuple[str, ...] = (),
     orientation: str = "flat",
     review_header: str = "",
     markers: dict[str, int] | None = None,
 ) -> Case:
     """The gold report as a PDF whose tables are drawn column by column (``blank_natural``: 表三 rows whose
-    自然人 cell is printed blank; ``blanks``: 表三 cells (row, column) printed blank; ``markers``: table name -> the row a page break with a page marker comes
+    自然人 cell is printed blank; ``blanks``: 表三 cells (row, column) printed blank; ``blank_proactive``: 表二 cells printed blank; ``markers``: table name -> the row a page break with a page marker comes
     before)."""
     gold = load_gold(gold_path).report
     cells = dict(flatten(gold))
@@ -63,6 +69,10 @@ def _case(
             _blank(row, 0, truth)
         for column in (c for r, c in blanks if r == number):
             _blank(row, column, truth)
+    for row in _data_rows(tables[0]):
+        for index, path in enumerate(row.paths):
+            if path in blank_proactive:
+                _blank(row, index, truth)
     if review_header:
         _review_headers(tables[2], review_header, tables[1])
     for table in tables:
@@ -293,3 +303,64 @@ def test_a_table_drawn_by_columns_page_by_page_with_blank_cells_leaves_no_cell_s
     envelope = run(case)
     outcome = judge(case, envelope)
     assert outcome.ok, outcome.describe(case, envelope)
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_proactive_drawn_by_columns_is_read_under_its_column_headers(gold_path: Path) -> None:
+    """表二 drawn column by column: every row label (in blocks under 第二十条第（X）项), then each column from top
+    to bottom, each block's header and its numbers. The headers name the national columns in order, each with
+    one number per row of its block: every cell is read, derived."""
+    case = _case(gold_path)
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
+    table2 = [p for p in case.truth if p.startswith("proactive.")]
+    assert {p: flatten(envelope.report)[p] for p in table2} == {p: case.truth[p] for p in table2}
+    assert {envelope.levels[p] for p in table2} == {"derived"}
+    assert read(Document(_text(case))).derived[table2[0]] == PROACTIVE_COLUMNS_READ
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [
+        ("proactive.normative_docs.issued",),  # one of a block's two cells: the column's number has no row
+        ("proactive.penalty.decisions", "proactive.coercion.decisions"),  # a block's whole column: blank
+        ("proactive.licensing.decisions",),  # 2021: a one-row block's only cell
+    ],
+)
+@pytest.mark.parametrize("gold", ["hongze-2024", "003_d9cb11323f1ad30e"])
+def test_proactive_drawn_by_columns_with_blank_cells_is_blank_or_unsure(gold: str, blank: tuple[str, ...]) -> None:
+    """A header with no number under it: its block's cells in that column are blank; a header with fewer
+    numbers than its block has rows: those cells are unsure (a blank cell leaves no line), the rest still read."""
+    case = _case(GOLD / f"{gold}.json", blank_proactive=blank)
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
+    got = flatten(envelope.report)
+    if len(blank) == 1 and blank[0].startswith("proactive.normative_docs."):
+        assert "空白单元格没有留下位置" in envelope.unsure["proactive.regulations.issued"]
+        assert envelope.levels["proactive.regulations.in_force"] == "derived"
+    else:
+        assert all(got[p] is None and envelope.levels[p] == "derived" for p in blank)
+    assert envelope.levels["proactive.fees.amount_wan_yuan"] == "derived"
+
+
+def test_proactive_drawn_by_columns_with_a_header_printed_twice_is_read() -> None:
+    """A block's header row repeated (a fragment's own header): the same header twice with no number between."""
+    from .test_split_labels import T3_ROWS
+
+    table3 = "".join(
+        f"{label}\t{chr(9).join(map(str, cells))}\n" if cells else f"{label}\n" for label, cells in T3_ROWS
+    )
+    text = (
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n规章\n规范性文件\n第二十条第（五）项\n信息内容\n"
+        "行政许可\n第二十条第（六）项\n信息内容\n行政处罚\n行政强制\n第二十条第（八）项\n信息内容\n行政事业性收费\n"
+        "本年制发件数\n本年制发件数\n1\n2\n本年处理决定数量\n3\n本年处理决定数量\n4\n5\n本年收费金额（单位：万元）\n6\n"
+        "本年废止件数\n7\n8\n现行有效件数\n9\n10\n三、收到和处理政府信息公开申请情况\n"
+        f"{table3}四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    reading = read(Document(text))
+    assert reading.report is not None
+    got = {p: v for p, v in flatten(reading.report).items() if p.startswith("proactive.")}
+    assert list(got.values()) == [1, 7, 9, 2, 8, 10, 3, 4, 5, 6.0]
+    assert not [p for p in got if p in reading.unsure]
