@@ -502,7 +502,7 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
     _resolve_across_rows(table)
     flag_rows_before_lost_labels(text, located, table)
     if fmt == "2021":
-        _other_structure(table)
+        _other_structure(table, located)
     return table
 
 
@@ -520,11 +520,14 @@ def other_merged_in(text: str, fmt: FormatName) -> bool:
     )
 
 
-def _other_structure(table: TableRead) -> None:
+def _other_structure(table: TableRead, located: list[Located]) -> None:
     """In the 2021 format （六）其他处理 is one row or three: when its labels are lost (no sub-row label, or a
-    single row holding more numbers than one row has), which of the two the table prints is unknown."""
+    single row holding more numbers than one row has), which of the two the table prints is unknown. (Rows
+    placed by the table's columns hold numbers whether their labels were found or not: the labels tell.)"""
     rows = [table.rows[spec.path] for spec in (OTHER_MERGED, *OTHER_SPLIT) if spec.path in table.rows]
     lost = rows[0].unsure is not None if table.merged_other else all(row.unsure in NO_NUMBERS for row in rows)
+    others = [loc for loc in located if loc.spec.path.startswith(f"{OTHER}.")]
+    lost = lost or (bool(others) and all(loc.key is None for loc in others))
     if lost:
         table.unsure[OTHER] = "（六）其他处理的标签缺失：无法判断其为合并一行还是分三行"
 

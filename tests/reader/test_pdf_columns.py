@@ -50,12 +50,13 @@ def _case(
     blank_natural: tuple[int, ...] = (),
     blanks: tuple[tuple[int, int], ...] = (),
     blank_proactive: tuple[str, ...] = (),
+    drop_labels: tuple[str, ...] = (),
     orientation: str = "flat",
     review_header: str = "",
     markers: dict[str, int] | None = None,
 ) -> Case:
     """The gold report as a PDF whose tables are drawn column by column (``blank_natural``: 表三 rows whose
-    自然人 cell is printed blank; ``blanks``: 表三 cells (row, column) printed blank; ``blank_proactive``: 表二 cells printed blank; ``markers``: table name -> the row a page break with a page marker comes
+    自然人 cell is printed blank; ``blanks``: 表三 cells (row, column) printed blank; ``blank_proactive``: 表二 cells printed blank; ``drop_labels``: 表三 labels not printed; ``markers``: table name -> the row a page break with a page marker comes
     before)."""
     gold = load_gold(gold_path).report
     cells = dict(flatten(gold))
@@ -69,6 +70,8 @@ def _case(
             _blank(row, 0, truth)
         for column in (c for r, c in blanks if r == number):
             _blank(row, column, truth)
+        if row.label in drop_labels:
+            row.label = ""
     for row in _data_rows(tables[0]):
         for index, path in enumerate(row.paths):
             if path in blank_proactive:
@@ -364,3 +367,16 @@ def test_proactive_drawn_by_columns_with_a_header_printed_twice_is_read() -> Non
     got = {p: v for p, v in flatten(reading.report).items() if p.startswith("proactive.")}
     assert list(got.values()) == [1, 7, 9, 2, 8, 10, 3, 4, 5, 6.0]
     assert not [p for p in got if p in reading.unsure]
+
+
+def test_a_merged_other_row_whose_label_is_lost_leaves_the_other_rows_unsure() -> None:
+    """hongze-2024 prints （六）其他处理 as one row (2021 format); drawn column by column with its label lost, the
+    table can't say whether it prints one row or three. The column placement filled the three sub-rows (blank
+    legal-person columns derived blank) whether their labels were found or not, which hid that the labels were
+    lost: the group is unsure."""
+    case = _case(GOLD / "hongze-2024.json", blank_legal=True, drop_labels=("（六）其他处理",))
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
+    other = [p for p in envelope.levels if p.startswith("applications.results.other.")]
+    assert other and all(envelope.levels[p] in ("chosen", "unknown") and p in envelope.unsure for p in other)
