@@ -27,6 +27,8 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DELIMITER = re.compile(r"[\t|]")
 _WORD = re.compile(r"\S+")
 _DIGIT = re.compile(r"\d")
+# A row label's numbering standing alone as a word (2. 2、 2．): no count ends in its punctuation.
+_NUMBERING = re.compile(r"\d{1,2}[.．、]")
 _RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
 _CJK_PARENS = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
 
@@ -202,7 +204,7 @@ def _word(text: str, token: str, w_start: int, delimited: bool, line: int, out: 
         out.append(_new(Atom, ("zero", token, w_start, w_end, delimited, line)))
     elif "," in token and _THOUSANDS.fullmatch(token):  # 1,259 is one number
         out.append(_new(Atom, ("num", token.replace(",", ""), w_start, w_end, True, line)))
-    elif not _DIGIT.search(token):  # no number in it: one piece of text
+    elif not _DIGIT.search(token) or _NUMBERING.fullmatch(token):  # text; a label's numbering printed apart (2.)
         out.append(_new(Atom, ("text", token, w_start, w_end, delimited, line)))
     else:  # digits glued to text; a converter's placeholder name (数据12) is text, its digits no number
         for piece in (_PIECE_NAMED if PLACEHOLDER.search(token) else _PIECE).finditer(token):
