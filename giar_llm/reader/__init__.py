@@ -20,7 +20,6 @@ from giar_llm.core.paths import describe_cell
 from giar_llm.core.schema import COLUMNS, FormatName, empty_report, format_marked, parse_report, report_to_json
 from giar_llm.reader.grids import (
     APPLICANT_HEADERS,
-    FEWER_COLUMNS,
     PROACTIVE_HEADERS,
     View,
     read_review,
@@ -217,7 +216,7 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     (a label's row left blank in the grid, its numbers on the next row), the row is unsure: two readings of one
     source that disagree prove neither. A row the grid placed only by position (its header names no column)
     gives way to the text reader's certain reading of the same numbers, which read them where they stand."""
-    if text_row is not None and grid_row.unsure is not None and grid_row.unsure.startswith(FEWER_COLUMNS_START):
+    if text_row is not None and grid_row.fewer_columns:
         text_row.unsure = text_row.unsure or grid_row.unsure  # the grid has fewer columns than the text read
         return text_row
     if grid_row.derived and text_row is not None and text_row.unsure is None and text_row.values == grid_row.values:
@@ -248,7 +247,6 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     return text_row
 
 
-FEWER_COLUMNS_START = FEWER_COLUMNS.split("{", 1)[0]
 _NUMBERS_LINE = re.compile(r"[\s|]*(?:[-+]?\d+(?:\.\d+)?[\s|]*)+")
 _PROSE = re.compile(r"[\u4e00-\u9fff]{6,}")
 

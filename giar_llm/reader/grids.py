@@ -499,7 +499,9 @@ def _fewer_columns(grid: View, r: int, specs: Sequence[RowSpec]) -> tuple[RowSpe
     spec = _match_spec(label, whole, specs)
     if spec is None or grid.cols - label_end >= spec.width:
         return None
-    return spec, RowRead.missing(spec.width, FEWER_COLUMNS.format(cols=grid.cols - label_end, width=spec.width))
+    row = RowRead.missing(spec.width, FEWER_COLUMNS.format(cols=grid.cols - label_end, width=spec.width))
+    row.fewer_columns = True
+    return spec, row
 
 
 NUMBERS_BELOW = (

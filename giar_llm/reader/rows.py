@@ -31,6 +31,7 @@ class RowRead:
     unsure_columns: dict[int, str] = field(default_factory=dict)  # column -> why that cell alone is unsure
     complete: bool = True  # ``candidates`` lists every split
     locations: dict[int, Location] = field(default_factory=dict)  # column -> its PDF grid cell's page and box
+    fewer_columns: bool = False  # a grid row with fewer columns after its label than the format, no header naming them
 
     @classmethod
     def missing(cls, width: int, reason: str) -> RowRead:
