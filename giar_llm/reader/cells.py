@@ -149,13 +149,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                 out.append(_new(Atom, ("num", stripped, w_start, w_start + len(stripped), False, index)))
                 pos += size + 1
                 continue
-            for word in _WORD.finditer(line):
-                token = word.group()
-                if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
-                    w_start = pos + word.start()
-                    out.append(_new(Atom, ("num", token, w_start, w_start + len(token), False, index)))
-                else:
-                    _word(text, token, pos + word.start(), False, index, out)
+            out += _words(text, line, pos, index)
         pos += size + 1
     return out
 
@@ -177,11 +171,11 @@ def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | No
     return [(start + m.start(), start + m.end()) for m in _PLAIN_NUMBER.finditer(region)]
 
 
-def _words(text: str, region: str, start: int) -> list[Atom]:
+def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom]:
     """:func:`atoms` of a region without a delimiter or a rule line: its space-separated words, found in one
-    pass over the region (a line's index counted from the line breaks before its first word)."""
+    pass over the region (a line's index counted from ``first_line`` and the line breaks before its first word)."""
     out: list[Atom] = []
-    index = 0
+    index = first_line
     seen = 0  # where the line breaks have been counted up to
     for word in _WORD.finditer(region):
         at = word.start()
