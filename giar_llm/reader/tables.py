@@ -346,6 +346,7 @@ PROACTIVE_COLUMNS_READ = (
 PROACTIVE_COLUMN_BLANK = "逐列提取的文本：该列标题下没有数字，整列空白"
 PROACTIVE_COLUMN_SHORT = "逐列提取的文本：列标题“{header}”下有 {count} 个数字，而该小表有 {rows} 行：空白单元格没有留下位置，数字无法确定归属的行"
 _PROACTIVE_FIELDS = dict(PROACTIVE_HEADERS)
+_PROACTIVE_HEADER = pattern(tuple(_PROACTIVE_FIELDS))
 
 
 def read_proactive_by_columns(text: str, located: list[Located], end: int, table: TableRead) -> bool:
@@ -361,8 +362,9 @@ def read_proactive_by_columns(text: str, located: list[Located], end: int, table
         return False
     first, last = found[0], found[-1]
     assert last.key is not None
-    if any(a.is_value for a in atoms(text, first.start, last.key.end())):
-        return False  # numbers among the labels: not all labels first
+    headers = list(_PROACTIVE_HEADER.finditer(text, last.key.end(), end))
+    if not headers:
+        return False  # no column header after the labels (a table drawn by rows)
     headings = [m.start() for m in _SECTION.finditer(text, first.start, last.start)]  # 第二十条第（X）项
     blocks: list[list[Located]] = []
     for loc in located:
@@ -374,12 +376,14 @@ def read_proactive_by_columns(text: str, located: list[Located], end: int, table
         blocks[-1].append(loc)
     columns = max(len(block[0].spec.fields) for block in blocks)
     expected = [(block, c) for c in range(columns) for block in blocks if len(block[0].spec.fields) > c]
-    headers = list(pattern(tuple(_PROACTIVE_FIELDS)).finditer(text, last.key.end(), end))
     wanted = [block[0].spec.fields[c] for block, c in expected]
     if _named(headers) != wanted:
         headers = _repeats_dropped(text, headers)  # a block's header row printed twice (a fragment's own)
         if _named(headers) != wanted:
             return False
+    # (Looked at last: the tests above are cheaper than tokenising every label, and fail on a table drawn by rows.)
+    if any(a.is_value for a in atoms(text, first.start, last.key.end())):
+        return False  # numbers among the labels: not all labels first
     reads = {id(loc): RowRead([None] * loc.spec.width, [None] * loc.spec.width) for loc in located}
     ends = [m.start() for m in headers[1:]] + [end]
     for (block, column), header, stop in zip(expected, headers, ends, strict=True):
