@@ -618,7 +618,7 @@ def _headed_blocks(text: str, start: int, end: int) -> list[list[Atom]] | None:
 
 
 def _numbers(row: RowRead) -> int:
-    return sum(v is not None for v in row.values) + len(row.surplus)
+    return len(row.values) - row.values.count(None) + len(row.surplus)
 
 
 @dataclass
