@@ -154,21 +154,34 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     return out
 
 
-# A word holding a digit that is not a plain number (-5, 1,259, 2020年, 5.5), or a zero mark standing alone.
-_NOT_PLAIN = re.compile(r"(?<![^\s|])(?:(?=[^\s|]*\d)[0-9]*[^\s|0-9]|(?:——|--|[/／\-－—–无\\])(?![^\s|]))")
-_PLAIN_NUMBER = re.compile(r"(?<![^\s|])[0-9]+(?![^\s|])")
+# A word holding a digit that is not a plain number (-5, 1,259, 2020年, 5.5), or a zero mark standing alone. Every
+# branch starts at a digit or a mark's character (one character class first: the regex engine skips to those):
+# a decimal digit that is not ASCII (١); an ASCII digit glued to a character that is neither a digit nor a
+# separator, before or after it (a word with a digit and another character has such a pair); a mark (/ - — 无 …,
+# or —— --) with a separator or the region's edge on both sides.
+_NOT_PLAIN = re.compile(
+    r"[\d/／\-－—–无\\]"
+    r"(?:(?<=[^\D0-9])"
+    r"|(?<=[^\s|0-9][0-9])|(?<=[0-9])(?=[^\s|0-9])"
+    r"|(?<=[/／\-－—–无\\])(?<![^\s|].)(?:(?<=—)—|(?<=-)-)?(?![^\s|]))"
+)
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """The spans of the numbers of ``text[start:end]`` when every word (cells and words as :func:`atoms` cuts
     them) is a plain number or text without a digit and no word is a zero mark: then these are exactly the
-    number atoms :func:`atoms` finds, and its other atoms are text and blank cells. None otherwise."""
+    number atoms :func:`atoms` finds, and its other atoms are text and blank cells. None otherwise. (Every digit
+    then stands in a word of ASCII digits only: the numbers are the runs of digits.)"""
     region = text[start:end]
     if "(" in region:
         region = _CJK_PARENS.sub(_blank, region)
+        if _NOT_PLAIN.search(region):
+            return None
+        return [(start + m.start(), start + m.end()) for m in _DIGITS.finditer(region)]
     if _NOT_PLAIN.search(region):
         return None
-    return [(start + m.start(), start + m.end()) for m in _PLAIN_NUMBER.finditer(region)]
+    return [m.span() for m in _DIGITS.finditer(text, start, end)]
 
 
 def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom]:
