@@ -115,7 +115,9 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
 _TOKEN = re.compile(r"[^\s|]+")
 _VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2}")
 _NUMBERS_AFTER = r"(?=(?:[\s|]*[-+]?\d+(?:\.\d+)?)*[\s|]*$)"
-_TEXT_THEN_NUMBERS = re.compile(r"[^\d\s|]+" + _NUMBERS_AFTER)
+# A line's last run of text (only digits and separators after it): the last match of a run of text followed by
+# numbers only, as a match is always a whole run (a sign or point glued to the digits after it is a run of its own).
+_LAST_TEXT = re.compile(r"(?<![^\d\s|])[^\d\s|]+(?=[\d\s|]*$)")
 _NUMBERING_THEN_TEXT = re.compile(r"[ \t|]*(\d+)[ \t]*[.、][^\d\n]*" + _NUMBERS_AFTER)
 _NUMBERING_THEN_NUMBERS = re.compile(r"[ \t|]*(\d+)(?:[ \t|]+[-+]?\d+(?:\.\d+)?)+[ \t|]*")
 SPLIT_LABEL_LINES = 40  # lines of numbers looked over between a label's first part and its rest
@@ -158,7 +160,7 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
                 match = _NUMBERING_THEN_TEXT.match(line)
                 found = match is not None and match.group(1) == digits
                 return previous + match.start(1) if match is not None and found else start
-            last = next(reversed(list(_TEXT_THEN_NUMBERS.finditer(line))), None)
+            last = _LAST_TEXT.search(line)
             if last is None:
                 return start
             first_part = _LAYOUT_SPACE.sub("", last.group(0))
