@@ -141,7 +141,11 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                     out.append(_new(Atom, ("num", stripped, w_start, w_start + len(stripped), True, index)))
                     continue
                 for word in _WORD.finditer(cell):
-                    _word(text, word.group(), cell_start + word.start(), True, index, out)
+                    token, w_start = word.group(), cell_start + word.start()
+                    if token not in ZERO_MARKS and not _DIGIT.search(token):  # text without a digit, as _word reads it
+                        out.append(_new(Atom, ("text", token, w_start, w_start + len(token), True, index)))
+                    else:
+                        _word(text, token, w_start, True, index, out)
         elif line and not line.isspace() and not ("---" in line and _RULE_LINE.fullmatch(line)):
             stripped = line.strip()
             if stripped.isdigit() and stripped.isascii():  # a number alone on its line
@@ -197,6 +201,8 @@ def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom
         token = word.group()
         if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
             out.append(_new(Atom, ("num", token, start + at, start + at + len(token), False, index)))
+        elif token not in ZERO_MARKS and not _DIGIT.search(token):  # text without a digit, as _word reads it
+            out.append(_new(Atom, ("text", token, start + at, start + at + len(token), False, index)))
         else:
             _word(text, token, start + at, False, index, out)
     return out
