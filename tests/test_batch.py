@@ -200,6 +200,33 @@ def test_a_store_of_an_older_version_is_read_and_its_outputs_made_again(tmp_path
         assert "cells" in {row[1] for row in db.execute("PRAGMA table_info(results)")}
 
 
+def test_copies_stored_with_their_own_package_rows_are_read_as_before(tmp_path: Path) -> None:
+    """A store of the previous layout, where each copy's row kept its own package rows (and no shared ones),
+    gives the same outputs; so does one whose shared rows are lost (made again from the envelopes)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copy(REPORTS / "001_804bc5c71be8d781.txt", folder / name)
+    outdir = tmp_path / "out"
+    run_batch([folder], outdir, RULES, jobs=1)
+    made = {name: (outdir / name).read_bytes() for name in ("results.jsonl", "cells.csv", "reports.csv")}
+    with closing(sqlite3.connect(outdir / "batch.sqlite")) as db, db:
+        db.execute(
+            "UPDATE results SET cells = (SELECT cells FROM shared_rows s WHERE s.key = content),"
+            " wide = wide || char(10) || (SELECT wide FROM shared_rows s WHERE s.key = content)"
+            " WHERE content IS NOT NULL"
+        )
+        db.execute("DROP TABLE shared_rows")
+        db.execute("DELETE FROM meta")
+    assert run_batch([folder], outdir, RULES, jobs=1).skipped == 3
+    assert {name: (outdir / name).read_bytes() for name in made} == made
+    with closing(sqlite3.connect(outdir / "batch.sqlite")) as db, db:
+        db.execute("UPDATE results SET cells = NULL, wide = substr(wide, 1, instr(wide, char(10)) - 1)")
+        db.execute("DELETE FROM meta")
+    assert run_batch([folder], outdir, RULES, jobs=1).skipped == 3
+    assert {name: (outdir / name).read_bytes() for name in made} == made
+
+
 def test_inputs_with_the_same_name_do_not_collide(tmp_path: Path) -> None:
     for folder, name in (("a", "000_27f8f84a704e59bd.txt"), ("b", "002_466e71db95901446.txt")):
         (tmp_path / folder).mkdir()
@@ -420,10 +447,15 @@ def test_copies_keep_one_stored_body_until_no_row_names_it(tmp_path: Path) -> No
     def bodies() -> tuple[int, int]:
         with closing(sqlite3.connect(outdir / "batch.sqlite")) as db:
             shared = db.execute("SELECT count(content) FROM results").fetchone()[0]
-            return shared, db.execute("SELECT count(*) FROM contents").fetchone()[0]
+            kept = db.execute("SELECT count(*) FROM contents").fetchone()[0]
+            assert db.execute("SELECT count(*) FROM shared_rows").fetchone()[0] == kept  # their package rows too
+            return shared, kept
 
     run_batch([folder], outdir, RULES, jobs=1)
     assert bodies() == (2, 1)  # b.txt and c.txt are copies of a.txt
+    with closing(sqlite3.connect(outdir / "batch.sqlite")) as db:
+        own = db.execute("SELECT cells IS NULL, instr(wide, char(10)) = 0 FROM results WHERE content IS NOT NULL")
+        assert own.fetchall() == [(1, 1), (1, 1)]  # a copy keeps only the fixed fields of its wide row
     lines = _lines(outdir)
     exported = sorted(p.read_text(encoding="utf-8") for p in (outdir / "results").glob("*.json"))
     assert sorted(line + "\n" for line in lines) == exported

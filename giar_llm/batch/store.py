@@ -16,6 +16,7 @@ import json
 import sqlite3
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS results (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contents (key TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shared_rows (key TEXT PRIMARY KEY, cells BLOB NOT NULL, wide TEXT NOT NULL);
 """
 
 
@@ -61,6 +63,10 @@ _ADDED = (("checks", "TEXT"), ("cells", "BLOB"), ("wide", "TEXT"), ("content", "
 # A copy's row keeps only the head of its envelope (the part naming its file); the rest is one row of
 # ``contents`` that all the copies of a result share (``content`` names it). Its config key carries this mark,
 # so that a version that keeps whole envelopes only never resumes such a row: it reads that input again.
+# The copies share their data-package rows too, in ``shared_rows`` under the same key: the long rows' blob
+# (``cells``) and the wide row's cell columns (``wide``); a copy's own ``wide`` is then its fixed fields alone
+# (no line break) and its ``cells`` empty, so a version that keeps those in the row only finds no rows there
+# and makes them again.
 _SHARED_MARK = "+shared"
 
 _ENVELOPE = "CAST(CASE WHEN r.content IS NULL THEN r.envelope ELSE r.envelope || c.body END AS {kind})"  # NULL: lost
@@ -193,6 +199,14 @@ def unpack_rows(cells: bytes | None, wide: str | None) -> Rows | None:
     return Rows(row_head(report), unpacked[1], report, values, unpacked[0])
 
 
+_SHARED_KEPT = 64  # contents whose shared parts ``exports`` keeps (the copies of one content are often far apart)
+
+
+def _fixed_part(wide: str | None) -> str | None:
+    """A copy's own part of its wide row (``pack_rows``): the fixed fields; the cell columns are shared."""
+    return None if wide is None else wide.partition("\n")[0]
+
+
 _COLUMNS = (
     "name, path, sha256, config, corrections, status, error, retry, has_candidates, agency, year, stamp, size,"
     " envelope, checks, cells, wide, content"
@@ -211,6 +225,7 @@ class Store:
         for column, kind in _ADDED:
             if column not in have:  # a store an older version made: its rows are read without these
                 self.db.execute(f"ALTER TABLE results ADD COLUMN {column} {kind}")
+        self._shared: OrderedDict[str, tuple[bytes, bytes | None, str | None]] = OrderedDict()
 
     def close(self) -> None:
         self.db.close()
@@ -237,7 +252,14 @@ class Store:
         """Write the records in one transaction (a copy's shared body once)."""
         stamp = time.time_ns()
         records = list(records)
-        bodies = {r.content: r.body for r in records if r.content is not None}
+        bodies: dict[str, str] = {}
+        shared: dict[str, tuple[bytes, str]] = {}
+        for r in records:
+            if r.content is not None and r.content not in bodies:
+                bodies[r.content] = r.body
+                _, newline, values = (r.wide or "").partition("\n")
+                if r.cells is not None and newline:
+                    shared[r.content] = (r.cells, values)
         rows = [
             (
                 r.name,
@@ -255,8 +277,8 @@ class Store:
                 r.size,
                 r.envelope if r.content is None else r.head,
                 dumps_compact(list(r.checks)),
-                r.cells,
-                r.wide,
+                r.cells if r.content is None or r.content not in shared else None,
+                r.wide if r.content is None or r.content not in shared else _fixed_part(r.wide),
                 r.content,
             )
             for r in records
@@ -264,9 +286,13 @@ class Store:
         if not rows:
             return
         self._stored = None
+        self._shared.clear()
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR IGNORE INTO contents VALUES (?,?)", bodies.items())
+            self.db.executemany(
+                "INSERT OR IGNORE INTO shared_rows VALUES (?,?,?)", [(k, *v) for k, v in shared.items()]
+            )
             self.db.executemany(
                 f"INSERT OR REPLACE INTO results ({_COLUMNS}) VALUES ({','.join('?' * len(rows[0]))})", rows
             )
@@ -275,9 +301,10 @@ class Store:
         """Remove the shared bodies no row names any more (their copies were read again or left the batch)."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute(
-                "DELETE FROM contents WHERE key NOT IN (SELECT content FROM results WHERE content IS NOT NULL)"
-            )
+            for table in ("contents", "shared_rows"):
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE key NOT IN (SELECT content FROM results WHERE content IS NOT NULL)"
+                )
 
     def envelope(self, name: str) -> str | None:
         query = f"SELECT {_ENVELOPE.format(kind='TEXT')} FROM {_JOINED} WHERE r.name = ?"
@@ -295,22 +322,51 @@ class Store:
                 yield name, found.get(name)
 
     def exports(self, names: Sequence[str]) -> Iterator[tuple[str, Exported | None]]:
-        """What the batch outputs need of each name's row (None when it has no row), in the order given."""
+        """What the batch outputs need of each name's row (None when it has no row), in the order given. The
+        parts the copies of a result share are read once for them (kept for the last few contents)."""
         for start in range(0, len(names), 200):
             part = names[start : start + 200]
             marks = ",".join("?" * len(part))
             query = (
-                f"SELECT r.name, r.status, {_ENVELOPE.format(kind='BLOB')}, r.checks, r.cells, r.wide"
-                f" FROM {_JOINED} WHERE r.name IN ({marks})"
+                "SELECT name, status, CAST(envelope AS BLOB), content, checks, cells, wide"
+                f" FROM results WHERE name IN ({marks})"
             )
             found = {row[0]: row[1:] for row in self.db.execute(query, part)}
+            self._fetch_shared({row[2] for row in found.values() if row[2] is not None})
             for name in part:
                 row = found.get(name)
                 if row is None:
                     yield name, None
                     continue
-                status, envelope, checks, cells, wide = row
-                yield name, Exported(status, envelope, _checks(checks), unpack_rows(cells, wide))
+                status, head, content, checks, cells, wide = row
+                if content is None:
+                    yield name, Exported(status, head, _checks(checks), unpack_rows(cells, wide))
+                    continue
+                shared = self._shared.get(content)
+                if shared is None:  # its shared body is lost
+                    yield name, Exported(status, None, _checks(checks), unpack_rows(cells, wide))
+                    continue
+                body, shared_cells, values = shared
+                if cells is None and wide is not None and "\n" not in wide and values is not None:
+                    cells, wide = shared_cells, f"{wide}\n{values}"
+                yield name, Exported(status, head + body, _checks(checks), unpack_rows(cells, wide))
+
+    def _fetch_shared(self, keys: set[str]) -> None:
+        """The shared parts of these contents into ``_shared`` (its last ``_SHARED_KEPT`` entries kept)."""
+        for key in keys & self._shared.keys():
+            self._shared.move_to_end(key)
+        wanted = sorted(keys - self._shared.keys())
+        for start in range(0, len(wanted), 200):
+            part = wanted[start : start + 200]
+            marks = ",".join("?" * len(part))
+            query = (
+                f"SELECT c.key, CAST(c.body AS BLOB), s.cells, s.wide FROM contents c"
+                f" LEFT JOIN shared_rows s ON s.key = c.key WHERE c.key IN ({marks})"
+            )
+            for key, body, cells, wide in self.db.execute(query, part):
+                self._shared[key] = (body, cells, wide)
+        while len(self._shared) > max(_SHARED_KEPT, len(keys)):
+            self._shared.popitem(last=False)
 
     def with_candidates(self) -> list[tuple[str, str | None, int | None]]:
         """(name, agency, year) of the rows whose envelope lists candidates."""
