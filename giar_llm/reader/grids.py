@@ -185,6 +185,7 @@ class View:
             [c for c in dict.fromkeys(row) if c is not None] for row in self.matrix
         ]
         self.own_cells = [[c for c in cells if c.row == r] for r, cells in enumerate(self.row_cells)]  # not merged down
+        self.label_cells = [[c for c in cells if not c.blank] for cells in self.row_cells]  # in column order
         kinds = [[self.value[c].kind for c in cells] for cells in self.own_cells]
         self.numbered = ["num" in row for row in kinds]
         # each row's own cells that hold a number or a zero mark
@@ -285,30 +286,40 @@ def _label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
 
 
 def _find_label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
-    seen: list[GridCell] = []
-    for c in range(min(first_value_col, grid.cols)):
-        cell = grid.matrix[r][c]
-        if cell is not None and cell not in seen and not cell.blank:
-            seen.append(cell)
-    texts = [grid.text[c] for c in seen]
-    own = [grid.text[c] for c in seen if c.row == r]
-    return (own[-1] if own else (texts[-1] if texts else ""), " ".join(texts))
+    seen = [c for c in grid.label_cells[r] if c.col < first_value_col]  # a cell stands in the row from its column
+    if not seen:
+        return "", ""
+    text = grid.text
+    own = [c for c in seen if c.row == r]
+    return text[own[-1] if own else seen[-1]], " ".join([text[c] for c in seen])
 
 
-def _match_spec(label: str, whole: str, specs: Sequence[RowSpec]) -> RowSpec | None:
-    """The row a label names: its own (innermost) label first, then its whole label; the longest key wins."""
-    for candidate in (label, whole):
-        best: tuple[int, RowSpec] | None = None
-        chars = set(candidate)
-        for spec in specs:
-            if chars.isdisjoint(spec.first_chars):
-                continue  # a key starts with its first character: without it in the label, no search
-            match = pattern(spec.keys).search(candidate)
-            if match is not None and (best is None or len(match.group(0)) > best[0]):
-                best = (len(match.group(0)), spec)
-        if best is not None:
-            return best[1]
-    return None
+class _Rows:
+    """Row specs with what matching a label against them needs, built once per table: one pattern of every
+    key, so that a label holding none of them (most labels a grid's other tables print) is told in one search."""
+
+    def __init__(self, specs: Sequence[RowSpec]) -> None:
+        self.specs = specs
+        self.any = re.compile("|".join(pattern(spec.keys).pattern for spec in specs)) if specs else None
+
+    def match(self, label: str, whole: str) -> RowSpec | None:
+        """The row a label names: its own (innermost) label first, then its whole label; the longest key wins."""
+        if self.any is None:
+            return None
+        for candidate in (label, whole) if whole != label else (label,):
+            if self.any.search(candidate) is None:
+                continue  # no key of any row in it
+            best: tuple[int, RowSpec] | None = None
+            chars = set(candidate)
+            for spec in self.specs:
+                if chars.isdisjoint(spec.first_chars):
+                    continue  # a key starts with its first character: without it in the label, no search
+                match = pattern(spec.keys).search(candidate)
+                if match is not None and (best is None or len(match.group(0)) > best[0]):
+                    best = (len(match.group(0)), spec)
+            if best is not None:
+                return best[1]
+        return None
 
 
 def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: Keys) -> dict[str, RowRead]:
@@ -317,14 +328,17 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     seen: dict[str, int] = {}
     labelled: list[tuple[View, int, RowSpec, dict[int, str], dict[int, str]]] = []
     by_position: list[tuple[RowSpec, RowRead]] = []
-    widths = [(w, [s for s in specs if s.width == w]) for w in sorted({spec.width for spec in specs}, reverse=True)]
+    rows = _Rows(specs)
+    widths = [
+        (w, _Rows([s for s in specs if s.width == w])) for w in sorted({spec.width for spec in specs}, reverse=True)
+    ]
     for grid in grids:
         fewer: list[tuple[RowSpec, RowRead]] = []
         if not any(grid.names(phrase) for phrase, _ in keys):
             for r in range(grid.rows):
                 if grid.valued[r] and (placed := _by_position(grid, r, widths)) is not None:
                     by_position.append(placed)
-                elif (short := _fewer_columns(grid, r, specs)) is not None:
+                elif (short := _fewer_columns(grid, r, rows)) is not None:
                     fewer.append(short)
             by_position += _of_the_table(fewer)
             continue
@@ -334,12 +348,12 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
             if not columns:
                 if grid.valued[r] and (placed := _by_position(grid, r, widths)) is not None:
                     by_position.append(placed)
-                elif (short := _fewer_columns(grid, r, specs)) is not None:
+                elif (short := _fewer_columns(grid, r, rows)) is not None:
                     fewer.append(short)
                 continue
             first = min(columns)
             label, whole = _label(grid, r, first)
-            spec = _match_spec(label, whole, specs)
+            spec = rows.match(label, whole)
             if spec is not None:
                 labelled.append((grid, r, spec, columns, bands[r + 1][0] if r + 1 < grid.rows else {}))
         by_position += _of_the_table(fewer)
@@ -431,7 +445,7 @@ BY_POSITION = "表头未标明国家格式的列名（占位表头、其他表�
 BY_POSITION_UNSURE = "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，{why}"
 
 
-def _by_position(grid: View, r: int, widths: Sequence[tuple[int, Sequence[RowSpec]]]) -> tuple[RowSpec, RowRead] | None:
+def _by_position(grid: View, r: int, widths: Sequence[tuple[int, _Rows]]) -> tuple[RowSpec, RowRead] | None:
     """A row under a header that names none of the table's columns (placeholders 数据1…, another block's header,
     none): when its label names a row of ``specs`` and the grid's last columns, as many as the row has cells,
     hold only numbers, zero marks and blanks (and no number stands left of them), its cells are placed in the
@@ -446,7 +460,7 @@ def _by_position(grid: View, r: int, widths: Sequence[tuple[int, Sequence[RowSpe
         if first < 1:
             continue
         label, whole = _label(grid, r, first)
-        spec = _match_spec(label, whole, specs)
+        spec = specs.match(label, whole)
         if spec is None:
             continue
         if any(c.col < first for c in numbered):
@@ -481,7 +495,7 @@ def _of_the_table(rows: list[tuple[RowSpec, RowRead]]) -> list[tuple[RowSpec, Ro
     return rows if len({spec.path for spec, _ in rows}) >= 3 else []
 
 
-def _fewer_columns(grid: View, r: int, specs: Sequence[RowSpec]) -> tuple[RowSpec, RowRead] | None:
+def _fewer_columns(grid: View, r: int, specs: _Rows) -> tuple[RowSpec, RowRead] | None:
     """A row under a header that names none of the table's columns, whose label names a row of ``specs`` but
     which has fewer columns after its label cells than that row has cells: the table was printed without a
     column, so which of its cells is missing is unknown (a text reading that finds the row's full count counts
@@ -496,7 +510,7 @@ def _fewer_columns(grid: View, r: int, specs: Sequence[RowSpec]) -> tuple[RowSpe
     if not label_end:
         return None
     label, whole = _label(grid, r, label_end)
-    spec = _match_spec(label, whole, specs)
+    spec = specs.match(label, whole)
     if spec is None or grid.cols - label_end >= spec.width:
         return None
     row = RowRead.missing(spec.width, FEWER_COLUMNS.format(cols=grid.cols - label_end, width=spec.width))
