@@ -122,6 +122,7 @@ def value_of(cell: GridCell, text: str) -> Value:
 
 _BLANK = Value("blank")
 _TEXT = Value("text")
+_VALUED = ("num", "zero")
 
 
 def _value(cell: GridCell, raw: str) -> Value:
@@ -172,29 +173,33 @@ class View:
         self.matrix = grid.matrix
         normalized: dict[str, str] = {}  # a cell without a span: its text normalised once per distinct text
         self.text: dict[GridCell, str] = {}  # by cell (cells hash by identity)
+        self.value: dict[GridCell, Value] = {}
+        cell_text, value = self.text, self.value
         for c in grid.cells:
-            if c.span is not None:
-                self.text[c] = text[c.span[0] : c.span[1]]
+            span = c.span
+            if span is not None:
+                raw = text[span[0] : span[1]]
             else:
                 seen = normalized.get(c.text)
-                self.text[c] = seen if seen is not None else normalized.setdefault(c.text, normalize(c.text))
-        self.value: dict[GridCell, Value] = {c: _value(c, self.text[c]) for c in grid.cells}
-        self.texts = [[self.text[c] if c is not None else "" for c in row] for row in self.matrix]
+                raw = seen if seen is not None else normalized.setdefault(c.text, normalize(c.text))
+            cell_text[c] = raw
+            value[c] = _value(c, raw) if raw and not raw.isspace() else _BLANK
+        self.texts = [[cell_text[c] if c is not None else "" for c in row] for row in self.matrix]
         self._compacts: dict[int, list[str]] = {}
-        self.row_cells: list[list[GridCell]] = [  # each cell once, in order
-            [c for c in dict.fromkeys(row) if c is not None] for row in self.matrix
-        ]
-        self.own_cells = [[c for c in cells if c.row == r] for r, cells in enumerate(self.row_cells)]  # not merged down
-        self.label_cells = [[c for c in cells if not c.blank] for cells in self.row_cells]  # in column order
-        kinds = [[self.value[c].kind for c in cells] for cells in self.own_cells]
-        self.numbered = ["num" in row for row in kinds]
-        # each row's own cells that hold a number or a zero mark
-        self.valued = [
-            [c for c, kind in zip(cells, row, strict=True) if kind in ("num", "zero")]
-            if "num" in row or "zero" in row
-            else []
-            for cells, row in zip(self.own_cells, kinds, strict=True)
-        ]
+        self.row_cells: list[list[GridCell]] = []  # each cell once, in order
+        self.own_cells: list[list[GridCell]] = []  # not merged down
+        self.label_cells: list[list[GridCell]] = []  # not blank, in column order
+        self.numbered: list[bool] = []  # a number among the row's own cells
+        self.valued: list[list[GridCell]] = []  # each row's own cells that hold a number or a zero mark
+        for r, row in enumerate(self.matrix):
+            cells = [c for c in dict.fromkeys(row) if c is not None]
+            own = [c for c in cells if c.row == r]
+            valued = [c for c in own if value[c].kind in _VALUED]
+            self.row_cells.append(cells)
+            self.own_cells.append(own)
+            self.label_cells.append([c for c in cells if not c.blank])
+            self.numbered.append(any(value[c].kind == "num" for c in valued))
+            self.valued.append(valued)
         self._labels: dict[tuple[int, int], tuple[str, str]] = {}
         self.flat = _compact("".join(self.text.values()))
 
@@ -300,6 +305,7 @@ class _Rows:
 
     def __init__(self, specs: Sequence[RowSpec]) -> None:
         self.specs = specs
+        self.widest = max((spec.width for spec in specs), default=0)
         self.any = re.compile("|".join(pattern(spec.keys).pattern for spec in specs)) if specs else None
 
     def match(self, label: str, whole: str) -> RowSpec | None:
@@ -455,16 +461,17 @@ def _by_position(grid: View, r: int, widths: Sequence[tuple[int, _Rows]]) -> tup
     numbered = grid.valued[r]
     if not numbered:
         return None
+    leftmost = min(c.col for c in numbered)
     for width, specs in widths:
         first = grid.cols - width
         if first < 1:
             continue
+        if leftmost < first:  # (so for every narrower width too, whichever row its label names)
+            return None  # a number under the label columns: the row is not laid out as the format's
         label, whole = _label(grid, r, first)
         spec = specs.match(label, whole)
         if spec is None:
             continue
-        if any(c.col < first for c in numbered):
-            return None  # a number under the label columns: the row is not laid out as the format's
         read = RowRead([None] * width, [None] * width)
         for column in range(width):
             cell = grid.matrix[r][first + column]
@@ -507,8 +514,8 @@ def _fewer_columns(grid: View, r: int, specs: _Rows) -> tuple[RowSpec, RowRead] 
             break
         if grid.value[cell].kind == "text":
             label_end = cell.col + cell.colspan
-    if not label_end:
-        return None
+    if not label_end or grid.cols - label_end >= specs.widest:
+        return None  # (no row of the table is wider than the grid's columns after the label)
     label, whole = _label(grid, r, label_end)
     spec = specs.match(label, whole)
     if spec is None or grid.cols - label_end >= spec.width:
