@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from giar_llm.core.arithmetic import (
@@ -127,24 +128,35 @@ _VALUED = ("num", "zero")
 
 def _value(cell: GridCell, raw: str) -> Value:
     """A cell's value from its text as the reader sees it (``cell_text``)."""
+    kind, number, lead, width = _parse(raw)
+    if kind == "blank":
+        return _BLANK
+    if kind == "text":
+        return _TEXT
+    if cell.span is None:
+        return Value(kind, number)
+    start = cell.span[0] + lead
+    return Value(kind, number, (start, start + width))
+
+
+@lru_cache(maxsize=4096)
+def _parse(raw: str) -> tuple[str, int | float | None, int, int]:
+    """A cell text's kind and number, with where the number stands in it (its offset and width); once per
+    distinct text (a grid repeats 0, 1, / …)."""
     stripped = raw.strip()
     if not stripped:
-        return _BLANK
+        return "blank", None, 0, 0
     lead = raw.index(stripped[0])
-    start = cell.span[0] + lead if cell.span is not None else None
     if stripped.isascii() and stripped.isdigit():
-        return Value("num", int(stripped), (start, start + len(stripped)) if start is not None else None)
+        return "num", int(stripped), lead, len(stripped)
     if stripped in ZERO_MARKS:
-        return Value("zero", 0, (start, start + len(stripped)) if start is not None else None)
+        return "zero", 0, lead, len(stripped)
     plain = stripped.replace(",", "") if _THOUSANDS.fullmatch(stripped) else stripped
     match = _NUMBER.fullmatch(plain)
     if match is None:
-        return _TEXT
+        return "text", None, 0, 0
     number: int | float = float(match.group(1)) if "." in match.group(1) else int(match.group(1))
-    if start is None:
-        return Value("num", number)
-    width = len(stripped) if plain != stripped else match.end(1)
-    return Value("num", number, (start, start + width))
+    return "num", number, lead, len(stripped) if plain != stripped else match.end(1)
 
 
 def _compact(value: str) -> str:
@@ -183,34 +195,44 @@ class View:
                 seen = normalized.get(c.text)
                 raw = seen if seen is not None else normalized.setdefault(c.text, normalize(c.text))
             cell_text[c] = raw
-            value[c] = _value(c, raw) if raw and not raw.isspace() else _BLANK
-        self.texts = [[cell_text[c] if c is not None else "" for c in row] for row in self.matrix]
+            value[c] = _value(c, raw)
+        self._texts: dict[int, list[str]] = {}
         self._compacts: dict[int, list[str]] = {}
+        self._label_cells: dict[int, list[GridCell]] = {}
         self.row_cells: list[list[GridCell]] = []  # each cell once, in order
-        self.own_cells: list[list[GridCell]] = []  # not merged down
-        self.label_cells: list[list[GridCell]] = []  # not blank, in column order
-        self.numbered: list[bool] = []  # a number among the row's own cells
+        self.numbered: list[bool] = []  # a number among the row's own cells (not merged down)
         self.valued: list[list[GridCell]] = []  # each row's own cells that hold a number or a zero mark
         for r, row in enumerate(self.matrix):
             cells = [c for c in dict.fromkeys(row) if c is not None]
-            own = [c for c in cells if c.row == r]
-            valued = [c for c in own if value[c].kind in _VALUED]
+            valued = [c for c in cells if c.row == r and value[c].kind in _VALUED]
             self.row_cells.append(cells)
-            self.own_cells.append(own)
-            self.label_cells.append([c for c in cells if not c.blank])
             self.numbered.append(any(value[c].kind == "num" for c in valued))
             self.valued.append(valued)
         self._labels: dict[tuple[int, int], tuple[str, str]] = {}
-        self.flat = _compact("".join(self.text.values()))
+        self.flat = _compact("".join(cell_text.values()))
 
     def names(self, phrase: str) -> bool:
         return phrase in self.flat
+
+    def texts(self, r: int) -> list[str]:
+        """Row ``r``'s text at each position ("" where no cell stands), computed once."""
+        found = self._texts.get(r)
+        if found is None:
+            found = self._texts[r] = [self.text[c] if c is not None else "" for c in self.matrix[r]]
+        return found
 
     def compacts(self, r: int) -> list[str]:
         """Row ``r``'s cell texts without whitespace or pipes (for the header names), computed once."""
         found = self._compacts.get(r)
         if found is None:
-            found = self._compacts[r] = [_compact(t) for t in self.texts[r]]
+            found = self._compacts[r] = [_compact(t) for t in self.texts(r)]
+        return found
+
+    def label_cells(self, r: int) -> list[GridCell]:
+        """Row ``r``'s cells that are not blank, in column order, computed once."""
+        found = self._label_cells.get(r)
+        if found is None:
+            found = self._label_cells[r] = [c for c in self.row_cells[r] if not c.blank]
         return found
 
 
@@ -231,7 +253,6 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
     In a band the lowest naming cell wins for its column; a new band replaces the one before (a table
     printed in stacked bands).
     """
-    texts = grid.texts
     current: list[dict[int, str]] = [{} for _ in keys]
     before = current
     block: list[list[dict[int, str]]] = []
@@ -244,14 +265,18 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
             continue
         compacts = grid.compacts(r)
         names = [
-            {c: n for c, t in enumerate(compacts) if not _ROW_NUMBERING.match(t) and (n := _name_in_compact(t, k))}
+            {
+                c: n
+                for c, t in enumerate(compacts)
+                if t and not _ROW_NUMBERING.match(t) and (n := _name_in_compact(t, k))
+            }
             for k in keys
         ]
         shift = _short_header_shift(grid, r, names)
         if shift:
             names = [{c + shift: n for c, n in table.items()} for table in names]
         block.append(names)
-        first = next((c for c, t in enumerate(texts[r]) if t.strip()), None)
+        first = next((c for c, t in enumerate(grid.texts(r)) if t.strip()), None)
         cell = grid.matrix[r][first] if first is not None and not shift else None
         leading = range(cell.col, cell.col + cell.colspan) if cell is not None else range(0)  # its columns
         if any(c not in leading for table in names for c in table):
@@ -291,7 +316,7 @@ def _label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
 
 
 def _find_label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:
-    seen = [c for c in grid.label_cells[r] if c.col < first_value_col]  # a cell stands in the row from its column
+    seen = [c for c in grid.label_cells(r) if c.col < first_value_col]  # a cell stands in the row from its column
     if not seen:
         return "", ""
     text = grid.text
@@ -559,33 +584,43 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
     problems: list[str] = []
     any_value_column = False
     first = min(columns)
+    fields = spec.fields
     for cell in grid.row_cells[r]:
-        if cell.col + cell.colspan <= first:
-            if grid.value[cell].kind in ("num", "zero"):
+        value = grid.value[cell]
+        col, colspan = cell.col, cell.colspan
+        if col + colspan <= first:
+            if value.kind in _VALUED:
                 return None  # a number under the label columns: the header does not fit this row
             continue  # a label cell
-        names = {columns.get(c) for c in range(cell.col, cell.col + cell.colspan)}
-        value = grid.value[cell]
         if cell.row != r:  # merged down from the row above
-            if value.kind in ("num", "zero"):
+            if value.kind in _VALUED:
                 problems.append("数字单元格跨行合并")
             continue
-        wanted = {n for n in names if n in spec.fields}
-        if not wanted:
-            if value.kind in ("num", "zero"):
-                return None  # a number in a column the header does not name: the header does not fit this row
-            continue
-        any_value_column = True
-        if len(wanted) > 1 or None in names:
-            if value.kind in ("num", "zero"):
-                problems.append("数字单元格横跨多列")
-            continue
-        name = wanted.pop()
+        if colspan == 1:  # (most cells: one column, its name or none)
+            name = columns.get(col)
+            if name not in fields:
+                if value.kind in _VALUED:
+                    return None  # a number in a column the header does not name: the header does not fit this row
+                continue
+            any_value_column = True
+        else:
+            names = {columns.get(c) for c in range(col, col + colspan)}
+            wanted = {n for n in names if n in fields}
+            if not wanted:
+                if value.kind in _VALUED:
+                    return None  # a number in a column the header does not name: the header does not fit this row
+                continue
+            any_value_column = True
+            if len(wanted) > 1 or None in names:
+                if value.kind in _VALUED:
+                    problems.append("数字单元格横跨多列")
+                continue
+            name = wanted.pop()
         if name in placed:
             problems.append(f"表头“{name}”对应多列")
             continue
         placed.add(name)
-        column = spec.fields.index(name)
+        column = fields.index(name)
         if value.kind == "text":
             problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
             continue
