@@ -531,7 +531,8 @@ def _fewer_columns(grid: View, r: int, specs: _Rows) -> tuple[RowSpec, RowRead] 
     """A row under a header that names none of the table's columns, whose label names a row of ``specs`` but
     which has fewer columns after its label cells than that row has cells: the table was printed without a
     column, so which of its cells is missing is unknown (a text reading that finds the row's full count counts
-    a merged label's second column as a blank cell). Its cells are unsure."""
+    a merged label's second column as a blank cell). Its cells are unsure. The row's own cells count, not the
+    grid's width: a page marker or note spanning past the table's last column widens the grid, not the row."""
     cells = grid.row_cells[r]
     label_end = 0
     for cell in cells:
@@ -539,13 +540,16 @@ def _fewer_columns(grid: View, r: int, specs: _Rows) -> tuple[RowSpec, RowRead] 
             break
         if grid.value[cell].kind == "text":
             label_end = cell.col + cell.colspan
-    if not label_end or grid.cols - label_end >= specs.widest:
-        return None  # (no row of the table is wider than the grid's columns after the label)
+    if not label_end:
+        return None
+    cols = cells[-1].col + cells[-1].colspan - label_end  # the row's own columns after its label
+    if cols >= specs.widest:
+        return None  # (no row of the table is that wide)
     label, whole = _label(grid, r, label_end)
     spec = specs.match(label, whole)
-    if spec is None or grid.cols - label_end >= spec.width:
+    if spec is None or cols >= spec.width:
         return None
-    row = RowRead.missing(spec.width, FEWER_COLUMNS.format(cols=grid.cols - label_end, width=spec.width))
+    row = RowRead.missing(spec.width, FEWER_COLUMNS.format(cols=cols, width=spec.width))
     row.fewer_columns = True
     return spec, row
 

@@ -47,6 +47,7 @@ def _case(
     broken: bool = False,
     header: str = "",
     blank_zeros: bool = False,
+    marker_in_group: bool = False,
 ) -> Case:
     gold = load_gold(gold_path).report
     cells = dict(flatten(gold))
@@ -61,6 +62,9 @@ def _case(
             for index, value in enumerate(row.cells):
                 if row.kind == "data" and value == 0 and (path := row.paths[index]) is not None:
                     row.cells[index] = truth[path] = None
+    if marker_in_group:  # a page marker row among a group's rows (the group cell merged down beside it)
+        at = next(i for i, row in enumerate(t3.rows) if row.group and i > 0 and t3.rows[i - 1].group == row.group)
+        t3.markers[at] = "- 3 -"
     if edit == "drop_column":
         _drop_column(t3, column, truth, cells)
     elif edit == "short_header":  # the header one name short: 科研机构 left out, the rows keep every column
@@ -118,6 +122,22 @@ def test_a_dropped_column_under_another_tables_header_is_never_a_silent_cell(
     cell is missing is unknown and the row is unsure. （二）部分公开（…不计其他情形） and 2.其他法律行政法规禁止公开
     are row labels (numbered), not a header naming 其他; a header row whose cells hold 总计 is no row read."""
     case = _case(gold_path, layout, "drop_column", column=column, header="other", blank_zeros=True)
+    envelope = _judged(case)
+    dropped = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{COLUMNS[column]}")]
+    assert all(p in envelope.unsure for p in dropped if case.truth[p] == 0)
+
+
+@pytest.mark.parametrize("column", [1, 5])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_dropped_column_is_counted_in_the_rows_own_cells_not_the_grids_width(gold_path: Path, column: int) -> None:
+    """The same table with a page marker row among （三）不予公开's rows: the marker's cell, spanning the table's
+    width beside the group cell merged down, runs one column past the table's last, so the grid is a column
+    wider than any row of the table. A wholly blank row one column short of the national format is still one
+    column short: its cells are unsure (the grid's width counted it full, and the dropped column's zero read
+    as a blank, trusted)."""
+    case = _case(
+        GOLD / gold_path, "html", "drop_column", column=column, header="other", blank_zeros=True, marker_in_group=True
+    )
     envelope = _judged(case)
     dropped = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{COLUMNS[column]}")]
     assert all(p in envelope.unsure for p in dropped if case.truth[p] == 0)
