@@ -65,14 +65,15 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
     separator, every further empty line a blank cell. Used only when the count comes out at exactly
     ``width`` cells, so a layout that spaces lines differently is never read this way.
     """
-    values = [a for a in atoms if a.is_value]
-    if len(values) < 2 or len(values) >= width or any(a.delimited for a in atoms):
+    values = [a for a in atoms if a.kind in _VALUE]
+    if len(values) < 2 or len(values) >= width or any([a.delimited for a in atoms]):
         return None  # the separator is learnt between two values: one value alone can't tell spacing from blanks
     value_lines = [a.line for a in values]
     if value_lines[0] < 1 or len(set(value_lines)) != len(values):
         return None
-    text_lines = [a.line for a in atoms if not a.is_value and a.line > 0]
-    if any(value_lines[0] <= line <= value_lines[-1] for line in text_lines):
+    text_lines = [a.line for a in atoms if a.kind not in _VALUE and a.line > 0]
+    first_line, last_line = value_lines[0], value_lines[-1]
+    if any([first_line <= line <= last_line for line in text_lines]):
         return None
     after = [line for line in text_lines if line > value_lines[-1]]  # a group label before the next row
     label_end = max([line for line in text_lines if line < value_lines[0]], default=0)  # a wrapped label's last line
@@ -153,8 +154,8 @@ def resolve(
         read.surplus = values[width:]
         return read
     runs = [a for a in values if not a.delimited]
-    digits = sum(len(a.text.lstrip("+-")) for a in values)
-    if runs and all(a.is_integer for a in values) and digits >= width:
+    digits = sum([len(a.text.lstrip("+-")) for a in values])
+    if runs and digits >= width and all([a.kind == "num" and "." not in a.text for a in values]):  # integers
         split = split_runs([a.text for a in values], width, sums, limit=SPLIT_LIMIT)
         solutions = split.solutions
         if len(solutions) == 1 and split.complete:
@@ -203,11 +204,14 @@ def _with_blanks(values: list[Atom], width: int, has_total: bool) -> list[int] |
 def placed(width: int, cells: Iterable[tuple[int, Atom]]) -> RowRead:
     """A row of ``width`` blank cells with each (column, atom) put in place."""
     read = RowRead([None] * width, [None] * width)
+    values, spans = read.values, read.spans
     for column, atom in cells:
-        read.values[column] = atom.number()
-        read.spans[column] = (atom.start, atom.end)
         if atom.kind == "zero":
+            values[column] = 0
             read.zero_marks.append(column)
+        else:
+            values[column] = float(atom.text) if "." in atom.text else int(atom.text)
+        spans[column] = (atom.start, atom.end)
     return read
 
 
