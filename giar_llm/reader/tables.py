@@ -112,7 +112,6 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
     return dotted
 
 
-_TOKEN = re.compile(r"[^\s|]+")
 _VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2}")
 _NUMBERS_AFTER = r"(?=(?:[\s|]*[-+]?\d+(?:\.\d+)?)*[\s|]*$)"
 # A line's last run of text (only digits and separators after it): the last match of a run of text followed by
@@ -123,12 +122,8 @@ _NUMBERING_THEN_NUMBERS = re.compile(r"[ \t|]*(\d+)(?:[ \t|]+[-+]?\d+(?:\.\d+)?)
 SPLIT_LABEL_LINES = 40  # lines of numbers looked over between a label's first part and its rest
 
 
-def _cells_only(line: str) -> bool:
-    """A line of numbers and zero marks only (or empty): cells, no label text."""
-    stripped = line.strip()
-    if not stripped or (stripped.isdigit() and stripped.isascii()):
-        return True  # no token, or one plain number
-    return all(_VALUE.fullmatch(token) for token in _TOKEN.findall(line))
+# A line of numbers and zero marks only (or empty): every word (a run between separators) a number or a mark.
+_CELLS_ONLY = re.compile(r"[\s|]*(?:(?:[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2})(?![^\s|])[\s|]*)*")
 
 
 def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: tuple[str, ...] = ()) -> int:
@@ -150,12 +145,12 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
     end = line_start - 1
     for step in range(SPLIT_LABEL_LINES):
         previous = text.rfind("\n", 0, end) + 1
-        line = text[previous:end]
         if digits.isdigit() and step == 0 and rest[:1] in (".", "、"):  # 1 0 0 0 0 / .本机关不掌握…
-            match = _NUMBERING_THEN_NUMBERS.fullmatch(line)
+            match = _NUMBERING_THEN_NUMBERS.fullmatch(text[previous:end])
             if match is not None and match.group(1) == digits:
                 return previous + match.start(1)
-        if not _cells_only(line):
+        if not _CELLS_ONLY.fullmatch(text, previous, end):  # (a line of cells is not cut out of the text)
+            line = text[previous:end]
             if digits.isdigit():
                 match = _NUMBERING_THEN_TEXT.match(line)
                 found = match is not None and match.group(1) == digits
@@ -752,6 +747,7 @@ def read_by_columns(text: str, located: list[Located], end: int, table: TableRea
 
 
 _BLANK_CELL = Atom("blank", "", 0, 0)
+_VALUE_KINDS = ("num", "zero")  # an atom's is_value, tested without a call where a table's every atom is looked at
 
 
 _ANY_DIGIT = re.compile(r"\d")
@@ -848,7 +844,7 @@ def _read_header_block(text: str, spec: RowSpec, start: int, end: int, region: l
     which the text doesn't say: the order whose every row total holds is taken (derived); when both or neither
     hold, every cell is unsure. None when the block is not this: the national header, the fifteen numbers on one
     line (the national form's one row), or not fifteen numbers. ``region``: the atoms of ``text[start:end]``."""
-    numbers = [a for a in region if a.is_value]
+    numbers = [a for a in region if a.kind in _VALUE_KINDS]
     if len(numbers) != spec.width or not numbers:
         return None
     header = text[start : numbers[0].start]
@@ -938,7 +934,7 @@ def read_flat(text: str, spec: RowSpec, start: int, end: int, region: list[Atom]
     read = resolve(region, spec.width, row_sums(spec.path, spec.fields), has_total=False)
     if read.unsure is None and (marker := inline_page_marker(text, start, end)) is not None:
         read.unsure = MARKER_DOUBT.format(marker=marker.strip())
-    first = next((i for i, atom in enumerate(region) if atom.is_value), len(region))
+    first = next((i for i, atom in enumerate(region) if atom.kind in _VALUE_KINDS), len(region))
     if read.unsure is None and any(a.kind == "text" and _CJK.search(a.text) for a in region[first:]):
         read.unsure = INTERLEAVED
     return read
