@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -152,8 +153,9 @@ _BOM = "\ufeff".encode()
 
 class BackgroundWrites:
     """Bytes written to a file by a thread of its own, in order, while the caller makes the next ones (a write
-    releases the GIL): handed over a block at a time, at most ``_WAITING`` blocks waiting. ``close`` (before
-    the file is closed) writes the rest, waits for them all and raises the first error."""
+    releases the GIL): handed over a block at a time, at most ``_WAITING`` blocks waiting, each block's parts
+    written as they are (``os.writev``: not joined into one buffer first). ``close`` (before the file is
+    closed) writes the rest, waits for them all and raises the first error."""
 
     def __init__(self, handle: IO[bytes], stack: ExitStack) -> None:
         self.handle = handle
@@ -166,9 +168,10 @@ class BackgroundWrites:
         self.thread.start()
         stack.callback(self.close)
 
-    def write(self, data: bytes) -> None:
-        self.parts.append(data)
-        self.size += len(data)
+    def write(self, *data: bytes) -> None:
+        """``data`` written one after the other (the parts are kept, not copied)."""
+        self.parts.extend(data)
+        self.size += sum(map(len, data))
         if self.size >= _BLOCK:
             self._hand_over()
 
@@ -180,10 +183,12 @@ class BackgroundWrites:
         self.parts, self.size = [], 0
 
     def _write_blocks(self) -> None:
+        self.handle.flush()  # nothing is written through the handle's buffer: only through its descriptor
+        fd = self.handle.fileno()
         while (parts := self.blocks.get()) is not None:
             try:
                 if self.error is None:
-                    self.handle.write(b"".join(parts))
+                    write_all(fd, parts)
             except BaseException as exc:  # raised in the caller's thread
                 self.error = exc
             finally:
@@ -199,6 +204,22 @@ class BackgroundWrites:
             self.thread.join()
         if self.error is not None:
             raise self.error
+
+
+_IOV_MAX = 1024  # parts a ``writev`` takes at most (POSIX's minimum is 16; Linux and the BSDs take 1024)
+
+
+def write_all(fd: int, parts: Sequence[bytes]) -> None:
+    """``parts`` written to ``fd`` in order, whole (a short write goes on where it stopped)."""
+    left: list[bytes | memoryview] = [p for p in parts if p]
+    at = 0
+    while at < len(left):
+        written = os.writev(fd, left[at : at + _IOV_MAX])
+        while at < len(left) and written >= len(left[at]):
+            written -= len(left[at])
+            at += 1
+        if written:
+            left[at] = memoryview(left[at])[written:]
 
 
 _BLOCK = 1 << 20
@@ -265,7 +286,7 @@ class _Sink:
         encoded = _cached(self.encoded, own, lambda: [line.encode() for line in own])
         first = (head + ",").encode()
         end = tail.encode()
-        self.handle.write(first + (end + first).join(encoded) + end)
+        self.handle.write(first, (end + first).join(encoded), end)
         self.rows += len(own)
         if self.writer is not None:
             self.reports.append((values, own))

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from giar_llm import datapackage
 from giar_llm.cli import app
 from giar_llm.core.tabular import STATA_NAME, cell_columns, cell_paths, cell_rows, report_columns
 from giar_llm.datapackage import (
@@ -218,3 +220,23 @@ def test_a_field_holding_a_line_break_is_quoted_as_the_csv_module_quotes_it() ->
         assert rendered == written.getvalue()
         back = list(csv.reader(io.StringIO(rendered, newline="")))
         assert back == [["" if v is None else str(v) for v in row] for row in part]
+
+
+def test_write_all_writes_every_part_in_order_through_short_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = [bytes([i % 251]) * (i % 7) for i in range(3000)]  # empty ones too, more than one writev takes
+    calls: list[int] = []
+    writev = os.writev
+
+    def short(fd: int, buffers: Any) -> int:  # at most 10 bytes a call, as a full pipe or a signal may do
+        calls.append(len(buffers))
+        head = b"".join(bytes(b) for b in buffers)[:10]
+        return writev(fd, [head])
+
+    monkeypatch.setattr(datapackage.os, "writev", short)
+    path = tmp_path / "out.bin"
+    with open(path, "wb") as handle:
+        datapackage.write_all(handle.fileno(), parts)
+    assert path.read_bytes() == b"".join(parts)
+    assert max(calls) <= 1024 and len(calls) == -(-len(b"".join(parts)) // 10)

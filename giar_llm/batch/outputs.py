@@ -54,11 +54,11 @@ def _load(task: Task, text: str | None) -> dict[str, Any]:
     return failed_envelope(task.path, "the result is missing from the batch store", task.sha256).to_json()
 
 
-def _text(envelope: bytes | None) -> str | None:
+def _text(envelope: tuple[bytes, ...] | None) -> str | None:
     if envelope is None:
         return None
     try:
-        return envelope.decode("utf-8")
+        return b"".join(envelope).decode("utf-8")
     except UnicodeDecodeError:
         return None
 
@@ -141,7 +141,7 @@ def _write(
         package = stack.enter_context(PackageWriter(outdir, manifest))
         for task, (_, row) in zip(tasks, store.exports([t.name for t in tasks]), strict=True):
             data: dict[str, Any] | None = None
-            text: bytes | None
+            text: tuple[bytes, ...] | None
             if row is None or row.status not in STATUSES:
                 data = _load(task, None)
                 status, text, checks, rows = str(data["status"]), None, None, None
@@ -163,8 +163,8 @@ def _write(
             if added or text is None:
                 data = data if data is not None else _load(task, _text(text))
                 data["warnings"] = [*(data.get("warnings") or []), *added]
-                text = dumps_compact(data).encode()
-            jsonl.write(text + b"\n")
+                text = (dumps_compact(data).encode(),)
+            jsonl.write(*text, b"\n")
             package.add_rows(rows, len(added))
     summary.statuses = dict(statuses)
     summary.violations = dict(violations)

@@ -120,7 +120,8 @@ class Exported:
     """A row as the batch outputs read it: None for what a store of an older version did not keep."""
 
     status: str
-    envelope: bytes | None  # its JSON, UTF-8 as stored (written out as it is); None if its shared body is lost
+    envelope: tuple[bytes, ...] | None  # its JSON, UTF-8 as stored, in parts (written out as they are); None if
+    # its shared body is lost
     checks: list[str] | None
     rows: Rows | None
 
@@ -340,7 +341,7 @@ class Store:
                     continue
                 status, head, content, checks, cells, wide = row
                 if content is None:
-                    yield name, Exported(status, head, _checks(checks), unpack_rows(cells, wide))
+                    yield name, Exported(status, (head,), _checks(checks), unpack_rows(cells, wide))
                     continue
                 shared = self._shared.get(content)
                 if shared is None:  # its shared body is lost
@@ -349,7 +350,7 @@ class Store:
                 body, shared_cells, values = shared
                 if cells is None and wide is not None and "\n" not in wide and values is not None:
                     cells, wide = shared_cells, f"{wide}\n{values}"
-                yield name, Exported(status, head + body, _checks(checks), unpack_rows(cells, wide))
+                yield name, Exported(status, (head, body), _checks(checks), unpack_rows(cells, wide))
 
     def _fetch_shared(self, keys: set[str]) -> None:
         """The shared parts of these contents into ``_shared`` (its last ``_SHARED_KEPT`` entries kept)."""
