@@ -86,6 +86,11 @@ def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
+def blank_notes(region: str) -> str:
+    """``region`` with each bracketed note holding a CJK character (（含12个）) blanked: no atom is read in it."""
+    return _CJK_PARENS.sub(_blank, region) if "(" in region else region
+
+
 def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     """The atoms of ``text[start:end]``; offsets are into ``text``.
 
@@ -95,9 +100,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     :func:`_word`.
     """
     end = len(text) if end is None else end
-    region = text[start:end]
-    if "(" in region:
-        region = _CJK_PARENS.sub(_blank, region)
+    region = blank_notes(text[start:end])
     if "\t" not in region and "|" not in region and "---" not in region:
         return _words(text, region, start)
     out: list[Atom] = []
@@ -179,7 +182,7 @@ def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | No
     then stands in a word of ASCII digits only: the numbers are the runs of digits.)"""
     region = text[start:end]
     if "(" in region:
-        region = _CJK_PARENS.sub(_blank, region)
+        region = blank_notes(region)
         if _NOT_PLAIN.search(region):
             return None
         return [(start + m.start(), start + m.end()) for m in _DIGITS.finditer(region)]

@@ -18,7 +18,7 @@ from giar_llm.core.arithmetic import (
 )
 from giar_llm.core.locator import heading_start, pattern
 from giar_llm.core.schema import COLUMNS, FormatName, other_is_merged
-from giar_llm.reader.cells import Atom, atoms, inline_page_marker, plain_numbers
+from giar_llm.reader.cells import Atom, atoms, blank_notes, inline_page_marker, plain_numbers
 from giar_llm.reader.grids import PROACTIVE_HEADERS
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
@@ -819,8 +819,14 @@ def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
         return _read_labelled(text, end, labels, REVIEW_RESULTS, cases, lambda row, col: col * results + row, spec)
     if (labels := _labelled_rows(text, start, end, REVIEW_CASES)) is not None:
         return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, spec)
+    plain = plain_numbers(text, start, end)
+    if plain is not None and len(plain) == spec.width:  # the common table: its numbers plain, one a cell
+        numbers = [Atom("num", text[a:b], a, b) for a, b in plain]  # the value atoms atoms() would find
+        if (block := _read_header_block(text, spec, start, numbers)) is not None:
+            return block
+        return _read_flat_plain(text, spec, start, end, plain)
     region = atoms(text, start, end)  # tokenised once for both readings below
-    if (block := _read_header_block(text, spec, start, end, region)) is not None:
+    if (block := _read_header_block(text, spec, start, [a for a in region if a.kind in _VALUE_KINDS])) is not None:
         return block
     return read_flat(text, spec, start, end, region)
 
@@ -836,21 +842,20 @@ REVIEW_ORDER_PAGES = "数字跨页印出，每页的数字可能各成一块按�
 _PAGE_BREAK = re.compile(r"\f|^[ \t]+\n", re.MULTILINE)
 
 
-def _read_header_block(text: str, spec: RowSpec, start: int, end: int, region: list[Atom]) -> RowRead | None:
+def _read_header_block(text: str, spec: RowSpec, start: int, numbers: list[Atom]) -> RowRead | None:
     """表四's fifteen numbers all after its labels, under a header that is not the national one-row form's
     (which prints each result three times, once per case): a grid of three cases by five results whose labels
     were printed once each before its numbers (a PDF's text layer drawn column by column, the header on the page
     before), or under a placeholder, another table's header or none. The numbers run by case or by result,
     which the text doesn't say: the order whose every row total holds is taken (derived); when both or neither
     hold, every cell is unsure. None when the block is not this: the national header, the fifteen numbers on one
-    line (the national form's one row), or not fifteen numbers. ``region``: the atoms of ``text[start:end]``."""
-    numbers = [a for a in region if a.kind in _VALUE_KINDS]
+    line (the national form's one row), or not fifteen numbers. ``numbers``: the value atoms of the table."""
     if len(numbers) != spec.width or not numbers:
         return None
     header = text[start : numbers[0].start]
     if all(len(pattern(key).findall(header)) >= len(REVIEW_CASES) for key in REVIEW_RESULTS[:-1]):
         return None  # the national form: the numbers in its order
-    if len({atom.line for atom in numbers}) == 1:
+    if "\n" not in text[numbers[0].start : numbers[-1].end]:
         return None  # one printed row of fifteen: the national form's row under a lost header
     if _PAGE_BREAK.search(text, numbers[0].end, numbers[-1].start):
         return RowRead.missing(spec.width, REVIEW_ORDER_UNKNOWN.format(why=REVIEW_ORDER_PAGES))
@@ -936,6 +941,18 @@ def read_flat(text: str, spec: RowSpec, start: int, end: int, region: list[Atom]
         read.unsure = MARKER_DOUBT.format(marker=marker.strip())
     first = next((i for i, atom in enumerate(region) if atom.kind in _VALUE_KINDS), len(region))
     if read.unsure is None and any(a.kind == "text" and _CJK.search(a.text) for a in region[first:]):
+        read.unsure = INTERLEAVED
+    return read
+
+
+def _read_flat_plain(text: str, spec: RowSpec, start: int, end: int, plain: list[Span]) -> RowRead:
+    """:func:`read_flat` of a region whose words are plain numbers, one a cell (``plain``: their spans), and text
+    without a digit: the numbers in order, doubted as read_flat doubts them (a page marker; text after the first
+    number, a CJK character outside a bracketed note, which the tokeniser blanks)."""
+    read = numbers(text, plain)
+    if (marker := inline_page_marker(text, start, end)) is not None:
+        read.unsure = MARKER_DOUBT.format(marker=marker.strip())
+    elif _CJK.search(blank_notes(text[plain[0][1] : end])):
         read.unsure = INTERLEAVED
     return read
 
