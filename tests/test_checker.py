@@ -5,7 +5,15 @@ from pathlib import Path
 
 from giar_llm.core.checker import check, violation_cells
 from giar_llm.core.paths import flatten
-from giar_llm.core.schema import Report2019, Report2021, Row, empty_report, parse_report, report_to_json
+from giar_llm.core.schema import (
+    APPLICANT_COLUMNS,
+    Report2019,
+    Report2021,
+    Row,
+    empty_report,
+    parse_report,
+    report_to_json,
+)
 from giar_llm.core.verdict import involved_cells
 from giar_llm.files import load_gold
 
@@ -193,3 +201,22 @@ def test_violation_cells_are_the_cells_of_checks_violations() -> None:
                 node[name] = choose.choice([-2, 0, 3, 17, None])
             changed = parse_report(data)
             assert violation_cells(changed) == [involved_cells(v) for v in check(changed).violations]
+
+
+def test_a_report_changed_after_a_check_is_checked_again() -> None:
+    """The failing sums kept for the last report checked are used again only while its cells are the same."""
+    report = filled_2021()
+    assert check(report).violations == []
+    report.applications.new_requests.total = 5  # the same object, a sum now broken
+    assert violation_cells(report) == [
+        [f"applications.new_requests.{c}" for c in (*APPLICANT_COLUMNS, "total")],
+        [
+            "applications.new_requests.total",
+            "applications.carried_over.total",
+            "applications.results.total_processed.total",
+            "applications.carried_forward.total",
+        ],
+    ]
+    assert [v.check for v in check(report).violations] == ["row_total", "balance"]
+    report.applications.new_requests.total = 4
+    assert check(report).violations == []

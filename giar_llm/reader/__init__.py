@@ -116,17 +116,18 @@ def read(document: Document) -> Reading:
         *((table.specs[path], row) for table in (table2, table3) for path, row in table.rows.items()),
         *([(REVIEW_SPEC, review)] if review is not None else []),
     ]:
-        if id(row) not in from_grid and row.unsure is None and empty >= (1 if spec.path in table2.specs else 2):
+        gridded = from_grid and id(row) in from_grid
+        if empty and not gridded and row.unsure is None and empty >= (1 if spec.path in table2.specs else 2):
             row.unsure = STACKED_DOUBT.format(n=empty)
         _apply_row(report, reading, spec, row, text)
-        if id(row) not in from_grid and row.unsure is None and previous is not None and previous.unsure is not None:
+        if not gridded and row.unsure is None and previous is not None and previous.unsure is not None:
             shiftable += spec.cell_paths  # the row above's numbers, printed here?
         if row.unsure != NO_NUMBERS[1]:  # a row whose label is not in the text stands nowhere between
             empty = empty + 1 if row.unsure == NO_NUMBERS[0] else 0
             previous = row
-        if id(row) not in from_grid and spec is REVIEW_SPEC and row.unsure is None:
+        if not gridded and spec is REVIEW_SPEC and row.unsure is None:
             shiftable += spec.cell_paths  # printed order, not a header
-        placed = id(row) in from_grid or bool(row.derived)  # by a grid, or by the table's columns and sums
+        placed = gridded or bool(row.derived)  # by a grid, or by the table's columns and sums
         if not placed and row.unsure is None and None in (row.values[0], row.values[-1]):
             shiftable += spec.cell_paths
             filled = any(v is not None for v in row.values[1:])
