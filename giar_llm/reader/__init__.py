@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import marshal
 import re
-from typing import Any
+from typing import Any, cast
 
 from giar_llm.core.checker import violation_cells
 from giar_llm.core.document import Document
@@ -298,7 +298,7 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
         reading.fused[spec.path] = (spec.fields, row.runs)
         reading.splits[spec.path] = ([tuple(c) for c in row.candidates], row.complete)
     node: Any = report
-    for part in spec.path.split("."):  # the row's dict, found once for its cells
+    for part in _parts(spec.path):  # the row's dict, found once for its cells
         node = node[part]
     values, spans, locations, zero_marks = row.values, row.spans, row.locations, row.zero_marks
     derived = (row.derived or SPLIT_REASON) if (row.split or row.derived) and not row.unsure else None
@@ -307,9 +307,12 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
     if not row.derived_columns and not row.unsure_columns and len(spans) == len(values) and _plain(spec, values):
         node.update(zip(spec.fields, values, strict=True))
         evidence = reading.evidence
-        for path, value, span in zip(paths, values, spans, strict=True):
-            if span is not None and value is not None:
-                evidence[path] = span
+        if None in values or None in spans:
+            for path, value, span in zip(paths, values, spans, strict=True):
+                if span is not None and value is not None:
+                    evidence[path] = span
+        else:  # every cell read, each with its span (most rows)
+            evidence.update(zip(paths, cast("list[tuple[int, int]]", spans), strict=True))
         if locations:
             for column, path in enumerate(paths):
                 if values[column] is not None and column in locations:
@@ -369,6 +372,17 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
         if zero_marks and column in zero_marks:
             zeros.append(path)
     _zero_warning(reading, zeros)
+
+
+_PARTS: dict[str, list[str]] = {}
+
+
+def _parts(path: str) -> list[str]:
+    """A row's path split at its dots, once per path."""
+    found = _PARTS.get(path)
+    if found is None:
+        found = _PARTS[path] = path.split(".")
+    return found
 
 
 def _plain(spec: RowSpec, values: list[int | float | None]) -> bool:

@@ -329,9 +329,11 @@ class _Rows:
     key, so that a label holding none of them (most labels a grid's other tables print) is told in one search."""
 
     def __init__(self, specs: Sequence[RowSpec]) -> None:
-        self.specs = specs
+        self.specs = tuple(specs)
         self.widest = max((spec.width for spec in specs), default=0)
         self.any = re.compile("|".join(pattern(spec.keys).pattern for spec in specs)) if specs else None
+        self.patterns = [(spec, spec.first_chars, pattern(spec.keys)) for spec in specs]
+        self.widths: list[tuple[int, _Rows]] = []  # the specs by their number of cells, the widest first
 
     def match(self, label: str, whole: str) -> RowSpec | None:
         """The row a label names: its own (innermost) label first, then its whole label; the longest key wins."""
@@ -342,15 +344,31 @@ class _Rows:
                 continue  # no key of any row in it
             best: tuple[int, RowSpec] | None = None
             chars = set(candidate)
-            for spec in self.specs:
-                if chars.isdisjoint(spec.first_chars):
+            for spec, first_chars, keys in self.patterns:
+                if chars.isdisjoint(first_chars):
                     continue  # a key starts with its first character: without it in the label, no search
-                match = pattern(spec.keys).search(candidate)
+                match = keys.search(candidate)
                 if match is not None and (best is None or len(match.group(0)) > best[0]):
                     best = (len(match.group(0)), spec)
             if best is not None:
                 return best[1]
         return None
+
+
+_TABLES: dict[tuple[int, ...], _Rows] = {}  # by the ids of its specs (which it holds, so no id is reused)
+
+
+def _rows(specs: Sequence[RowSpec]) -> _Rows:
+    """A table's row specs ready for matching labels, built once per table (the format's specs are constants)."""
+    key = tuple(map(id, specs))
+    found = _TABLES.get(key)
+    if found is None:
+        if len(_TABLES) >= 64:
+            _TABLES.clear()
+        found = _TABLES[key] = _Rows(specs)
+        widths = sorted({spec.width for spec in specs}, reverse=True)
+        found.widths = [(w, _Rows([s for s in specs if s.width == w])) for w in widths]
+    return found
 
 
 def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: Keys) -> dict[str, RowRead]:
@@ -359,10 +377,8 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     seen: dict[str, int] = {}
     labelled: list[tuple[View, int, RowSpec, dict[int, str], dict[int, str]]] = []
     by_position: list[tuple[RowSpec, RowRead]] = []
-    rows = _Rows(specs)
-    widths = [
-        (w, _Rows([s for s in specs if s.width == w])) for w in sorted({spec.width for spec in specs}, reverse=True)
-    ]
+    rows = _rows(specs)
+    widths = rows.widths
     for grid in grids:
         fewer: list[tuple[RowSpec, RowRead]] = []
         if not any(grid.names(phrase) for phrase, _ in keys):
