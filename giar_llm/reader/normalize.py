@@ -33,10 +33,12 @@ _MARKUP = re.compile(
     r"\[(?:image|bookmark|footnote|endnote|comment)\b[^\]\n]*\]|&nbsp;|&#160;|&ensp;|&emsp;|</?o:p>",
     re.IGNORECASE,
 )
-_PAGE_MARKER = re.compile(
-    r"(?m)^[ \t|]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t|]*$"
-)
+_MARKER = r"[ \t|]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t|]*"
+_PAGE_MARKER = re.compile(rf"(?m)^{_MARKER}$")  # a line that is a page marker
+_MARKER_LINE = re.compile(_MARKER)  # the same, matched over a whole line
+_MARKER_CHAR = re.compile("[-—–－页]")  # a character every page marker holds
 
+_DASHES = "-—–－"  # _PAGE_MARKER's dashes; its other form holds 页
 _PAGE_NUMBER = re.compile(r"第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?")  # 第 7 页 anywhere
 
 
@@ -89,8 +91,27 @@ def normalize(text: str) -> str:
     out = fold(text)
     if "[" in out or "&" in out or "<" in out:  # what every piece of markup starts with
         out = _MARKUP.sub(_blank, out)
-    out = _PAGE_MARKER.sub(_blank, out)
+    out = _blank_page_markers(out)
     return _PAGE_NUMBER.sub(_blank, out) if "页" in out else out
+
+
+def _blank_page_markers(text: str) -> str:
+    """``_PAGE_MARKER.sub(_blank, text)``: each line that is a page marker blanked. Only a line with one of the
+    characters every marker holds (a dash, or 页) is tried, found by one search that skips to them."""
+    pieces: list[str] = []
+    last = pos = 0
+    while (found := _MARKER_CHAR.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        end = len(text) if end < 0 else end
+        if _MARKER_LINE.fullmatch(text, start, end):
+            pieces += (text[last:start], " " * (end - start))
+            last = end
+        pos = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def compact(text: str) -> str:

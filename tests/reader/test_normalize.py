@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import random
 
 import pytest
 
-from giar_llm.reader.normalize import normalize
+from giar_llm.reader.normalize import _PAGE_MARKER, _blank_page_markers, normalize
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,29 @@ def test_folding_whole_text_matches_folding_each_character() -> None:
             assert table[ord(out)] == out, hex(code)
     sample = "".join(chr(c) for c in range(0x2E80, 0x3100)) + "１２\r\n\r ⻔⺠"
     assert module.fold(sample) == sample.replace("\r\n", " \n").translate(table)
+
+
+def test_page_markers_are_blanked_as_the_line_pattern_blanks_them() -> None:
+    """Only lines with a dash or 页 are tried: the same lines come out blanked as with the whole-text pattern."""
+    pieces = [
+        "- 3 -",
+        "—12—",
+        "－7－",
+        "--4--",
+        "第 3 页",
+        "第3页，共5页",
+        "第 12 页 / 共 30 页",
+        "页",
+        "第",
+        " ",
+        "\t",
+    ]
+    pieces += ["|", "\n", "\n", "x", "-", "—", "1234", "5", "共", ","]
+    choose = random.Random(16)
+    blanked = 0
+    for _ in range(20000):
+        text = "".join(choose.choice(pieces) for _ in range(choose.randint(0, 12)))
+        expected = _PAGE_MARKER.sub(lambda m: " " * len(m.group()), text)
+        assert _blank_page_markers(text) == expected, text
+        blanked += expected != text
+    assert blanked > 1000
