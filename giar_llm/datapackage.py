@@ -12,6 +12,7 @@ Quotes and line numbers come from the source file, decoded with the encoding its
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -383,6 +384,22 @@ def _cached(cache: OrderedDict[int, tuple[list[str], _T]], key: list[str], make:
     if len(cache) > _CACHED:
         cache.popitem(last=False)
     return made
+
+
+def load_parquet() -> threading.Thread:
+    """pyarrow's modules the Parquet outputs use (its CSV reader, Parquet writer and the compute functions that
+    writer loads) imported in a thread of its own, started now: a batch calls this before its workers read, so
+    that writing its outputs does not wait for the imports. Without pyarrow the thread ends at once."""
+
+    def load() -> None:
+        with contextlib.suppress(ImportError):
+            import pyarrow.compute
+            import pyarrow.csv
+            import pyarrow.parquet  # noqa: F401
+
+    thread = threading.Thread(target=load, name="giar-load-parquet", daemon=True)
+    thread.start()
+    return thread
 
 
 def _pyarrow() -> Any:

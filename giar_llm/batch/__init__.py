@@ -6,8 +6,8 @@ the results are kept in one store (``store``: ``batch.sqlite``).
 Layout of ``outdir``::
 
     batch.sqlite          the store: one row per finished input (content hash, config key, corrections
-                          digest, status, retry, its envelope: a copy's row holds the part naming its file,
-                          the rest is kept once for all copies); SQLite in WAL mode (with -wal/-shm files)
+                          digest, status, retry, its envelope and data-package rows: a copy's row holds the
+                          parts naming its file, the rest is kept once for all copies); SQLite, WAL (-wal, -shm)
     results/<name>.json   one result envelope per input (as ``extract`` writes it, on one line), exported
     corrections/*.json    kept corrections from the review page (``giar-llm review``), applied on every run
     results.jsonl         every envelope, one per line, in input order (cross-year warnings added)
@@ -71,7 +71,7 @@ from pathlib import Path
 
 import orjson
 
-from giar_llm.batch.execute import Outcome, export, run_tasks
+from giar_llm.batch.execute import Outcome, export, in_processes, run_tasks, start_fork_server
 from giar_llm.batch.lock import folder_lock
 from giar_llm.batch.neighbours import revisit_with_neighbours
 from giar_llm.batch.outputs import write_outputs
@@ -88,7 +88,7 @@ from giar_llm.batch.plan import (
 from giar_llm.batch.store import Store
 from giar_llm.core.corrections import Correction
 from giar_llm.core.tabular import report_columns
-from giar_llm.datapackage import read_manifest
+from giar_llm.datapackage import load_parquet, read_manifest
 from giar_llm.files import dumps, load_corrections, write_text_atomic
 from giar_llm.inputs.listing import expand_inputs
 from giar_llm.llm.extraction import Extractor
@@ -168,6 +168,8 @@ def _run_batch(
         corrections = [*corrections, *load_corrections(kept)]
     selection = select_inputs(inputs, outdir, include, exclude)
     with Store(outdir) as store:
+        if len(selection.files) > len(store.stored()) and in_processes(settings, jobs, extractor, 2):
+            start_fork_server()  # some input is not done yet: the workers' fork server starts while the plan is made
         plan = plan_batch(selection, outdir, settings, store, corrections)
         for task in plan.reexport:
             text = store.envelope(task.name)
@@ -195,7 +197,11 @@ def _run_batch(
                         )
                     )
 
+        todo = sum(1 + len(t.copies) for t in plan.todo)
+        loading = load_parquet() if in_processes(settings, jobs, extractor, todo) else None  # while workers read
         run_tasks(plan.todo, settings, jobs, extractor, emit)
+        if loading is not None:
+            loading.join()
         revisit_with_neighbours(plan.tasks, settings, extractor, store, recomputed)
 
         if recomputed:

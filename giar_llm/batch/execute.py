@@ -38,7 +38,17 @@ from giar_llm.llm.extraction import Extractor
 from giar_llm.pipeline import extract_file, failed_envelope
 from giar_llm.settings import Settings
 
-__all__ = ["DEFAULT_FILE_TIMEOUT", "Emit", "Outcome", "copy_outcome", "file_timeout", "run_tasks", "warm_up"]
+__all__ = [
+    "DEFAULT_FILE_TIMEOUT",
+    "Emit",
+    "Outcome",
+    "copy_outcome",
+    "file_timeout",
+    "in_processes",
+    "run_tasks",
+    "start_fork_server",
+    "warm_up",
+]
 
 _MAX_CHUNK = 16
 
@@ -526,9 +536,24 @@ def run_tasks(tasks: list[Task], settings: Settings, jobs: int, extractor: Extra
     threads; an ``extractor`` (a fake model in tests) in threads, or inline for ``rules``.
     """
     inputs = sum(1 + len(t.copies) for t in tasks)
-    if settings.backend == "rules" and extractor is None and jobs > 1 and inputs > 1:
+    if in_processes(settings, jobs, extractor, inputs):
         _run_processes(tasks, settings, jobs, emit)
     elif settings.backend != "rules" and settings.concurrency > 1 and len(tasks) > 1:
         _run_threads(tasks, settings, settings.concurrency, extractor, emit)
     else:
         _run_inline(tasks, settings, extractor, emit)
+
+
+def in_processes(settings: Settings, jobs: int, extractor: Extractor | None, inputs: int) -> bool:
+    """Whether ``run_tasks`` runs ``inputs`` inputs over worker processes."""
+    return settings.backend == "rules" and extractor is None and jobs > 1 and inputs > 1
+
+
+def start_fork_server() -> None:
+    """Start the fork server the worker processes are forked from (``_mp_context``) now, so that its imports and
+    warm-up run while the caller plans the batch instead of after; its first worker waits for them as before."""
+    context = _mp_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
