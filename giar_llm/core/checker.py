@@ -25,7 +25,7 @@ Report = Report2019 | Report2021
 def check(report: Report) -> CheckResult:
     """Run every strict check and every heuristic that needs only the report."""
     shape, cells = _flat(report)
-    fails = _failing(report, shape, cells)
+    fails = failing(shape, cells)
     values = dict(zip(shape.paths, cells, strict=True)) if fails else {}
     violations = [_violation(equation, values, plus, minus) for equation, plus, minus in fails]
     violations += _non_negative(report, cells)
@@ -36,22 +36,8 @@ def violation_cells(report: Report) -> list[list[str]]:
     """The cells of each violation :func:`check` finds, in its order, without building its words: for a caller
     that only needs which cells the failing sums and negative counts involve."""
     shape, cells = _flat(report)
-    out = [_involved(equation) for equation, _, _ in _failing(report, shape, cells)]
+    out = [_involved(equation) for equation, _, _ in failing(shape, cells)]
     return out + [[v.cell] for v in _non_negative(report, cells) if v.cell]
-
-
-Fails = tuple[tuple[Equation, int | float, int | float], ...]
-_last: list[tuple[Report, Compiled, list[int | float | None], Fails]] = []  # the last report's failing sums
-
-
-def _failing(report: Report, shape: Compiled, cells: list[int | float | None]) -> Fails:
-    """``arithmetic.failing`` of a report's cells, kept for the last report: the reader asks which cells the
-    failing sums involve, and the checker then checks the same report (the same object with the same cells)."""
-    if _last and (last := _last[0])[0] is report and last[1] is shape and last[2] == cells:
-        return last[3]
-    fails = tuple(failing(shape, cells))
-    _last[:] = [(report, shape, cells, fails)]
-    return fails
 
 
 def _involved(equation: Equation) -> list[str]:
