@@ -81,7 +81,8 @@ def read(document: Document) -> Reading:
     from_grid: set[int] = set()  # rows read from a grid, by id
     if document.grids:
         grids = views(document.grids, text)
-        from_grid |= _from_grids(grids, table2, table3)
+        before_t4 = [g for g in grids if t4_heading is None or not _after(g, t4_heading[1])]
+        from_grid |= _from_grids(before_t4, table2, table3)
         grid_review = read_review(grids)
         if grid_review is None and t4_heading is not None:
             grid_review = read_review_by_position(grids, t4_heading[1], s5)
@@ -206,6 +207,14 @@ def _from_grids(grids: list[View], table2: TableRead, table3: TableRead) -> set[
             if table.rows[path] is row:
                 taken.add(id(row))
     return taken
+
+
+def _after(grid: View, pos: int) -> bool:
+    """Whether a grid stands wholly after ``pos`` in the text (its first cell found in the text starts there or
+    later): a grid after 表四's heading is 表四's (or a later table's), never a row of 表二 or 表三, whatever
+    header it repeats. A grid with no cell in the text (a PDF's) can't be placed and is kept."""
+    starts = [cell.span[0] for cell in grid.grid.cells if cell.span is not None]
+    return bool(starts) and min(starts) >= pos
 
 
 def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,7 +33,7 @@ from giar_llm.reader.layout import (
     RowSpec,
 )
 from giar_llm.reader.normalize import compact
-from giar_llm.reader.rows import RowRead, direct, numbers, placed, resolve
+from giar_llm.reader.rows import RowRead, direct, numbers, placed, resolve, row_atoms
 
 Span = tuple[int, int]
 
@@ -942,7 +943,21 @@ def read_flat(text: str, spec: RowSpec, start: int, end: int, region: list[Atom]
     first = next((i for i, atom in enumerate(region) if atom.kind in _VALUE_KINDS), len(region))
     if read.unsure is None and any(a.kind == "text" and _CJK.search(a.text) for a in region[first:]):
         read.unsure = INTERLEAVED
+    if read.unsure is None and _rows_with_blanks(region, spec.width):
+        read.unsure = SEVERAL_ROWS
     return read
+
+
+def _rows_with_blanks(region: list[Atom], width: int) -> bool:
+    """The table's cells stand as several printed rows (two lines or more holding several cells each) and
+    number more than its cells: 表四 printed as rows whose labels were lost leaves a blank cell where each
+    row's label stood, so which blanks are cells and which are padding is unknown (one cell a line, or one
+    row of cells, is not this)."""
+    cells = [a for a in row_atoms(region) if a.kind != "text"]
+    if len(cells) <= width:
+        return False
+    per_line = Counter(a.line for a in cells)
+    return sum(count > 1 for count in per_line.values()) > 1
 
 
 def _read_flat_plain(text: str, spec: RowSpec, start: int, end: int, plain: list[Span]) -> RowRead:
@@ -958,5 +973,6 @@ def _read_flat_plain(text: str, spec: RowSpec, start: int, end: int, plain: list
 
 
 MARKER_DOUBT = "行内夹有形如页码的“{marker}”（与数字连写，不在单独一行）：其中的数字可能是页码，也可能是单元格"
+SEVERAL_ROWS = "表四的数字印成多行，单元格（含空白）多于 15 格：各行的标签可能未印出而留下空白格，哪些空白是单元格无法确定，数字可能错列"
 INTERLEAVED = "表四的数字之间夹有文字（行或列的标签）：不是国家格式的一行数字，按其顺序读取未经确认"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
