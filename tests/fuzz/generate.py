@@ -788,16 +788,7 @@ def draw_case(
     _mutate_grid(tables, late | (mutations & {"next_line"}), choose, truth, cells, kind)
     mutations |= late
     stem = gold_path.stem
-    if kind == "text":
-        data, name = _text_file(gold, tables, layout, glyphs).encode("utf-8"), f"{stem}.txt"
-    elif kind == "markdown":
-        data, name = _markdown_file(gold, tables, glyphs).encode("utf-8"), f"{stem}.md"
-    elif kind == "html":
-        data, name = _html_file(gold, tables, blank, glyphs), f"{stem}.html"
-    elif kind == "docx":
-        data, name = _docx_file(gold, tables, glyphs), f"{stem}.docx"
-    else:
-        data, name = _pdf_file(gold, tables, layout, glyphs), f"{stem}.pdf"
+    data, name = render_file(gold, tables, stem, kind, layout, glyphs, blank)
     return Case(
         gold=stem,
         kind=kind,
@@ -809,3 +800,19 @@ def draw_case(
         report=_with_blanks(gold, truth),
         blank_style=blank,
     )
+
+
+def render_file(
+    gold: Report, tables: list[Table], stem: str, kind: str, layout: str, glyphs: Glyphs, blank: str = ""
+) -> tuple[bytes, str]:
+    """The tables of a report rendered as one input file of ``kind`` (text in ``layout``, markdown, html with
+    ``blank`` cells, docx, pdf in ``layout``): its bytes and its file name."""
+    if kind == "text":
+        return _text_file(gold, tables, layout, glyphs).encode("utf-8"), f"{stem}.txt"
+    if kind == "markdown":
+        return _markdown_file(gold, tables, glyphs).encode("utf-8"), f"{stem}.md"
+    if kind == "html":
+        return _html_file(gold, tables, blank, glyphs), f"{stem}.html"
+    if kind == "docx":
+        return _docx_file(gold, tables, glyphs), f"{stem}.docx"
+    return _pdf_file(gold, tables, layout, glyphs), f"{stem}.pdf"

@@ -21,15 +21,12 @@ from ..fuzz.generate import (
     Glyphs,
     Table,
     _applications,
-    _docx_file,
     _drop_column,
-    _html_file,
-    _markdown_file,
     _proactive,
     _review,
     _review_headers,
-    _text_file,
     _with_blanks,
+    render_file,
 )
 from ..fuzz.invariant import judge, run
 
@@ -82,14 +79,8 @@ def _case(
             row.cells[0] = truth[row.paths[0] or ""] = int(row.cells[0] or 0) + 1
     glyphs = Glyphs(None)
     stem = gold_path.stem
-    if layout == "markdown":
-        data, name = _markdown_file(gold, tables, glyphs).encode("utf-8"), f"{stem}.md"
-    elif layout == "html":
-        data, name = _html_file(gold, tables, "nbsp", glyphs), f"{stem}.html"
-    elif layout == "docx":
-        data, name = _docx_file(gold, tables, glyphs), f"{stem}.docx"
-    else:
-        data, name = _text_file(gold, tables, layout, glyphs).encode("utf-8"), f"{stem}.txt"
+    kind = layout if layout in ("markdown", "html", "docx") else "text"
+    data, name = render_file(gold, tables, stem, kind, layout, glyphs, "nbsp")
     return Case(stem, layout, layout, (edit,), data, name, truth, _with_blanks(gold, truth))
 
 

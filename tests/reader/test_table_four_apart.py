@@ -21,13 +21,11 @@ from ..fuzz.generate import (
     Table,
     _applications,
     _data_rows,
-    _docx_file,
-    _html_file,
-    _markdown_file,
     _proactive,
     _review,
     _review_headers,
     _with_blanks,
+    render_file,
 )
 from ..fuzz.invariant import judge, run
 
@@ -57,12 +55,7 @@ def _judged(gold_path: Path, layout: str, truth: dict[str, Cell], tables: list[T
     gold = load_gold(gold_path).report
     glyphs = Glyphs(None)
     stem = gold_path.stem
-    if layout == "markdown":
-        data, name = _markdown_file(gold, tables, glyphs).encode("utf-8"), f"{stem}.md"
-    elif layout == "html":
-        data, name = _html_file(gold, tables, "nbsp", glyphs), f"{stem}.html"
-    else:
-        data, name = _docx_file(gold, tables, glyphs), f"{stem}.docx"
+    data, name = render_file(gold, tables, stem, layout, layout, glyphs, "nbsp")
     case = Case(stem, layout, layout, ("blank_zeros", "drop_labels"), data, name, truth, _with_blanks(gold, truth))
     envelope = run(case)
     outcome = judge(case, envelope)
