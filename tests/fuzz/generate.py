@@ -816,3 +816,21 @@ def render_file(
     if kind == "docx":
         return _docx_file(gold, tables, glyphs), f"{stem}.docx"
     return _pdf_file(gold, tables, layout, glyphs), f"{stem}.pdf"
+
+
+def gold_tables(gold: Report, orientation: str = "flat") -> tuple[dict[str, Cell], dict[str, Cell], list[Table]]:
+    """A gold report's cells, the truth of its table cells (meta aside), and its tables 二, 三 and 四 (表四 in
+    ``orientation``), for a test to edit before :func:`gold_case` renders them."""
+    cells = dict(flatten(gold))
+    truth: dict[str, Cell] = {p: v for p, v in cells.items() if not p.startswith("meta.")}
+    return cells, truth, [_proactive(gold, cells), _applications(gold, cells), _review(cells, orientation)]
+
+
+def gold_case(
+    gold: Report, stem: str, layout: str, tables: list[Table], truth: dict[str, Cell], mutations: tuple[str, ...]
+) -> Case:
+    """A test's edited tables of a gold report rendered in ``layout`` (a text layout, markdown, html, docx),
+    without glyph changes, html blanks as ``&nbsp;``: the case it makes."""
+    kind = layout if layout in ("markdown", "html", "docx") else "text"
+    data, name = render_file(gold, tables, stem, kind, layout, Glyphs(None), "nbsp")
+    return Case(stem, layout, layout, mutations, data, name, truth, _with_blanks(gold, truth))

@@ -90,3 +90,12 @@ def judge(case: Case, envelope: Envelope) -> Outcome:
     ):
         outcome.wrong_status = "source_inconsistent"
     return outcome
+
+
+def judged(case: Case) -> Envelope:
+    """A case extracted and judged: the test fails with the outcome's description unless every cell is right
+    or doubtful and the status is the one expected."""
+    envelope = run(case)
+    outcome = judge(case, envelope)
+    assert outcome.ok, outcome.describe(case, envelope)
+    return envelope

@@ -9,26 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from giar_llm.core.envelope import Envelope
 from giar_llm.core.paths import flatten
 from giar_llm.core.schema import COLUMNS
 from giar_llm.files import load_gold
 
 from ..conftest import GOLD
-from ..fuzz.generate import (
-    Case,
-    Cell,
-    Glyphs,
-    Table,
-    _applications,
-    _drop_column,
-    _proactive,
-    _review,
-    _review_headers,
-    _with_blanks,
-    render_file,
-)
-from ..fuzz.invariant import judge, run
+from ..fuzz.generate import Case, _drop_column, _review_headers, gold_case, gold_tables
+from ..fuzz.invariant import judged
 
 GOLDS = sorted(GOLD.glob("*.json"))
 LAYOUTS = ("tabs", "spaced", "lines", "markdown", "html", "docx")
@@ -47,9 +34,7 @@ def _case(
     marker_in_group: bool = False,
 ) -> Case:
     gold = load_gold(gold_path).report
-    cells = dict(flatten(gold))
-    truth: dict[str, Cell] = {p: v for p, v in cells.items() if not p.startswith("meta.")}
-    tables: list[Table] = [_proactive(gold, cells), _applications(gold, cells), _review(cells, orientation)]
+    cells, truth, tables = gold_tables(gold, orientation)
     t3 = tables[1]
     t3.breaks = list(breaks)
     if header:  # 表三 under a bad header in place of its own (placeholders, 表二's header, a short one)
@@ -77,25 +62,14 @@ def _case(
         if broken:  # the source's own 表四 sum fails: 行政复议's 结果维持 printed one more
             row = next(r for r in tables[2].rows if r.kind == "data")
             row.cells[0] = truth[row.paths[0] or ""] = int(row.cells[0] or 0) + 1
-    glyphs = Glyphs(None)
-    stem = gold_path.stem
-    kind = layout if layout in ("markdown", "html", "docx") else "text"
-    data, name = render_file(gold, tables, stem, kind, layout, glyphs, "nbsp")
-    return Case(stem, layout, layout, (edit,), data, name, truth, _with_blanks(gold, truth))
-
-
-def _judged(case: Case) -> Envelope:
-    envelope = run(case)
-    outcome = judge(case, envelope)
-    assert outcome.ok, outcome.describe(case, envelope)
-    return envelope
+    return gold_case(gold, gold_path.stem, layout, tables, truth, (edit,))
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
 def test_a_dropped_applicant_column_is_never_a_silent_cell(gold_path: Path, layout: str) -> None:
     case = _case(gold_path, layout, "drop_column")
-    envelope = _judged(case)
+    envelope = judged(case)
     assert envelope.status != "verified" or all(
         envelope.levels[p] == "derived" for p in case.truth if p.endswith(".research_institution")
     )
@@ -113,7 +87,7 @@ def test_a_dropped_column_under_another_tables_header_is_never_a_silent_cell(
     cell is missing is unknown and the row is unsure. （二）部分公开（…不计其他情形） and 2.其他法律行政法规禁止公开
     are row labels (numbered), not a header naming 其他; a header row whose cells hold 总计 is no row read."""
     case = _case(gold_path, layout, "drop_column", column=column, header="other", blank_zeros=True)
-    envelope = _judged(case)
+    envelope = judged(case)
     dropped = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{COLUMNS[column]}")]
     assert all(p in envelope.unsure for p in dropped if case.truth[p] == 0)
 
@@ -129,7 +103,7 @@ def test_a_dropped_column_is_counted_in_the_rows_own_cells_not_the_grids_width(g
     case = _case(
         GOLD / gold_path, "html", "drop_column", column=column, header="other", blank_zeros=True, marker_in_group=True
     )
-    envelope = _judged(case)
+    envelope = judged(case)
     dropped = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{COLUMNS[column]}")]
     assert all(p in envelope.unsure for p in dropped if case.truth[p] == 0)
 
@@ -143,7 +117,7 @@ def test_every_rows_numbers_on_the_grid_row_below_its_label_read_exactly(gold_pa
     cell is right and trusted, but a one-row （六）其他处理 left wholly blank: the text shows no number after its
     label, so whether the table prints it as one row or three stays open."""
     case = _case(gold_path, layout, "next_line", blank_zeros=True)
-    envelope = _judged(case)
+    envelope = judged(case)
     got = flatten(envelope.report)
     cells = [p for p in case.truth if p.startswith("applications.")]
     assert {p: got[p] for p in cells} == {p: case.truth[p] for p in cells}
@@ -155,13 +129,13 @@ def test_every_rows_numbers_on_the_grid_row_below_its_label_read_exactly(gold_pa
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
 def test_a_header_row_shorter_than_its_rows_is_never_a_silent_cell(gold_path: Path, layout: str) -> None:
-    _judged(_case(gold_path, layout, "short_header"))
+    judged(_case(gold_path, layout, "short_header"))
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
 def test_rows_without_their_labels_are_never_a_silent_cell(gold_path: Path, layout: str) -> None:
-    _judged(_case(gold_path, layout, "drop_labels"))
+    judged(_case(gold_path, layout, "drop_labels"))
 
 
 @pytest.mark.parametrize("orientation", ["flat", "rows", "columns"])
@@ -171,7 +145,7 @@ def test_rows_without_their_labels_are_never_a_silent_cell(gold_path: Path, layo
 def test_table_four_under_a_header_not_its_own_is_never_a_silent_cell(
     gold_path: Path, layout: str, header: str, orientation: str
 ) -> None:
-    _judged(_case(gold_path, layout, f"review_{header}", orientation))
+    judged(_case(gold_path, layout, f"review_{header}", orientation))
 
 
 def test_a_text_header_without_a_column_names_the_rows_read_from_text_unsure() -> None:
@@ -179,7 +153,7 @@ def test_a_text_header_without_a_column_names_the_rows_read_from_text_unsure() -
     empty line reads like a full row with a blank last cell, so with 科研机构 missing from the header the text
     rows are unsure, not shifted silently."""
     case = _case(GOLD / "hongze-2024.json", "spaced", "drop_column", breaks=tuple(range(4, 30, 3)))
-    envelope = _judged(case)
+    envelope = judged(case)
     assert any(m.startswith("表三的表头缺少列（科研机构）") for m in envelope.unsure.values())
 
 
@@ -192,7 +166,7 @@ def test_a_dropped_column_is_derived_from_each_rows_total_where_its_own_sums_hol
     other cells, the column's balance and results total hold, so the non-zero cells are derived; a cell that
     comes out 0 may have been printed blank, so it is named unsure."""
     case = _case(GOLD / "shanghai-office-2025.json", layout, "drop_column", column=column)
-    envelope = _judged(case)
+    envelope = judged(case)
     got = flatten(envelope.report)
     cells = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{name}")]
     assert {p: got[p] for p in cells} == {p: case.truth[p] for p in cells}
@@ -211,7 +185,7 @@ def test_table_four_under_a_placeholder_header_is_placed_in_the_national_order(
     group or rows by result, named by their labels); each group's sum holds, so every cell is right and
     trusted (read by its labels, or derived by its position and sums); the placeholders' digits are no cells."""
     case = _case(gold_path, layout, "review_placeholder", orientation)
-    envelope = _judged(case)
+    envelope = judged(case)
     got = flatten(envelope.report)
     cells = [p for p in case.truth if p.startswith("review_litigation.")]
     assert {p: got[p] for p in cells} == {p: case.truth[p] for p in cells}
@@ -223,5 +197,5 @@ def test_table_four_placed_by_position_whose_sum_fails_is_unsure(layout: str) ->
     """Placed by the grid's position, or read from the text in the national order (the placeholders' digits no
     cells): either way its columns are not confirmed by a header, and a failing sum makes them unsure."""
     case = _case(GOLD / "hongze-2024.json", layout, "review_placeholder", broken=True)
-    envelope = _judged(case)
+    envelope = judged(case)
     assert "不成立" in envelope.unsure["review_litigation.review.upheld"]

@@ -10,24 +10,11 @@ from pathlib import Path
 import pytest
 
 from giar_llm.core.envelope import Envelope
-from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 
 from ..conftest import GOLD
-from ..fuzz.generate import (
-    Case,
-    Cell,
-    Glyphs,
-    Table,
-    _applications,
-    _data_rows,
-    _proactive,
-    _review,
-    _review_headers,
-    _with_blanks,
-    render_file,
-)
-from ..fuzz.invariant import judge, run
+from ..fuzz.generate import Cell, Table, _data_rows, _review_headers, gold_case, gold_tables
+from ..fuzz.invariant import judged
 
 GOLDS = sorted(GOLD.glob("*.json"))
 TOTAL = "applications.results.total_processed."
@@ -38,10 +25,7 @@ def _tables(
 ) -> tuple[dict[str, Cell], list[Table]]:
     """The gold report's tables, 表四 in ``orientation`` under ``header`` (other: 表三's own; none), the zeros
     of the cells whose path ends with one of ``blank`` printed blank; with the truth of every cell."""
-    gold = load_gold(gold_path).report
-    cells = dict(flatten(gold))
-    truth: dict[str, Cell] = {p: v for p, v in cells.items() if not p.startswith("meta.")}
-    tables = [_proactive(gold, cells), _applications(gold, cells), _review(cells, orientation)]
+    _, truth, tables = gold_tables(load_gold(gold_path).report, orientation)
     for table in tables[1:]:
         for row in _data_rows(table):
             for index, value in enumerate(row.cells):
@@ -53,14 +37,7 @@ def _tables(
 
 def _judged(gold_path: Path, layout: str, truth: dict[str, Cell], tables: list[Table]) -> Envelope:
     gold = load_gold(gold_path).report
-    glyphs = Glyphs(None)
-    stem = gold_path.stem
-    data, name = render_file(gold, tables, stem, layout, layout, glyphs, "nbsp")
-    case = Case(stem, layout, layout, ("blank_zeros", "drop_labels"), data, name, truth, _with_blanks(gold, truth))
-    envelope = run(case)
-    outcome = judge(case, envelope)
-    assert outcome.ok, outcome.describe(case, envelope)
-    return envelope
+    return judged(gold_case(gold, gold_path.stem, layout, tables, truth, ("blank_zeros", "drop_labels")))
 
 
 @pytest.mark.parametrize("layout", ["markdown", "html", "docx"])
