@@ -34,11 +34,9 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _MARKER = r"[ \t|]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t|]*"
-_PAGE_MARKER = re.compile(rf"(?m)^{_MARKER}$")  # a line that is a page marker
-_MARKER_LINE = re.compile(_MARKER)  # the same, matched over a whole line
+_MARKER_LINE = re.compile(_MARKER)  # a line that is a page marker, matched over the whole line
 _MARKER_CHAR = re.compile("[-—–－页]")  # a character every page marker holds
 
-_DASHES = "-—–－"  # _PAGE_MARKER's dashes; its other form holds 页
 _PAGE_NUMBER = re.compile(r"第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?")  # 第 7 页 anywhere
 
 
@@ -96,7 +94,7 @@ def normalize(text: str) -> str:
 
 
 def _blank_page_markers(text: str) -> str:
-    """``_PAGE_MARKER.sub(_blank, text)``: each line that is a page marker blanked. Only a line with one of the
+    """``text`` with each line that is a page marker (``_MARKER`` over the whole line) blanked. Only a line with one of the
     characters every marker holds (a dash, or 页) is tried, found by one search that skips to them."""
     pieces: list[str] = []
     last = pos = 0

@@ -202,11 +202,14 @@ def _with_blanks(values: list[Atom], width: int, has_total: bool) -> list[int] |
 
 
 def placed(width: int, cells: Iterable[tuple[int, Atom]]) -> RowRead:
-    """A row of ``width`` blank cells with each (column, atom) put in place."""
+    """A row of ``width`` blank cells with each (column, atom) put in place; a blank atom leaves its cell blank."""
     read = RowRead([None] * width, [None] * width)
     values, spans = read.values, read.spans
     for column, atom in cells:
-        if atom.kind == "zero":
+        kind = atom.kind
+        if kind == "blank":
+            continue
+        if kind == "zero":
             values[column] = 0
             read.zero_marks.append(column)
         else:
@@ -222,17 +225,5 @@ def numbers(text: str, spans: list[Span]) -> RowRead:
 
 
 def direct(cells: list[Atom]) -> RowRead:
-    """Cells in order: a number each, or blank (as :func:`placed` puts them, in one loop)."""
-    read = RowRead([None] * len(cells), [None] * len(cells))
-    values, spans = read.values, read.spans
-    for column, atom in enumerate(cells):
-        kind = atom.kind
-        if kind == "blank":
-            continue
-        if kind == "zero":
-            values[column] = 0
-            read.zero_marks.append(column)
-        else:
-            values[column] = float(atom.text) if "." in atom.text else int(atom.text)
-        spans[column] = (atom.start, atom.end)
-    return read
+    """Cells in order: a number each, or blank."""
+    return placed(len(cells), enumerate(cells))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib
 import random
+import re
 
 import pytest
 
-from giar_llm.reader.normalize import _PAGE_MARKER, _blank_page_markers, normalize
+from giar_llm.reader.normalize import _MARKER, _blank_page_markers, normalize
+
+_PAGE_MARKER = re.compile(rf"(?m)^{_MARKER}$")  # every line that is a page marker, by one pattern: the oracle
 
 
 @pytest.mark.parametrize(
