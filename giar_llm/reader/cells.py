@@ -33,13 +33,18 @@ _RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
 _CJK_PARENS = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
 
 
-_INLINE_MARKER = re.compile(r"[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}")
+_INLINE_MARKER = re.compile(r"[-—–－]{1,2}[ \t]*(\d{1,3})[ \t]*[-—–－]{1,2}")
+_MARKER_TAIL = 6  # characters a marker runs on past its number: spaces and its closing dashes
 
 
 def inline_page_marker(text: str, start: int, end: int) -> str | None:
     """A page marker (- 3 -, — 4 —) run into a row's cells (flattened text), not on a line of its own: its
-    number reads as a cell. A dash glued to a neighbour is no zero mark of its own (0 - 3 - 0 are cells)."""
-    for match in _INLINE_MARKER.finditer(text, start, end):
+    number reads as a cell. A dash glued to a neighbour is no zero mark of its own (0 - 3 - 0 are cells).
+    A marker whose number stands in ``text[start:end]`` counts even when its closing dash lies past ``end``
+    (the next row's label found starting at that dash: no label of the format starts with one)."""
+    for match in _INLINE_MARKER.finditer(text, start, min(len(text), end + _MARKER_TAIL)):
+        if match.start(1) >= end:
+            break  # the next region's marker
         before = text[match.start() - 1] if match.start() > 0 else " "
         after = text[match.end()] if match.end() < len(text) else " "
         if not (before.isspace() or before == "|") or not (after.isspace() or after == "|"):
