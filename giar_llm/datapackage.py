@@ -16,6 +16,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import itertools
 import logging
 import os
 import threading
@@ -238,12 +239,21 @@ class _Sink:
     (it runs without the GIL)."""
 
     def __init__(
-        self, stack: ExitStack, folder: Path, stem: str, columns: Sequence[Column], parquet: bool, own: int = 0
+        self,
+        stack: ExitStack,
+        folder: Path,
+        stem: str,
+        columns: Sequence[Column],
+        parquet: bool,
+        own: int = 0,
+        fsync: bool = True,
     ) -> None:
         self.columns = list(columns)
         self.names = [c.name for c in self.columns]
         self.values = itemgetter(*self.names)  # every row carries every column
-        self.handle = BackgroundWrites(stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding=None)), stack)
+        self.handle = BackgroundWrites(
+            stack.enter_context(atomic_file(folder / f"{stem}.csv", encoding=None, fsync=fsync)), stack
+        )
         self.handle.write(_BOM + (csv_lines([self.names])[0] + "\r\n").encode())
         self.own = own  # ``add_report``: the first ``len(CELL_HEAD)`` columns are the report's, then ``own`` each row's
         self.encoded: OrderedDict[int, tuple[list[str], list[bytes]]] = OrderedDict()
@@ -261,8 +271,11 @@ class _Sink:
 
             self.pa = pa
             self.schema = arrow_schema(self.columns)
-            binary = stack.enter_context(atomic_file(folder / f"{stem}.parquet", encoding=None))
-            self.writer = pq.ParquetWriter(binary, self.schema)
+            binary = stack.enter_context(atomic_file(folder / f"{stem}.parquet", encoding=None, fsync=fsync))
+            # the long table's text columns are written as Arrow dictionaries (``_write_reports``), stored as
+            # Parquet's dictionary-encoded text, read back as text (the Arrow schema is not stored)
+            self.stored = pa.schema([_dictionary(pa, f) for f in self.schema]) if own else self.schema
+            self.writer = pq.ParquetWriter(binary, self.stored, store_schema=not own)
             self.tables: OrderedDict[int, tuple[list[str], Any]] = OrderedDict()  # the thread's own
             self.thread = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix=f"giar-{stem}-parquet"))
             self.written: list[Future[None]] = []
@@ -312,7 +325,7 @@ class _Sink:
         self.written = [f for f in self.written if not f.done()]
 
     def _write_rendered(self, text: bytes) -> None:
-        self.writer.write_table(parquet_from_csv(self.pa, self.columns, self.schema, text))
+        self.writer.write_table(parquet_from_csv(self.pa, self.columns, self.schema, text).cast(self.stored))
 
     def _write_reports(self, reports: list[tuple[Sequence[Value], list[str]]]) -> None:
         """``add_report``'s rows as one Arrow table: each report's fields repeated down its rows beside the table of
@@ -345,18 +358,27 @@ class _Sink:
                 start += len(own)
             while len(self.tables) > _CACHED:
                 self.tables.popitem(last=False)
-        tables = [known[id(own)] for _, own in reports]
-        index: list[int] = []
+        starts: dict[int, int] = {}  # each content's first row in ``dictionary``
+        distinct: list[Any] = []
+        for _, own in reports:
+            if id(own) not in starts:
+                starts[id(own)] = sum(t.num_rows for t in distinct)
+                distinct.append(known[id(own)])
+        dictionary = pa.concat_tables(distinct)
+        report_of: list[int] = []  # each row's report in ``reports``
+        row_of: list[int] = []  # each row's row in ``dictionary``
         for number, (_, own) in enumerate(reports):
-            index.extend([number] * len(own))
-        rows = pa.concat_tables(tables).combine_chunks()
-        take = pa.array(index, pa.int32())
-        arrays: list[Any] = list(rows.columns)
+            report_of.extend(itertools.repeat(number, len(own)))
+            start = starts[id(own)]
+            row_of.extend(range(start, start + len(own)))
+        by_report = pa.array(report_of, pa.int32())
+        by_row = pa.array(row_of, pa.int32())
+        arrays: list[Any] = [_repeated(pa, column.combine_chunks(), by_row) for column in dictionary.columns]
         for position, i in enumerate(shared):
             column = self.columns[i]
-            values = [_parquet_value(v[position], column.type) for v, _ in reports]
-            arrays.insert(i, pa.array(values, self.schema.field(i).type).take(take))
-        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+            values = pa.array([_parquet_value(v[position], column.type) for v, _ in reports], self.schema.field(i).type)
+            arrays.insert(i, _repeated(pa, values, by_report))
+        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.stored))
 
     def _close_parquet(self) -> None:
         self._flush()
@@ -370,6 +392,19 @@ class _Sink:
 
 
 _T = TypeVar("_T")
+
+
+def _dictionary(pa: Any, field: Any) -> Any:
+    return pa.field(field.name, pa.dictionary(pa.int32(), field.type)) if pa.types.is_string(field.type) else field
+
+
+def _repeated(pa: Any, values: Any, index: Any) -> Any:
+    """``values`` taken at ``index``: text as a dictionary of ``values`` (nothing copied; Parquet writes it as its
+    dictionary and indices), other types taken."""
+    if pa.types.is_string(values.type):
+        encoded = values.dictionary_encode()  # a missing value is a missing index (Parquet's writer wants that)
+        return pa.DictionaryArray.from_arrays(encoded.indices.take(index), encoded.dictionary)
+    return values.take(index)
 
 
 def _cached(cache: OrderedDict[int, tuple[list[str], _T]], key: list[str], make: Callable[[], _T]) -> _T:
@@ -578,8 +613,11 @@ class PackageWriter:
     """``with PackageWriter(folder, manifest) as package: package.add(envelope_data, text)`` for each report
     (or ``package.add_rows(rows)`` with rows made elsewhere, see ``package_rows``)."""
 
-    def __init__(self, folder: Path, manifest: Manifest | None = None, parquet: bool = True) -> None:
+    def __init__(
+        self, folder: Path, manifest: Manifest | None = None, parquet: bool = True, fsync: bool = True
+    ) -> None:
         self.folder = folder
+        self.fsync = fsync  # False: the tables are not flushed to disk (their writer records their sizes elsewhere)
         self.manifest = manifest
         self.extra = manifest.columns if manifest is not None else []
         self.want_parquet = parquet
@@ -592,9 +630,17 @@ class PackageWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         with ExitStack() as stack:
             self.cells = _Sink(
-                stack, self.folder, "cells", cell_columns(self.extra), self.want_parquet, own=len(CELL_OWN)
+                stack,
+                self.folder,
+                "cells",
+                cell_columns(self.extra),
+                self.want_parquet,
+                own=len(CELL_OWN),
+                fsync=self.fsync,
             )
-            self.reports = _Sink(stack, self.folder, "reports", report_columns(self.extra), self.want_parquet)
+            self.reports = _Sink(
+                stack, self.folder, "reports", report_columns(self.extra), self.want_parquet, fsync=self.fsync
+            )
             self._stack = stack.pop_all()
         return self
 

@@ -26,6 +26,7 @@ from giar_llm.datapackage import (
     arrow_schema,
     csv_field,
     csv_lines,
+    moved_rows,
     package_rows,
     parquet_from_csv,
     read_manifest,
@@ -240,3 +241,28 @@ def test_write_all_writes_every_part_in_order_through_short_writes(
         datapackage.write_all(handle.fileno(), parts)
     assert path.read_bytes() == b"".join(parts)
     assert max(calls) <= 1024 and len(calls) == -(-len(b"".join(parts)) // 10)
+
+
+def test_the_long_parquet_holds_what_the_long_csv_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The long table reaches Parquet as dictionaries (each content's rows parsed once, each report's fields once):
+    read back, it holds the CSV's values in the fixed text types, copies and several row groups included."""
+    monkeypatch.setattr(datapackage, "_PARQUET_RENDERED", 500)  # a row group every few reports
+    made = []
+    for path in (SHANGHAI, SEED, SEED_2019, PINGTAN):
+        data = extract_file(path, Settings()).to_json()
+        made.append(package_rows(data, source_places(data)))
+    copies = [
+        moved_rows(rows, f"/copies/{n}-{i}.txt", str(rows.report["sha256"]))
+        for n in range(3)
+        for i, rows in enumerate(made)
+    ]
+    with PackageWriter(tmp_path) as writer:
+        for rows in [*made, *copies]:
+            writer.add_rows(rows)
+    table = pq.read_table(tmp_path / "cells.parquet")
+    assert pq.ParquetFile(tmp_path / "cells.parquet").num_row_groups > 1
+    text = (tmp_path / "cells.csv").read_bytes().decode("utf-8-sig").split("\r\n", 1)[1].encode("utf-8")
+    expected = parquet_from_csv(pa, cell_columns(), arrow_schema(cell_columns()), text)
+    assert table.schema == expected.schema and table.equals(expected)
+    assert table.num_rows == sum(len(r.cells) for r in made) * 4
+    assert table["unsure_reason"].null_count > 0 and table["source_file"].null_count == 0

@@ -30,7 +30,8 @@ transaction per chunk of results, so a batch killed at any moment loses no commi
 half-written one; a result computed but not committed is simply redone. Each result file is exported
 atomically (a temporary file, then a rename) before its row is committed, and exported again from the
 store when it is missing or short (a power cut: the exports are not fsync'ed). The batch outputs are
-exported from the store and fsync'ed; a resumed run that changed no row keeps them. A failure that may
+exported from the store, each renamed into place whole; the big ones are not fsync'ed either: their sizes
+are recorded with the export, and a resumed run that changed no row keeps them only while those sizes hold. A failure that may
 not happen again (an unexpected exception, a dead worker, a model error, a ``failed`` envelope from a
 model backend) is recorded with ``retry`` and redone on the next run; a file that can't be read (empty,
 binary, no table) is a final ``failed`` result and is skipped.

@@ -465,14 +465,18 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
             for start_at in reversed(range(0, len(copies), _COPIES_AT_ONCE)):
                 queue.appendleft(_Copies(outcomes[0], copies[start_at : start_at + _COPIES_AT_ONCE]))
 
+    def give() -> None:
+        """Work to each ready worker without any."""
+        for worker in workers:
+            if worker.ready and worker.task is None and queue:
+                worker.task, worker.since = queue.popleft(), time.monotonic()
+                given = worker.task
+                worker.conn.send(replace(given, copies=()) if isinstance(given, Task) else given)
+
     workers = [start() for _ in range(min(jobs, total))]
     try:
         while True:
-            for worker in workers:
-                if worker.ready and worker.task is None and queue:
-                    worker.task, worker.since = queue.popleft(), time.monotonic()
-                    given = worker.task
-                    worker.conn.send(replace(given, copies=()) if isinstance(given, Task) else given)
+            give()
             watched = [w for w in workers if w.task is not None or (not w.ready and queue)]
             if not watched:
                 break
@@ -515,6 +519,7 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
                     finish(outcomes)
             workers = [w if w.process is not None else start() for w in workers if w.process is not None or queue]
             if done and (len(done) >= size or time.monotonic() - first_done >= _FLUSH_SECONDS or not queue):
+                give()  # the workers go on while the outcomes are committed
                 emit(done)
                 done = []
         if done:

@@ -220,6 +220,9 @@ class Store:
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # a commit survives the process being killed
+        # pages are copied from the log into the store (and flushed to disk) every ~40 MB of log instead of ~4 MB:
+        # a flush waits for the disk, which a batch keeps busy with its result files and outputs
+        self.db.execute("PRAGMA wal_autocheckpoint=10000")
         self.db.executescript(_SCHEMA)
         self._stored: dict[str, Stored] | None = None
         have = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
