@@ -42,13 +42,16 @@ def inline_page_marker(text: str, start: int, end: int) -> str | None:
     number reads as a cell. A dash glued to a neighbour is no zero mark of its own (0 - 3 - 0 are cells).
     A marker whose number stands in ``text[start:end]`` counts even when its closing dash lies past ``end``
     (the next row's label found starting at that dash: no label of the format starts with one)."""
-    for match in _INLINE_MARKER.finditer(text, start, min(len(text), end + _MARKER_TAIL)):
+    stop = min(len(text), end + _MARKER_TAIL)
+    match = _INLINE_MARKER.search(text, start, stop)  # (searched, not iterated: most rows hold no dash at all)
+    while match is not None:
         if match.start(1) >= end:
             break  # the next region's marker
         before = text[match.start() - 1] if match.start() > 0 else " "
         after = text[match.end()] if match.end() < len(text) else " "
         if not (before.isspace() or before == "|") or not (after.isspace() or after == "|"):
             return match.group()
+        match = _INLINE_MARKER.search(text, match.end(), stop)
     return None
 
 
@@ -166,18 +169,21 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     return out
 
 
-# A word holding a digit that is not a plain number (-5, 1,259, 2020年, 5.5), or a zero mark standing alone. Every
-# branch starts at a digit or a mark's character (one character class first: the regex engine skips to those):
-# a decimal digit that is not ASCII (١); an ASCII digit glued to a character that is neither a digit nor a
-# separator, before or after it (a word with a digit and another character has such a pair); a mark (/ - — 无 …,
-# or —— --) with a separator or the region's edge on both sides.
-_NOT_PLAIN = re.compile(
+# In one pass, each plain number or else the first sign that the region is not plain. A plain number: an ASCII
+# digit with a separator or the region's edge before it, then the rest of its digits (group 1), then a separator
+# or the edge. Not plain: a word holding a digit that is not a plain number (-5, 1,259, 2020年, 5.5), or a zero mark
+# standing alone: a decimal digit that is not ASCII (١); an ASCII digit glued to a character that is neither a
+# digit nor a separator, before or after it (a word with a digit and another character has such a pair); a mark
+# (/ - — 无 …, or —— --) with a separator or the region's edge on both sides. Every branch starts at a digit or a
+# mark's character (one character class first: the regex engine skips to those); a digit inside a plain number is
+# never a sign of the other kind, so the numbers consumed hide none.
+_PLAIN_OR_NOT = re.compile(
     r"[\d/／\-－—–无\\]"
-    r"(?:(?<=[^\D0-9])"
+    r"(?:(?<=[0-9])(?<![^\s|].)([0-9]*)(?![^\s|])"
+    r"|(?<=[^\D0-9])"
     r"|(?<=[^\s|0-9][0-9])|(?<=[0-9])(?=[^\s|0-9])"
     r"|(?<=[/／\-－—–无\\])(?<![^\s|].)(?:(?<=—)—|(?<=-)-)?(?![^\s|]))"
 )
-_DIGITS = re.compile(r"[0-9]+")
 
 
 def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
@@ -188,12 +194,12 @@ def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | No
     region = text[start:end]
     if "(" in region:
         region = blank_notes(region)
-        if _NOT_PLAIN.search(region):
+    spans: list[tuple[int, int]] = []
+    for match in _PLAIN_OR_NOT.finditer(region):  # (on the region itself: its edges are separators)
+        if match.lastindex is None:  # not a plain number
             return None
-        return [(start + m.start(), start + m.end()) for m in _DIGITS.finditer(region)]
-    if _NOT_PLAIN.search(region):
-        return None
-    return [m.span() for m in _DIGITS.finditer(text, start, end)]
+        spans.append((start + match.start(), start + match.end()))
+    return spans
 
 
 def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom]:

@@ -121,6 +121,7 @@ def value_of(cell: GridCell, text: str) -> Value:
     return _value(cell, cell_text(cell, text))
 
 
+_new_value = tuple.__new__  # a Value without the named tuple's Python-level constructor
 _BLANK = Value("blank")
 _TEXT = Value("text")
 _VALUED = ("num", "zero")
@@ -187,7 +188,7 @@ class View:
         self.text: dict[GridCell, str] = {}  # by cell (cells hash by identity)
         self.value: dict[GridCell, Value] = {}
         cell_text, value = self.text, self.value
-        for c in grid.cells:
+        for c in grid.cells:  # (_value inlined: a grid has hundreds of cells)
             span = c.span
             if span is not None:
                 raw = text[span[0] : span[1]]
@@ -195,7 +196,16 @@ class View:
                 seen = normalized.get(c.text)
                 raw = seen if seen is not None else normalized.setdefault(c.text, normalize(c.text))
             cell_text[c] = raw
-            value[c] = _value(c, raw)
+            kind, number, lead, width = _parse(raw)
+            if kind == "blank":
+                value[c] = _BLANK
+            elif kind == "text":
+                value[c] = _TEXT
+            elif span is None:
+                value[c] = _new_value(Value, (kind, number, None))
+            else:
+                start = span[0] + lead
+                value[c] = _new_value(Value, (kind, number, (start, start + width)))
         self._texts: dict[int, list[str]] = {}
         self._compacts: dict[int, list[str]] = {}
         self._label_cells: dict[int, list[GridCell]] = {}

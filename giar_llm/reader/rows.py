@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from giar_llm.reader.cells import Atom, Sums, split_runs
 
@@ -14,24 +14,43 @@ Span = tuple[int, int]
 Location = tuple[int, tuple[float, float, float, float]]  # a PDF cell's 1-based page and box
 
 
-@dataclass
+@dataclass(init=False, slots=True)
 class RowRead:
     """The cells read for one row (``None`` = blank), their spans, and why the reader is unsure, if it is."""
 
     values: list[Number | None]
     spans: list[Span | None]
-    unsure: str | None = None
-    candidates: list[list[int]] = field(default_factory=list)
-    runs: list[str] = field(default_factory=list)  # the digit runs, when the split was ambiguous
-    surplus: list[Atom] = field(default_factory=list)  # numbers beyond the row's width
-    zero_marks: list[int] = field(default_factory=list)  # columns read from / - — 无
-    split: bool = False
-    derived: str = ""  # why the row's cells are derived (placed by the table's arithmetic), if they are
-    derived_columns: dict[int, str] = field(default_factory=dict)  # column -> why that cell alone is derived
-    unsure_columns: dict[int, str] = field(default_factory=dict)  # column -> why that cell alone is unsure
-    complete: bool = True  # ``candidates`` lists every split
-    locations: dict[int, Location] = field(default_factory=dict)  # column -> its PDF grid cell's page and box
-    fewer_columns: bool = False  # a grid row with fewer columns after its label than the format, no header naming them
+    unsure: str | None
+    candidates: list[list[int]]
+    runs: list[str]  # the digit runs, when the split was ambiguous
+    surplus: list[Atom]  # numbers beyond the row's width
+    zero_marks: list[int]  # columns read from / - — 无
+    split: bool
+    derived: str  # why the row's cells are derived (placed by the table's arithmetic), if they are
+    derived_columns: dict[int, str]  # column -> why that cell alone is derived
+    unsure_columns: dict[int, str]  # column -> why that cell alone is unsure
+    complete: bool  # ``candidates`` lists every split
+    locations: dict[int, Location]  # column -> its PDF grid cell's page and box
+    fewer_columns: bool  # a grid row with fewer columns after its label than the format, no header naming them
+
+    def __init__(
+        self,
+        values: list[Number | None],
+        spans: list[Span | None],
+        unsure: str | None = None,
+        candidates: list[list[int]] | None = None,
+        runs: list[str] | None = None,
+        split: bool = False,
+        complete: bool = True,
+    ) -> None:
+        # Written out rather than generated: a dataclass's default factories cost a call each, and hundreds of
+        # rows are made per document (most keep every container empty).
+        self.values, self.spans, self.unsure = values, spans, unsure
+        self.candidates = [] if candidates is None else candidates
+        self.runs = [] if runs is None else runs
+        self.surplus, self.zero_marks = [], []
+        self.split, self.derived, self.complete, self.fewer_columns = split, "", complete, False
+        self.derived_columns, self.unsure_columns, self.locations = {}, {}, {}
 
     @classmethod
     def missing(cls, width: int, reason: str) -> RowRead:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from giar_llm.reader.cells import atoms, plain_numbers
+from giar_llm.reader.cells import atoms, blank_notes, plain_numbers
 
 CHARACTERS = "0123456789 \t|\n-—–－/／\\无年申请(（)）,.+①١:"
 regions = st.tuples(st.text(alphabet=CHARACTERS, max_size=40), st.integers(0, 40), st.integers(0, 40))
@@ -31,3 +33,27 @@ def test_a_word_that_is_not_a_plain_number_or_a_zero_mark_sends_the_region_to_th
         assert plain_numbers(region, 0, len(region)) is None
     assert plain_numbers("无正当理由 3", 0, 7) == [(6, 7)]
     assert plain_numbers("(含12个) 3", 0, 8) == [(7, 8)]
+
+
+_OLD_NOT_PLAIN = re.compile(
+    r"[\d/／\-－—–无\\]"
+    r"(?:(?<=[^\D0-9])"
+    r"|(?<=[^\s|0-9][0-9])|(?<=[0-9])(?=[^\s|0-9])"
+    r"|(?<=[/／\-－—–无\\])(?<![^\s|].)(?:(?<=—)—|(?<=-)-)?(?![^\s|]))"
+)
+
+
+def _two_passes(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The fast path's definition in two passes: no sign of a word that is not plain, then every run of digits."""
+    region = blank_notes(text[start:end])
+    if _OLD_NOT_PLAIN.search(region):
+        return None
+    return [(start + m.start(), start + m.end()) for m in re.finditer("[0-9]+", region)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(regions)
+def test_one_pass_finds_what_two_passes_find(region: tuple[str, int, int]) -> None:
+    text, a, b = region
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    assert plain_numbers(text, start, end) == _two_passes(text, start, end)
