@@ -311,6 +311,7 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
         return table
     flag_rows_before_lost_labels(text, located, table)
     flag_headers_before_numbers(text, located, table)
+    flag_headers_after_rows(text, located, end, table)
     flag_numbers_after_headings(text, located, table)
     starts = [loc.start for loc in located if loc.key is not None]
     if starts:
@@ -335,6 +336,35 @@ def flag_numbers_after_headings(text: str, located: list[Located], table: TableR
         last = max((span[1] for span in row.spans if span is not None), default=None)
         if last is not None and _SECTION.search(text, loc.key.end(), last) is not None:
             row.unsure = HEADING_BETWEEN
+
+
+HEADER_AFTER_ROWS = (
+    "表二的最后一个标签之后、本行所在小表之内还印有本行的列标题（{word}）：表头本应在各行之上，文本可能逐列提取"
+    "（先列出各行标签，再逐列列出列标题和数字），本行标签之后的数字未必属于本行"
+)
+
+
+def flag_headers_after_rows(text: str, located: list[Located], end: int, table: TableRead) -> None:
+    """A column header of a 表二 row's own section printed after every row label and section heading of the table
+    (行政事业性收费 / 0 / 本年收费金额, then 表三): a section's headers stand above its rows, so the text runs by
+    columns (a PDF's text layer drawn column by column: the labels, then each column's header and numbers), and
+    the numbers after the row's label are a column's, not the row's: the row is unsure. A header repeated over a
+    fragment has a label or heading after it, and one standing after a later section's heading is that section's
+    (or another table's header printed there)."""
+    found = [loc.key.end() for loc in located if loc.key is not None]
+    if not found:
+        return
+    last = max([*found, *(m.end() for m in _SECTION.finditer(text, max(found), end))])
+    headers: dict[str, re.Match[str]] = {}
+    for match in _PROACTIVE_HEADER.finditer(text, last, end):
+        headers.setdefault(_PROACTIVE_FIELDS[_LAYOUT_SPACE.sub("", match.group())], match)
+    for loc in located:
+        row = table.rows[loc.spec.path]
+        if loc.key is None or row.unsure is not None:
+            continue
+        header = next((headers[f] for f in loc.spec.fields if f in headers), None)
+        if header is not None and _SECTION.search(text, loc.key.end(), header.start()) is None:
+            row.unsure = HEADER_AFTER_ROWS.format(word=_LAYOUT_SPACE.sub("", header.group()))
 
 
 PROACTIVE_COLUMNS_READ = (
