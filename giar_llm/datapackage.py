@@ -20,6 +20,7 @@ import itertools
 import logging
 import os
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -260,7 +261,7 @@ class _Sink:
         self.pa: Any = None
         self.writer: Any = None
         self.rendered: list[str] = []
-        self.reports: list[tuple[Sequence[Value], list[str]]] = []
+        self.reports: list[tuple[str, list[str]]] = []  # ``add_report``'s: the shared fields' line, the own lines
         self.pending = 0
         self.rows = 0
         if parquet:
@@ -293,17 +294,16 @@ class _Sink:
             self.rendered.append(lines)
             self._added(count)
 
-    def add_report(self, head: str, values: Sequence[Value], own: list[str], tail: str) -> None:
-        """One report's long rows: ``head`` its shared fields rendered (``values`` those fields and the manifest's
-        as values, for Parquet), ``own`` each row's own fields rendered, ``tail`` the manifest's fields rendered
-        (from a comma) and the line end."""
+    def add_report(self, head: str, own: list[str], tail: str) -> None:
+        """One report's long rows: ``head`` its shared fields rendered, ``own`` each row's own fields rendered,
+        ``tail`` the manifest's fields rendered (from a comma) and the line end."""
         encoded = _cached(self.encoded, own, lambda: [line.encode() for line in own])
         first = (head + ",").encode()
         end = tail.encode()
         self.handle.write(first, (end + first).join(encoded), end)
         self.rows += len(own)
         if self.writer is not None:
-            self.reports.append((values, own))
+            self.reports.append((head + tail, own))
             self._added(len(own))
 
     def _added(self, count: int) -> None:
@@ -327,10 +327,11 @@ class _Sink:
     def _write_rendered(self, text: bytes) -> None:
         self.writer.write_table(parquet_from_csv(self.pa, self.columns, self.schema, text).cast(self.stored))
 
-    def _write_reports(self, reports: list[tuple[Sequence[Value], list[str]]]) -> None:
-        """``add_report``'s rows as one Arrow table: each report's fields repeated down its rows beside the table of
-        its rows' own fields, parsed once per content as ``parquet_from_csv`` parses them (the contents new to this
-        part in one call, then sliced)."""
+    def _write_reports(self, reports: list[tuple[str, list[str]]]) -> None:
+        """``add_report``'s rows as one Arrow table: each report's fields (its line of them parsed as
+        ``parquet_from_csv`` parses) repeated down its rows, beside its rows' own fields, parsed once per content
+        (the contents new to this part in one call, then sliced). Each column is the values it repeats and the
+        index of each row's value among them: text as an Arrow dictionary, the rest taken."""
         pa = self.pa
         shared = [i for i in range(len(self.columns)) if not len(CELL_HEAD) <= i < len(CELL_HEAD) + self.own]
         own_columns = self.columns[len(CELL_HEAD) : len(CELL_HEAD) + self.own]
@@ -371,13 +372,14 @@ class _Sink:
             report_of.extend(itertools.repeat(number, len(own)))
             start = starts[id(own)]
             row_of.extend(range(start, start + len(own)))
-        by_report = pa.array(report_of, pa.int32())
-        by_row = pa.array(row_of, pa.int32())
+        by_report, by_row = _indices(pa, report_of), _indices(pa, row_of)
         arrays: list[Any] = [_repeated(pa, column.combine_chunks(), by_row) for column in dictionary.columns]
-        for position, i in enumerate(shared):
-            column = self.columns[i]
-            values = pa.array([_parquet_value(v[position], column.type) for v, _ in reports], self.schema.field(i).type)
-            arrays.insert(i, _repeated(pa, values, by_report))
+        shared_columns = [self.columns[i] for i in shared]
+        shared_schema = pa.schema([self.schema.field(i) for i in shared])
+        text = "".join(line for line, _ in reports).encode()
+        fields = parquet_from_csv(pa, shared_columns, shared_schema, text)  # a row per report
+        for i, column in zip(shared, fields.columns, strict=True):
+            arrays.insert(i, _repeated(pa, column.combine_chunks(), by_report))
         self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.stored))
 
     def _close_parquet(self) -> None:
@@ -396,6 +398,11 @@ _T = TypeVar("_T")
 
 def _dictionary(pa: Any, field: Any) -> Any:
     return pa.field(field.name, pa.dictionary(pa.int32(), field.type)) if pa.types.is_string(field.type) else field
+
+
+def _indices(pa: Any, index: list[int]) -> Any:
+    """An Arrow array of 32-bit integers made from their bytes (``pa.array`` of a list imports pandas first)."""
+    return pa.Array.from_buffers(pa.int32(), len(index), [None, pa.py_buffer(array("i", index))])
 
 
 def _repeated(pa: Any, values: Any, index: Any) -> Any:
@@ -657,7 +664,7 @@ class PackageWriter:
         duplicate = self._duplicate_of(rid, path, digest, report.get("agency"), report.get("year"))
         if rows.cells:
             tail = "".join("," + csv_field(value) for value in added) + "\r\n"
-            self.cells.add_report(rows.head, [*(report[name] for name in CELL_HEAD), *added], rows.cells, tail)
+            self.cells.add_report(rows.head, rows.cells, tail)
             self.summary.cells += len(rows.cells)
             self.summary.doubtful_cells += rows.doubtful
         fixed = {**report, "duplicate_of": duplicate}
