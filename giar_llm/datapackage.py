@@ -621,9 +621,15 @@ class PackageWriter:
     (or ``package.add_rows(rows)`` with rows made elsewhere, see ``package_rows``)."""
 
     def __init__(
-        self, folder: Path, manifest: Manifest | None = None, parquet: bool = True, fsync: bool = True
+        self,
+        folder: Path,
+        manifest: Manifest | None = None,
+        parquet: bool = True,
+        fsync: bool = True,
+        tables: tuple[str, ...] = ("cells", "reports"),
     ) -> None:
         self.folder = folder
+        self.tables = tables  # the tables this writer writes (the codebook with "reports"): another may write the rest
         self.fsync = fsync  # False: the tables are not flushed to disk (their writer records their sizes elsewhere)
         self.manifest = manifest
         self.extra = manifest.columns if manifest is not None else []
@@ -636,18 +642,14 @@ class PackageWriter:
     def __enter__(self) -> PackageWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         with ExitStack() as stack:
-            self.cells = _Sink(
-                stack,
-                self.folder,
-                "cells",
-                cell_columns(self.extra),
-                self.want_parquet,
-                own=len(CELL_OWN),
-                fsync=self.fsync,
-            )
-            self.reports = _Sink(
-                stack, self.folder, "reports", report_columns(self.extra), self.want_parquet, fsync=self.fsync
-            )
+            self.cells: _Sink | None = None
+            self.reports: _Sink | None = None
+            if "cells" in self.tables:
+                columns = cell_columns(self.extra)
+                self.cells = _Sink(stack, self.folder, "cells", columns, self.want_parquet, len(CELL_OWN), self.fsync)
+            if "reports" in self.tables:
+                columns = report_columns(self.extra)
+                self.reports = _Sink(stack, self.folder, "reports", columns, self.want_parquet, fsync=self.fsync)
             self._stack = stack.pop_all()
         return self
 
@@ -657,16 +659,18 @@ class PackageWriter:
     def add_rows(self, rows: Rows, warnings: int = 0) -> None:
         """One report's rows; ``warnings`` more than its envelope lists (the batch's cross-year warnings)."""
         report = rows.report
-        path, digest = str(report.get("source_file") or ""), str(report.get("sha256") or "")
+        path = str(report.get("source_file") or "")
         extra = self.manifest.lookup(path) if self.manifest is not None else {}
         added = [extra[c.name] for c in self.extra]
-        rid = str(report.get("report_id") or "")
-        duplicate = self._duplicate_of(rid, path, digest, report.get("agency"), report.get("year"))
-        if rows.cells:
+        if rows.cells and self.cells is not None:
             tail = "".join("," + csv_field(value) for value in added) + "\r\n"
             self.cells.add_report(rows.head, rows.cells, tail)
             self.summary.cells += len(rows.cells)
             self.summary.doubtful_cells += rows.doubtful
+        if self.reports is None:
+            return
+        rid, digest = str(report.get("report_id") or ""), str(report.get("sha256") or "")
+        duplicate = self._duplicate_of(rid, path, digest, report.get("agency"), report.get("year"))
         fixed = {**report, "duplicate_of": duplicate}
         if warnings:
             fixed["n_warnings"] = int(report.get("n_warnings") or 0) + warnings
@@ -696,7 +700,9 @@ class PackageWriter:
         self._stack.__exit__(exc_type, exc, tb)  # type: ignore[arg-type]
         if exc_type is not None:
             return
-        self.summary.parquet = self.cells.parquet
+        self.summary.parquet = any(sink.parquet for sink in (self.cells, self.reports) if sink is not None)
+        if self.reports is None:
+            return
         if len(self.summary.duplicates) > WARNED_DUPLICATES:
             log.warning(
                 "另有 %d 份疑似重复的报告（共 %d 份），见 reports.csv 的 duplicate_of 列与 summary.json",

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from giar_llm.batch import BatchItem, execute, expand_inputs, run_batch
+from giar_llm.batch import BatchItem, execute, expand_inputs, outputs, run_batch
 from giar_llm.core.envelope import Envelope, Source
 from giar_llm.core.schema import empty_report
 from giar_llm.core.tabular import report_columns
@@ -487,3 +487,33 @@ def test_copies_keep_one_stored_body_until_no_row_names_it(tmp_path: Path) -> No
     summary = run_batch([folder], outdir, RULES, jobs=1)
     assert summary.recomputed == 2 and bodies() == (0, 0)
     assert [json.loads(x)["status"] for x in _lines(outdir)][1:] == [json.loads(x)["status"] for x in lines][1:]
+
+
+class _DyingChild(outputs.Child):
+    """The process that writes the long table, killed as soon as it starts (as the out-of-memory killer might)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.process.kill()
+
+
+@pytest.mark.parametrize("child", ["alive", "killed"])
+def test_the_long_table_written_apart_is_the_one_written_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, child: str
+) -> None:
+    """With worker processes, the long table (cells.csv, cells.parquet) is written by a process of its own while
+    the batch writes the rest; it is the same as the one a batch without workers writes, and when that process
+    dies the batch writes it itself."""
+    pytest.importorskip("pyarrow")
+    if child == "killed":
+        monkeypatch.setattr(outputs, "Child", _DyingChild)
+    inputs = _inputs(tmp_path / "in")
+    shutil.copy(inputs[0], tmp_path / "in" / "copy.txt")  # a copy: its rows share the first one's
+    inputs.append(tmp_path / "in" / "copy.txt")
+    inline = run_batch(inputs, tmp_path / "inline", RULES, jobs=1)
+    apart = run_batch(inputs, tmp_path / "apart", RULES, jobs=2)
+    for name in ("cells.csv", "reports.csv", "cells.parquet", "reports.parquet", "codebook.csv"):
+        assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "inline" / name).read_bytes(), name
+    assert (apart.cells, apart.doubtful_cells, apart.parquet) == (inline.cells, inline.doubtful_cells, True)
+    assert apart.cells > 0 and not list((tmp_path / "apart").glob(".*.tmp"))
+    assert ("另一进程失败" in caplog.text) == (child == "killed")

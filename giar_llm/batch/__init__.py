@@ -72,7 +72,7 @@ from pathlib import Path
 
 import orjson
 
-from giar_llm.batch.execute import Outcome, export, in_processes, run_tasks, start_fork_server
+from giar_llm.batch.execute import Outcome, export, in_processes, run_tasks
 from giar_llm.batch.lock import folder_lock
 from giar_llm.batch.neighbours import revisit_with_neighbours
 from giar_llm.batch.outputs import write_outputs
@@ -86,6 +86,7 @@ from giar_llm.batch.plan import (
     result_name,
     select_inputs,
 )
+from giar_llm.batch.processes import start_fork_server
 from giar_llm.batch.store import Store
 from giar_llm.core.corrections import Correction
 from giar_llm.core.tabular import report_columns
@@ -208,7 +209,8 @@ def _run_batch(
         if recomputed:
             store.forget_unused()
         summary.recomputed = len(recomputed)
-        write_outputs(plan.tasks, recomputed, outdir, summary, store, user_columns)
+        apart = in_processes(settings, jobs, extractor, len(plan.tasks))
+        write_outputs(plan.tasks, recomputed, outdir, summary, store, user_columns, apart)
     summary.seconds = time.perf_counter() - started
     write_text_atomic(outdir / "summary.json", _summary_text(summary))
     return summary

@@ -5,15 +5,10 @@ that hangs or dies, and no worker outliving the batch."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
-import signal
-import sys
-import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -24,6 +19,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path, PurePath
 from typing import Any
 
+from giar_llm.batch import processes
 from giar_llm.batch.plan import Task
 from giar_llm.batch.store import Record, moved_wide, pack_rows
 from giar_llm.core.corrections import apply_corrections
@@ -46,7 +42,6 @@ __all__ = [
     "file_timeout",
     "in_processes",
     "run_tasks",
-    "start_fork_server",
     "warm_up",
 ]
 
@@ -64,11 +59,6 @@ class Outcome:
 
 
 Emit = Callable[[list[Outcome]], None]  # a chunk's outcomes, committed together
-
-
-def _reason(exc: BaseException) -> str:
-    lines = f"{type(exc).__name__}: {exc}".strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def export(path: Path, text: str) -> None:
@@ -231,7 +221,7 @@ def _run_one(task: Task, settings: Settings, extractor: Extractor | None) -> Out
         if task.corrections:
             envelope = apply_corrections(envelope, task.corrections).envelope
     except Exception as exc:  # isolation: one bad file never stops the batch
-        envelope = failed_envelope(task.path, _reason(exc), task.sha256)
+        envelope = failed_envelope(task.path, processes.reason(exc), task.sha256)
         retry = not isinstance(exc, InputError | ReportFormatError)
     row = record(task, envelope, retry)
     return Outcome(task.index, envelope.status, time.perf_counter() - started, envelope.error, row, envelope.run.cost())
@@ -252,7 +242,7 @@ def _safe(work: Callable[[Task], Outcome], task: Task) -> Outcome:
     try:
         return work(task)
     except Exception as exc:
-        return _fail(task, _reason(exc))
+        return _fail(task, processes.reason(exc))
 
 
 def _with_copies(task: Task, first: Outcome, work: Callable[[Task], Outcome]) -> list[Outcome]:
@@ -289,16 +279,6 @@ def _fail_all(item: Work, reason: str) -> list[Outcome]:
     return [_fail(t, reason) for t in _inputs(item)]
 
 
-def _mp_context() -> Any:
-    """forkserver (safe when the caller runs threads, e.g. a progress bar) with this module preloaded, so a
-    worker starts as a cheap fork instead of importing the package again; spawn where there is no forkserver."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "giar_llm.batch.warm"])
-    return context
-
-
 def warm_up() -> None:
     """Once in the fork server, before any worker is forked, what each worker's first file would pay otherwise
     (against its deadline): the data package's tables of columns and labels."""
@@ -328,7 +308,7 @@ def _run_threads(tasks: list[Task], settings: Settings, workers: int, extractor:
                 try:
                     outcome = future.result()
                 except Exception as exc:
-                    outcome = _fail(task, _reason(exc))
+                    outcome = _fail(task, processes.reason(exc))
                 emit(_with_copies(task, outcome, lambda t: _run_one(t, settings, extractor)))
 
 
@@ -343,45 +323,12 @@ def file_timeout(settings: Settings) -> float:
     return DEFAULT_FILE_TIMEOUT if settings.backend == "rules" else settings.deadline + DEFAULT_FILE_TIMEOUT
 
 
-_PR_SET_PDEATHSIG = 1
-_WATCH_SECONDS = 1.0
-
-
-def _die_with_parent(lifeline: Connection) -> None:
-    """A worker ends when the batch's main process ends (a ``kill -9`` included).
-
-    ``lifeline`` is the read end of a pipe whose only write end the main process holds: the kernel closes it
-    when that process dies, and a thread here sees the end and exits. (The worker's parent is the fork
-    server, which outlives the main process while a worker lives, so the parent alone is not enough.) On
-    Linux the kernel's parent-death signal ends the worker with its parent too, and the thread also
-    watches for a changed parent.
-    """
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # the thread below still ends the worker
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            try:
-                if lifeline.poll(_WATCH_SECONDS):
-                    break  # the main process is gone (it never writes)
-            except (EOFError, OSError):
-                break
-        os._exit(1)
-
-    threading.Thread(target=watch, name="giar-parent-watch", daemon=True).start()
-
-
 def _serve(
     work: Callable[[Task, Settings], Outcome], settings: Settings, conn: Connection, lifeline: Connection
 ) -> None:
     """A worker process: says it is ready (``None``), then takes one task (or some copies) at a time from ``conn``
     and sends their outcomes back (a task's own, then its copies'), until the batch closes it."""
-    _die_with_parent(lifeline)
+    processes.die_with_parent(lifeline)
     try:
         conn.send(None)
     except OSError:
@@ -411,7 +358,6 @@ class _Worker:
     ready: bool = False  # it said so: a file's deadline runs from when it is handed to a ready worker
 
 
-_DIED = "BrokenProcessPool: the worker process died (out of memory or a crash)"
 _NO_START = "BrokenProcessPool: a worker process did not start"
 _FLUSH_SECONDS = 1.0
 
@@ -428,7 +374,7 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
     each), at least every second.
     """
     limit = file_timeout(settings)
-    context = _mp_context()
+    context = processes.context()
     work = _run_task  # looked up here, so a test can replace it; it pickles by reference
     total = sum(1 + len(t.copies) for t in tasks)
     size = max(1, min(_MAX_CHUNK, total // (jobs * 4)))
@@ -490,9 +436,9 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
                 gone = False
                 if worker.conn in ready or worker.process.sentinel in ready:
                     try:
-                        message = worker.conn.recv() if worker.conn.poll() else _DIED
+                        message = worker.conn.recv() if worker.conn.poll() else processes.DIED
                     except (EOFError, OSError):
-                        message = _DIED
+                        message = processes.DIED
                     if message is None and not worker.ready:
                         worker.ready = True
                     elif isinstance(message, list) and worker.task is not None:
@@ -513,7 +459,7 @@ def _run_processes(tasks: list[Task], settings: Settings, jobs: int, emit: Emit)
                         reason = f"Timeout: 超过每个文件的时限 {limit:g} 秒（--file-timeout），读取进程已终止"
                         outcomes = _fail_all(worker.task, reason)
                     else:
-                        outcomes = _fail_all(worker.task, _DIED)
+                        outcomes = _fail_all(worker.task, processes.DIED)
                 if outcomes is not None:
                     worker.task = None
                     finish(outcomes)
@@ -552,13 +498,3 @@ def run_tasks(tasks: list[Task], settings: Settings, jobs: int, extractor: Extra
 def in_processes(settings: Settings, jobs: int, extractor: Extractor | None, inputs: int) -> bool:
     """Whether ``run_tasks`` runs ``inputs`` inputs over worker processes."""
     return settings.backend == "rules" and extractor is None and jobs > 1 and inputs > 1
-
-
-def start_fork_server() -> None:
-    """Start the fork server the worker processes are forked from (``_mp_context``) now, so that its imports and
-    warm-up run while the caller plans the batch instead of after; its first worker waits for them as before."""
-    context = _mp_context()
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()

@@ -8,22 +8,35 @@ the summary's counts are those the export recorded."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from giar_llm.batch.plan import BatchSummary, Task
-from giar_llm.batch.store import Store, Stored
+from giar_llm.batch.processes import Child
+from giar_llm.batch.store import Exported, Store, Stored
 from giar_llm.core.cross_year import cross_year_warnings
 from giar_llm.core.envelope import STATUSES, Envelope
-from giar_llm.datapackage import BackgroundWrites, Manifest, PackageWriter, package_rows, source_places
+from giar_llm.datapackage import (
+    BackgroundWrites,
+    Manifest,
+    PackageSummary,
+    PackageWriter,
+    Rows,
+    package_rows,
+    source_places,
+)
 from giar_llm.files import atomic_file, dumps_compact, loads_exact, write_json
 from giar_llm.inputs.names import readable
 from giar_llm.pipeline import failed_envelope
 
-__all__ = ["write_outputs"]
+__all__ = ["export_cells", "write_outputs"]
+
+log = logging.getLogger(__name__)
 
 
 _EXPORT_VERSION = "1"  # bump when what the outputs hold changes
@@ -101,7 +114,10 @@ def write_outputs(
     summary: BatchSummary,
     store: Store,
     manifest: Manifest | None = None,
+    apart: bool = False,
 ) -> None:
+    """The outputs of ``tasks`` from the store (kept when nothing changed since they were written); with
+    ``apart``, the long table is written by a process of its own meanwhile (a batch whose workers are done)."""
     key = _export_key(tasks, store.stored(), manifest)
     previous = store.get_meta("export")
     if (
@@ -114,7 +130,7 @@ def write_outputs(
         for name in _FROM_EXPORT:
             setattr(summary, name, previous["summary"][name])
         return
-    _write(tasks, recomputed, outdir, summary, store, manifest)
+    _write(tasks, recomputed, outdir, summary, store, manifest, apart)
     exported = {name: getattr(summary, name) for name in _FROM_EXPORT}
     store.set_meta("export", {"key": key, "summary": exported, "sizes": _sizes(outdir)})
 
@@ -132,6 +148,47 @@ def _sizes(outdir: Path) -> dict[str, int | None]:
     return sizes
 
 
+@dataclass
+class _Exported:
+    """What the outputs take of one input's stored row: its status, envelope line (None: made from ``data``),
+    the checks its violations name, its data-package rows, and its envelope's data when it had to be parsed."""
+
+    status: str
+    text: tuple[bytes, ...] | None
+    checks: list[str]
+    rows: Rows
+    data: dict[str, Any] | None
+
+
+def _exported(task: Task, row: Exported | None) -> _Exported:
+    """A row as the outputs take it: as its worker made it, or made again from its envelope (a row an older
+    version stored, or none: a failed envelope)."""
+    if row is not None and row.status in STATUSES and row.rows is not None and row.checks is not None:
+        return _Exported(row.status, row.envelope, row.checks, row.rows, None)
+    text = row.envelope if row is not None and row.status in STATUSES else None
+    data = _load(task, _text(text))
+    checks = [str(v.get("check")) for v in data.get("violations") or []]
+    return _Exported(str(data["status"]), text, checks, package_rows(data, source_places(data)), data)
+
+
+def _cells_here(outdir: Path, tasks: list[Task], manifest: Manifest | None) -> tuple[int, int]:
+    done = export_cells(outdir, tasks, manifest)
+    return done.cells, done.doubtful_cells
+
+
+def export_cells(outdir: Path, tasks: list[Task], manifest: Manifest | None) -> PackageSummary:
+    """The long table (cells.csv, cells.parquet) of the stored rows, in input order, read from the store as
+    another process keeps it open: ``_write`` has it written here in a process of its own while it writes the
+    rest."""
+    with (
+        Store(outdir, reader=True) as store,
+        PackageWriter(outdir, manifest, fsync=False, tables=("cells",)) as package,
+    ):
+        for task, (_, row) in zip(tasks, store.exports([t.name for t in tasks]), strict=True):
+            package.add_rows(_exported(task, row).rows)
+    return package.summary
+
+
 def _write(
     tasks: list[Task],
     recomputed: set[int],
@@ -139,10 +196,12 @@ def _write(
     summary: BatchSummary,
     store: Store,
     manifest: Manifest | None,
+    apart: bool,
 ) -> None:
     """One pass over the store in input order: each envelope's line as stored (with its cross-year warnings
     added, when it has any), its data-package rows as its worker made them (made again here only for a row an
-    older version stored), and the counts."""
+    older version stored), and the counts; with ``apart``, the long table is written meanwhile by another
+    process (``export_cells``; here, when that one fails)."""
     named = store.years()
     years = {task.index: named[task.name] for task in tasks if task.name in named}
     extra = _cross_year(tasks, years, store)
@@ -152,24 +211,16 @@ def _write(
     statuses: Counter[str] = Counter()
     violations: Counter[str] = Counter()
     warnings = 0
+    cells = Child(export_cells, outdir, tasks, manifest) if apart else None
     with ExitStack() as stack:
         jsonl = BackgroundWrites(
             stack.enter_context(atomic_file(outdir / "results.jsonl", encoding=None, fsync=False)), stack
         )
-        package = stack.enter_context(PackageWriter(outdir, manifest, fsync=False))
+        tables = ("reports",) if cells is not None else ("cells", "reports")
+        package = stack.enter_context(PackageWriter(outdir, manifest, fsync=False, tables=tables))
         for task, (_, row) in zip(tasks, store.exports([t.name for t in tasks]), strict=True):
-            data: dict[str, Any] | None = None
-            text: tuple[bytes, ...] | None
-            if row is None or row.status not in STATUSES:
-                data = _load(task, None)
-                status, text, checks, rows = str(data["status"]), None, None, None
-            else:
-                status, text, checks, rows = row.status, row.envelope, row.checks, row.rows
-            if rows is None or checks is None:
-                data = data if data is not None else _load(task, _text(text))
-                status = str(data["status"])
-                checks = [str(v.get("check")) for v in data.get("violations") or []]
-                rows = package_rows(data, source_places(data))
+            made = _exported(task, row)
+            status, text, checks, rows, data = made.status, made.text, made.checks, made.rows, made.data
             statuses[status] += 1
             if status == "failed":
                 summary.failed_files.append(readable(task.path))
@@ -188,6 +239,13 @@ def _write(
     summary.violations = dict(violations)
     summary.warnings = warnings
     done = package.summary
+    if cells is not None:
+        ok, answer = cells.result()
+        if not ok:
+            log.warning("数据包的长表改由主进程写出（另一进程失败：%s）", answer)
+        done.cells, done.doubtful_cells = (
+            (answer.cells, answer.doubtful_cells) if ok else _cells_here(outdir, tasks, manifest)
+        )
     summary.parquet = done.parquet
     summary.cells, summary.doubtful_cells = done.cells, done.doubtful_cells
     summary.duplicates = done.duplicates

@@ -215,8 +215,14 @@ _COLUMNS = (
 
 
 class Store:
-    def __init__(self, outdir: Path) -> None:
+    def __init__(self, outdir: Path, reader: bool = False) -> None:
         self.path = outdir / STORE_NAME
+        self._stored: dict[str, Stored] | None = None
+        self._shared: OrderedDict[str, tuple[bytes, bytes | None, str | None]] = OrderedDict()
+        if reader:  # the store as another process keeps it open: read only (its log lets both at once)
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            return
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # a commit survives the process being killed
@@ -224,12 +230,10 @@ class Store:
         # a flush waits for the disk, which a batch keeps busy with its result files and outputs
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         self.db.executescript(_SCHEMA)
-        self._stored: dict[str, Stored] | None = None
         have = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
         for column, kind in _ADDED:
             if column not in have:  # a store an older version made: its rows are read without these
                 self.db.execute(f"ALTER TABLE results ADD COLUMN {column} {kind}")
-        self._shared: OrderedDict[str, tuple[bytes, bytes | None, str | None]] = OrderedDict()
 
     def close(self) -> None:
         self.db.close()

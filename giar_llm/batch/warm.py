@@ -1,4 +1,4 @@
-"""Imported by the batch's fork server (see ``execute._mp_context``), so that every worker process is forked
+"""Imported by the batch's fork server (see ``processes.context``), so that every worker process is forked
 warm: ``execute.warm_up`` runs once there. A warm-up that fails leaves the workers cold, nothing more."""
 
 from __future__ import annotations
