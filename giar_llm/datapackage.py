@@ -428,18 +428,19 @@ def _cached(cache: OrderedDict[int, tuple[list[str], _T]], key: list[str], make:
     return made
 
 
-def load_parquet() -> threading.Thread:
+def import_parquet() -> None:
     """pyarrow's modules the Parquet outputs use (its CSV reader, Parquet writer and the compute functions that
-    writer loads) imported in a thread of its own, started now: a batch calls this before its workers read, so
+    writer loads) imported now, if pyarrow is installed."""
+    with contextlib.suppress(ImportError):
+        import pyarrow.compute
+        import pyarrow.csv
+        import pyarrow.parquet  # noqa: F401
+
+
+def load_parquet() -> threading.Thread:
+    """``import_parquet`` in a thread of its own, started now: a batch calls this before its workers read, so
     that writing its outputs does not wait for the imports. Without pyarrow the thread ends at once."""
-
-    def load() -> None:
-        with contextlib.suppress(ImportError):
-            import pyarrow.compute
-            import pyarrow.csv
-            import pyarrow.parquet  # noqa: F401
-
-    thread = threading.Thread(target=load, name="giar-load-parquet", daemon=True)
+    thread = threading.Thread(target=import_parquet, name="giar-load-parquet", daemon=True)
     thread.start()
     return thread
 

@@ -202,6 +202,7 @@ def _write(
     added, when it has any), its data-package rows as its worker made them (made again here only for a row an
     older version stored), and the counts; with ``apart``, the long table is written meanwhile by another
     process (``export_cells``; here, when that one fails)."""
+    cells = Child(export_cells, outdir, tasks, manifest) if apart else None  # first: it waits for nothing here
     named = store.years()
     years = {task.index: named[task.name] for task in tasks if task.name in named}
     extra = _cross_year(tasks, years, store)
@@ -211,7 +212,6 @@ def _write(
     statuses: Counter[str] = Counter()
     violations: Counter[str] = Counter()
     warnings = 0
-    cells = Child(export_cells, outdir, tasks, manifest) if apart else None
     with ExitStack() as stack:
         jsonl = BackgroundWrites(
             stack.enter_context(atomic_file(outdir / "results.jsonl", encoding=None, fsync=False)), stack
