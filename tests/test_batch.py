@@ -13,10 +13,11 @@ import sys
 import time
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
+from giar_llm import batch
 from giar_llm.batch import BatchItem, execute, expand_inputs, outputs, run_batch
 from giar_llm.core.envelope import Envelope, Source
 from giar_llm.core.schema import empty_report
@@ -489,12 +490,18 @@ def test_copies_keep_one_stored_body_until_no_row_names_it(tmp_path: Path) -> No
     assert [json.loads(x)["status"] for x in _lines(outdir)][1:] == [json.loads(x)["status"] for x in lines][1:]
 
 
-class _DyingChild(outputs.Child):
-    """The process that writes the long table, killed as soon as it starts (as the out-of-memory killer might)."""
+class _Child(outputs.Child):
+    """The process that writes the long table, counted; killed as soon as it starts (as the out-of-memory killer
+    might) when ``kill``."""
+
+    started: ClassVar[list[int]] = []
+    kill = False
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.process.kill()
+        self.started.append(self.process.pid)
+        if self.kill:
+            self.process.kill()
 
 
 @pytest.mark.parametrize("child", ["alive", "killed"])
@@ -505,8 +512,10 @@ def test_the_long_table_written_apart_is_the_one_written_inline(
     the batch writes the rest; it is the same as the one a batch without workers writes, and when that process
     dies the batch writes it itself."""
     pytest.importorskip("pyarrow")
-    if child == "killed":
-        monkeypatch.setattr(outputs, "Child", _DyingChild)
+    monkeypatch.setattr(batch, "APART_FROM", 2)
+    monkeypatch.setattr(outputs, "Child", _Child)
+    monkeypatch.setattr(_Child, "started", [])
+    monkeypatch.setattr(_Child, "kill", child == "killed")
     inputs = _inputs(tmp_path / "in")
     shutil.copy(inputs[0], tmp_path / "in" / "copy.txt")  # a copy: its rows share the first one's
     inputs.append(tmp_path / "in" / "copy.txt")
@@ -515,5 +524,5 @@ def test_the_long_table_written_apart_is_the_one_written_inline(
     for name in ("cells.csv", "reports.csv", "cells.parquet", "reports.parquet", "codebook.csv"):
         assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "inline" / name).read_bytes(), name
     assert (apart.cells, apart.doubtful_cells, apart.parquet) == (inline.cells, inline.doubtful_cells, True)
-    assert apart.cells > 0 and not list((tmp_path / "apart").glob(".*.tmp"))
-    assert ("另一进程失败" in caplog.text) == (child == "killed")
+    assert apart.cells > 0 and not list((tmp_path / "apart").glob(".*.tmp"))  # nor what the killed one began
+    assert len(_Child.started) == 1 and ("另一进程失败" in caplog.text) == (child == "killed")

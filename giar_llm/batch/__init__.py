@@ -75,7 +75,7 @@ import orjson
 from giar_llm.batch.execute import Outcome, export, in_processes, run_tasks
 from giar_llm.batch.lock import folder_lock
 from giar_llm.batch.neighbours import revisit_with_neighbours
-from giar_llm.batch.outputs import write_outputs
+from giar_llm.batch.outputs import APART_FROM, write_outputs
 from giar_llm.batch.plan import (
     BatchItem,
     BatchSummary,
@@ -209,7 +209,7 @@ def _run_batch(
         if recomputed:
             store.forget_unused()
         summary.recomputed = len(recomputed)
-        apart = in_processes(settings, jobs, extractor, len(plan.tasks))
+        apart = in_processes(settings, jobs, extractor, len(plan.tasks)) and len(plan.tasks) >= APART_FROM
         write_outputs(plan.tasks, recomputed, outdir, summary, store, user_columns, apart)
     summary.seconds = time.perf_counter() - started
     write_text_atomic(outdir / "summary.json", _summary_text(summary))

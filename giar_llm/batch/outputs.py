@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giar_llm.batch.plan import BatchSummary, Task
+from giar_llm.batch.plan import BatchSummary, Task, remove_stale_temporaries
 from giar_llm.batch.processes import Child
 from giar_llm.batch.store import Exported, Store, Stored
 from giar_llm.core.cross_year import cross_year_warnings
@@ -37,6 +37,9 @@ from giar_llm.pipeline import failed_envelope
 __all__ = ["export_cells", "write_outputs"]
 
 log = logging.getLogger(__name__)
+
+APART_FROM = 400  # inputs from which a batch with worker processes has its long table written by one of its own
+# (fewer are written inline in less time than that process takes to start)
 
 
 _EXPORT_VERSION = "1"  # bump when what the outputs hold changes
@@ -243,6 +246,7 @@ def _write(
         ok, answer = cells.result()
         if not ok:
             log.warning("数据包的长表改由主进程写出（另一进程失败：%s）", answer)
+            remove_stale_temporaries(outdir)  # what that process had begun
         done.cells, done.doubtful_cells = (
             (answer.cells, answer.doubtful_cells) if ok else _cells_here(outdir, tasks, manifest)
         )
