@@ -23,7 +23,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from giar_llm.core.schema import APPLICANT_COLUMNS, COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Denied, NotProcessed, Unable
 
@@ -163,8 +163,7 @@ def equations(paths: Iterable[str]) -> list[Equation]:
 # --------------------------------------------------------------------------- evaluation
 
 
-Picker = slice | Callable[[Sequence[Any]], Any]  # positions in a flat list: a slice when evenly spaced
-T = TypeVar("T")
+Picker = Callable[[Sequence[Any]], Any]  # positions in a flat list, taken in C: a slice when evenly spaced
 
 
 @dataclass(frozen=True)
@@ -172,8 +171,8 @@ class Compiled:
     """The sums of one report shape over a flat list of its cells (表三's rows, then 表四's groups, each in
     its fields' order): every equation with the positions of its plus and minus cells and of its totals' parts.
 
-    ``fast`` holds the same rules for :func:`failing`: each side's positions as a slice where they are evenly
-    spaced (a row's cells, a column's), and each rule's totals as indices into ``totals``, the distinct total
+    ``fast`` holds the same rules for :func:`failing`: each side's positions as an item getter (of a slice where
+    they are evenly spaced: a row's cells, a column's), and each rule's totals as indices into ``totals``, the distinct total
     cells with their parts, so that each total's being unknown is decided once per report."""
 
     paths: tuple[str, ...]
@@ -183,13 +182,13 @@ class Compiled:
 
 
 def _picker(positions: Sequence[int]) -> Picker:
-    """The positions as a slice when evenly spaced (a slice of a list is taken in C), else an item getter."""
+    """The positions as an item getter, of a slice when evenly spaced (a slice of a list is taken in C)."""
     if len(positions) == 1:
-        return slice(positions[0], positions[0] + 1)
+        return operator.itemgetter(slice(positions[0], positions[0] + 1))
     step = positions[1] - positions[0]
     if step and all(b - a == step for a, b in itertools.pairwise(positions)):
         stop = positions[-1] + step
-        return slice(positions[0], stop if stop >= 0 else None, step)
+        return operator.itemgetter(slice(positions[0], stop if stop >= 0 else None, step))
     return operator.itemgetter(*positions)
 
 
@@ -217,27 +216,18 @@ def compiled(outcomes: tuple[str, ...]) -> Compiled:
     return Compiled(paths, rules, totals, fast)
 
 
-def _pick(values: Sequence[T], picker: Picker) -> Sequence[T]:
-    if isinstance(picker, slice):
-        return values[picker]
-    picked: Sequence[T] = picker(values)
-    return picked
-
-
 def failing(shape: Compiled, values: Sequence[Number | None]) -> list[tuple[Equation, Number, Number]]:
     """The equations evaluated that do not hold, with both sides, for cells in ``shape.paths`` order (the same
     rule as :func:`sides`, over positions)."""
-    unknown = [
-        values[total] is None and _pick(values, parts).count(None) != count for total, parts, count in shape.totals
-    ]
+    unknown = [values[total] is None and parts(values).count(None) != count for total, parts, count in shape.totals]
     any_unknown = True in unknown
     blank_as_zero = [v or 0 for v in values]
     out: list[tuple[Equation, Number, Number]] = []
     for equation, plus, minus, totals in shape.fast:
         if any_unknown and any(unknown[i] for i in totals):
             continue
-        left = sum(_pick(blank_as_zero, plus))
-        right = sum(_pick(blank_as_zero, minus))
+        left = sum(plus(blank_as_zero))
+        right = sum(minus(blank_as_zero))
         if left != right:
             out.append((equation, left, right))
     return out

@@ -139,7 +139,7 @@ def _violation(equation: Equation, values: dict[str, int | float | None], plus: 
 def _any_negative(report: Report, cells: list[int | float | None]) -> bool:
     """A negative number in a cell that counts: 表三 and 表四 from their flat cells, 表二 from its rows (增/减 may
     be negative)."""
-    if [v for v in cells if v is not None and v < 0]:
+    if min(filter(None, cells), default=0) < 0:  # (blanks and zeros left out in C: neither is negative)
         return True
     for row in report.proactive.__dict__.values():
         for name, value in row.__dict__.items():
