@@ -25,7 +25,7 @@ _NAME = rf"(?:{PLACEHOLDER.pattern})(?!\d)"  # a placeholder name (数据12), no
 _PIECE_NAMED = re.compile(rf"{_NAME}|[-+]?\d+(?:\.\d+)?|(?:(?!{_NAME})[^\d\s])+", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DELIMITER = re.compile(r"[\t|]")
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"\S\S*")  # (\S+ as a class then a repeat: searched by skipping to the class)
 _DIGIT = re.compile(r"\d")
 # A row label's numbering standing alone as a word (2. 2、 2．): no count ends in its punctuation.
 _NUMBERING = re.compile(r"\d{1,2}[.．、]")
@@ -33,7 +33,9 @@ _RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
 _CJK_PARENS = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
 
 
-_INLINE_MARKER = re.compile(r"[-—–－]{1,2}[ \t]*(\d{1,3})[ \t]*[-—–－]{1,2}")
+# (Its first dash written apart from the optional second: a pattern that starts with a character class, not a
+# repeat, is searched by skipping to that class's characters instead of trying every position.)
+_INLINE_MARKER = re.compile(r"[-—–－][-—–－]?[ \t]*(\d{1,3})[ \t]*[-—–－]{1,2}")
 _MARKER_TAIL = 6  # characters a marker runs on past its number: spaces and its closing dashes
 
 
