@@ -14,7 +14,8 @@ temporary folder (1,000 per subfolder), of two kinds:
   every file has content of its own and is read; its result is the same as the report's (the statuses
   printed for both kinds must agree). This is the honest rate for a collection without duplicates.
 
-Prints reports/second for each run, the statuses, the CPU a report costs in the main process (its threads
+Prints reports/second for each run, the statuses, the wall seconds of each step of the batch (plan, extract,
+second look, outputs), the CPU a report costs in the main process (its threads
 included) and, for a fresh run, in the other processes (fork server and workers, read from /proc), and the
 load average at the end of each run: on a shared machine, a rate means little without them.
 First (``--split``, 300 inputs by default) it measures, in its own process, the CPU a report costs in a
@@ -103,10 +104,11 @@ def report(label: str, summary: BatchSummary, seconds: float, cpu: float, others
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     per = 1000 / max(1, summary.total)
     workers = f", workers {others * per:.3f} ms" if others is not None else ""
+    steps = ", ".join(f"{step} {step_seconds:.2f}" for step, step_seconds in summary.steps.items())
     print(
         f"{label}: {summary.total} reports in {seconds:.2f} s = {rate:.0f} reports/s "
         f"(recomputed {summary.recomputed}, skipped {summary.skipped}; CPU a report: main process {cpu * per:.3f} ms"
-        f"{workers}; load average {load})",
+        f"{workers}; seconds: {steps}; load average {load})",
         flush=True,
     )
 

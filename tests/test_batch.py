@@ -172,7 +172,9 @@ def test_a_resumed_run_that_changed_nothing_keeps_its_outputs(tmp_path: Path) ->
     written = {p.name: p.stat().st_mtime_ns for p in outdir.iterdir() if p.suffix in (".jsonl", ".csv")}
     again = run_batch(inputs, outdir, RULES, jobs=1)
     assert {p.name: p.stat().st_mtime_ns for p in outdir.iterdir() if p.suffix in (".jsonl", ".csv")} == written
-    this_run = {"seconds": 0, "compute_seconds": 0, "skipped": 0, "recomputed": 0}
+    this_run = {"seconds": 0, "compute_seconds": 0, "step_seconds": {}, "skipped": 0, "recomputed": 0}
+    assert list(again.steps) == ["plan", "extract", "second_look", "outputs"]
+    assert sum(again.steps.values()) <= again.seconds
     assert again.to_json() | this_run == first.to_json() | this_run
     (outdir / "results.jsonl").unlink()
     run_batch(inputs, outdir, RULES, jobs=1)

@@ -57,7 +57,9 @@ forward) are added to the envelopes' ``warnings`` in ``results.jsonl`` and count
 listed in ``cross_year.json``; the per-input result files are not rewritten.
 
 In ``summary.json`` the statuses and violations count every input (resumed ones too); calls, cache hits,
-tokens and ``compute_seconds`` count the work done by this run only; ``seconds`` is this run's wall time.
+tokens and ``compute_seconds`` count the work done by this run only; ``seconds`` is this run's wall time, and
+``step_seconds`` that of each of its steps: ``plan`` (listing, hashing and resuming the inputs), ``extract`` (the
+tasks), ``second_look`` (``neighbours``) and ``outputs``.
 
 One batch at a time per ``outdir``: a run starts by removing temporary files a killed run left there
 (each temporary names the process writing it; one whose writer is alive is kept).
@@ -121,6 +123,19 @@ def _summary_text(summary: BatchSummary) -> str:
         return dumps(data) + "\n"
 
 
+def _steps(steps: dict[str, float], started: float) -> Callable[[str], None]:
+    """``mark(step)``: the wall seconds since the last mark (or ``started``) recorded as ``step``'s."""
+    last = started
+
+    def mark(step: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        steps[step] = now - last
+        last = now
+
+    return mark
+
+
 def run_batch(
     inputs: Sequence[Path | str],
     outdir: Path,
@@ -178,6 +193,8 @@ def _run_batch(
             if text is not None:
                 export(Path(task.result), text + "\n")
         summary = BatchSummary(outdir=outdir, total=len(plan.tasks), skipped=len(plan.resumed))
+        mark = _steps(summary.steps, started)
+        mark("plan")
         summary.not_reports = selection.not_reports
         if on_result is not None:
             for task, stored in plan.resumed:
@@ -204,13 +221,16 @@ def _run_batch(
         run_tasks(plan.todo, settings, jobs, extractor, emit)
         if loading is not None:
             loading.join()
+        mark("extract")
         revisit_with_neighbours(plan.tasks, settings, extractor, store, recomputed)
+        mark("second_look")
 
         if recomputed:
             store.forget_unused()
         summary.recomputed = len(recomputed)
         apart = in_processes(settings, jobs, extractor, len(plan.tasks)) and len(plan.tasks) >= APART_FROM
         write_outputs(plan.tasks, recomputed, outdir, summary, store, user_columns, apart)
+        mark("outputs")
     summary.seconds = time.perf_counter() - started
     write_text_atomic(outdir / "summary.json", _summary_text(summary))
     return summary

@@ -63,6 +63,7 @@ class BatchSummary:
     cross_year_warnings: int = 0
     cost: Cost = field(default_factory=Cost)  # of the inputs this run extracted (not the resumed ones)
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # this run's wall seconds in each step, in order
     skipped: int = 0
     recomputed: int = 0
     parquet: bool = False
@@ -95,6 +96,7 @@ class BatchSummary:
             "tokens": self.cost.tokens.model_dump(),
             "seconds": round(self.seconds, 3),
             "compute_seconds": round(self.cost.seconds, 3),
+            "step_seconds": {step: round(seconds, 3) for step, seconds in self.steps.items()},
             "skipped": self.skipped,
             "recomputed": self.recomputed,
             "failed": self.failed,
