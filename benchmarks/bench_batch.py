@@ -106,7 +106,9 @@ def report(label: str, summary: BatchSummary, seconds: float, cpu: float, others
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     per = 1000 / max(1, summary.total)
     workers = f", workers {others * per:.3f} ms" if others is not None else ""
-    steps = ", ".join(f"{step} {step_seconds:.2f}" for step, step_seconds in summary.steps.items())
+    steps = ", ".join(  # an older checkout (run through PYTHONPATH) records none
+        f"{step} {step_seconds:.2f}" for step, step_seconds in getattr(summary, "steps", {}).items()
+    )
     print(
         f"{label}: {summary.total} reports in {seconds:.2f} s = {rate:.0f} reports/s "
         f"(recomputed {summary.recomputed}, skipped {summary.skipped}; CPU a report: main process {cpu * per:.3f} ms"
