@@ -148,3 +148,23 @@ def test_two_reports_that_disagree_on_a_certain_cell_are_not_forms_of_one() -> N
 def test_items_of_information_are_not_documents() -> None:
     assert prose_statements("制发规章类信息总数16条", "2021") == {}
     assert prose_statements("公开规范性文件类信息12件", "2021") == {}
+
+
+def test_the_second_look_in_worker_processes_is_the_one_made_here(tmp_path: Path) -> None:
+    """With worker processes, the results with a neighbouring year are extracted again over those processes (one per
+    content); the outcomes are the ones a batch without workers makes."""
+    folder = tmp_path / "in"
+    target = write_years(folder)
+    text = target.read_text(encoding="utf-8")
+    for n in range(3):  # other contents of the same report (a line of blanks more), each looked at again
+        (folder / f"office-2021-{n}.txt").write_text(text + " " * (n + 1) + "\n", encoding="utf-8")
+    results = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}"
+        run_batch([folder], out, RULES, jobs=jobs)
+        lines = (out / "results.jsonl").read_text(encoding="utf-8").splitlines()
+        results[jobs] = {Path(d["source"]["path"]).name: {**d, "run": None} for d in map(json.loads, lines)}
+    assert results[2] == results[1]
+    chosen = [d for name, d in results[2].items() if name.startswith("office-2021")]
+    assert len(chosen) == 4 and all(d["candidates"][f"{ROW}.in_force"][0] == 34 for d in chosen)
+    assert all("相邻年度" in d["unsure"][f"{ROW}.in_force"] for d in chosen)

@@ -222,7 +222,7 @@ def _run_batch(
         if loading is not None:
             loading.join()
         mark("extract")
-        revisit_with_neighbours(plan.tasks, settings, extractor, store, recomputed)
+        revisit_with_neighbours(plan.tasks, settings, extractor, store, recomputed, jobs)
         mark("second_look")
 
         if recomputed:

@@ -8,9 +8,12 @@ the inputs never matters."""
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from giar_llm.batch.execute import Outcome, copy_outcome, record
+from giar_llm.batch import processes
+from giar_llm.batch.execute import Outcome, copy_outcome, in_processes, record
 from giar_llm.batch.plan import Task
 from giar_llm.batch.store import Record, Store
 from giar_llm.core.envelope import Envelope
@@ -58,7 +61,12 @@ def _first(names: list[str] | None) -> str | None:
 
 
 def revisit_with_neighbours(
-    tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
+    tasks: list[Task],
+    settings: Settings,
+    extractor: Extractor | None,
+    store: Store,
+    recomputed: set[int],
+    jobs: int = 1,
 ) -> int:
     """Re-extract the results with candidates that have a neighbouring year or another form in the batch;
     returns how many changed. Only the rows that list candidates and their neighbours are read from the store.
@@ -67,7 +75,7 @@ def revisit_with_neighbours(
     key = _rows_key(tasks, store)
     if not recomputed and store.get_meta(_DONE) == key:
         return 0
-    changed = _revisit(tasks, settings, extractor, store, recomputed)
+    changed = _revisit(tasks, settings, extractor, store, recomputed, jobs)
     store.set_meta(_DONE, _rows_key(tasks, store) if changed else key)
     return changed
 
@@ -85,7 +93,7 @@ def _rows_key(tasks: list[Task], store: Store) -> str:
 
 
 def _revisit(
-    tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int]
+    tasks: list[Task], settings: Settings, extractor: Extractor | None, store: Store, recomputed: set[int], jobs: int
 ) -> int:
     years = store.years()
     sha = {task.name: task.sha256 for task in tasks}
@@ -106,9 +114,19 @@ def _revisit(
             if previous is not None or following is not None or forms:
                 work.append((task, previous, following, forms))
     first = _Envelopes(store)  # the first pass's: the rewrites are put when the second look is over
+    looks: list[_Look] = []  # the first input of each content (copies have the same evidence), and any unhashed
+    keys: set[tuple[str, str, str]] = set()
+    for task, previous, following, forms in work:
+        key = (task.sha256, task.config, task.corrections_key)
+        if not task.sha256 or key not in keys:
+            keys.add(key)
+            look = _prepare(task, previous, following, forms, first)
+            if look is not None:
+                looks.append(look)
+    again = dict(zip([look.task.index for look in looks], _look_all(looks, settings, extractor, jobs), strict=True))
     rewritten: list[Record] = []
     changed = 0
-    done: dict[tuple[str, str, str], Outcome | None] = {}  # by content: copies have the same evidence
+    done: dict[tuple[str, str, str], Outcome | None] = {}  # by content: its first input's new outcome, or none
     for task, previous, following, forms in work:
         key = (task.sha256, task.config, task.corrections_key)
         if task.sha256 and key in done:
@@ -121,7 +139,10 @@ def _revisit(
                 recomputed.add(task.index)
                 changed += 1
                 continue
-        outcome = _look_again(task, previous, following, forms, first, settings, extractor)
+            look = _prepare(task, previous, following, forms, first)  # that result names its file: read this one
+            outcome = _again(look, settings, extractor) if look is not None else None
+        else:
+            outcome = again.get(task.index)
         if task.sha256 and key not in done:
             done[key] = outcome
         if outcome is not None:
@@ -173,16 +194,19 @@ class _Envelopes:
         return self.readings[name]
 
 
-def _look_again(
-    task: Task,
-    previous: str | None,
-    following: str | None,
-    forms: list[str],
-    first: _Envelopes,
-    settings: Settings,
-    extractor: Extractor | None,
-) -> Outcome | None:
-    """One result extracted again with its neighbours as evidence: its new outcome when that changes it."""
+@dataclass(frozen=True)
+class _Look:
+    """A result to extract again: its input, its neighbours as evidence, and its first envelope."""
+
+    task: Task
+    neighbours: Neighbours
+    envelope: Envelope
+
+
+def _prepare(
+    task: Task, previous: str | None, following: str | None, forms: list[str], first: _Envelopes
+) -> _Look | None:
+    """A result's second look, with the neighbours the first pass read; None when they have nothing to say."""
     envelope = first[task.name]
     if envelope is None or envelope.report is None:
         return None
@@ -197,11 +221,42 @@ def _look_again(
         same,
         same_source,
     )
+    return _Look(task, neighbours, envelope)
+
+
+def _again(look: _Look, settings: Settings, extractor: Extractor | None) -> Outcome | None:
+    """One result extracted again with its neighbours as evidence: its new outcome when that changes it (its
+    result file exported; the row is the caller's to commit)."""
+    task, envelope = look.task, look.envelope
     try:
-        again = extract_file(task.path, settings, extractor, neighbours)
+        again = extract_file(task.path, settings, extractor, look.neighbours)
     except Exception:  # isolation: the first result stands
         return None
     if again.report != envelope.report or again.levels != envelope.levels or again.unsure != envelope.unsure:
         again.run = envelope.run
         return Outcome(task.index, again.status, 0.0, again.error, record(task, again, retry=False))
     return None
+
+
+def _look_all(looks: list[_Look], settings: Settings, extractor: Extractor | None, jobs: int) -> list[Outcome | None]:
+    """``_again`` of each look, in ``jobs`` processes of the batch (the rules backend, several looks), else here;
+    a look whose process failed is done here."""
+    if not in_processes(settings, jobs, extractor, len(looks)):
+        return [_again(look, settings, extractor) for look in looks]
+    made = processes.context()
+    lifeline, held = made.Pipe(duplex=False)
+    try:
+        with ProcessPoolExecutor(
+            min(jobs, len(looks)), mp_context=made, initializer=processes.die_with_parent, initargs=(lifeline,)
+        ) as pool:
+            futures = [pool.submit(_again, look, settings, None) for look in looks]
+            outcomes: list[Outcome | None] = []
+            for look, future in zip(looks, futures, strict=True):
+                try:
+                    outcomes.append(future.result())
+                except Exception:  # a process that died (out of memory, a crash): this look is done here
+                    outcomes.append(_again(look, settings, extractor))
+            return outcomes
+    finally:
+        lifeline.close()
+        held.close()
