@@ -219,6 +219,8 @@ class View:
             self.numbered.append(any(value[c].kind == "num" for c in valued))
             self.valued.append(valued)
         self._labels: dict[tuple[int, int], tuple[str, str]] = {}
+        self._row_labels: list[str] | None = None
+        self._all_labels = ""
         self.flat = _compact("".join(cell_text.values()))
 
     def names(self, phrase: str) -> bool:
@@ -242,8 +244,19 @@ class View:
         """Row ``r``'s cells that are not blank, in column order, computed once."""
         found = self._label_cells.get(r)
         if found is None:
-            found = self._label_cells[r] = [c for c in self.row_cells[r] if not c.blank]
+            found = self._label_cells[r] = [c for c in self.row_cells[r] if c.text.strip()]  # (not c.blank)
         return found
+
+    def row_labels(self) -> tuple[list[str], str]:
+        """Each row's label cells joined as ``_find_label`` joins them, and every row's together (one line a
+        row), computed once and shared by the readers: a row's label left of any column is a prefix of its
+        line, so a pattern of row keys that finds nothing there finds nothing in any of its labels."""
+        found = self._row_labels
+        if found is None:
+            text = self.text
+            found = self._row_labels = [" ".join([text[c] for c in self.label_cells(r)]) for r in range(self.rows)]
+            self._all_labels = "\n".join(found)
+        return found, self._all_labels
 
 
 def views(grids: Sequence[Grid], text: str) -> list[View]:
@@ -389,10 +402,18 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     by_position: list[tuple[RowSpec, RowRead]] = []
     rows = _rows(specs)
     widths = rows.widths
+    if rows.any is None:
+        return out
+    keyed = rows.any.search
     for grid in grids:
         fewer: list[tuple[RowSpec, RowRead]] = []
+        labels, all_labels = grid.row_labels()
+        if keyed(all_labels) is None:
+            continue  # no label of the grid names a row of the table: every path below needs one that does
         if not any(grid.names(phrase) for phrase, _ in keys):
             for r in range(grid.rows):
+                if keyed(labels[r]) is None:
+                    continue  # (neither _by_position nor _fewer_columns can place it)
                 if grid.valued[r] and (placed := _by_position(grid, r, widths)) is not None:
                     by_position.append(placed)
                 elif (short := _fewer_columns(grid, r, rows)) is not None:
@@ -401,6 +422,8 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
             continue
         bands = _bands(grid, (keys,))
         for r in range(grid.rows):
+            if keyed(labels[r]) is None:
+                continue  # no label of the row names a row of the table
             columns = bands[r][0]
             if not columns:
                 if grid.valued[r] and (placed := _by_position(grid, r, widths)) is not None:
