@@ -162,6 +162,8 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
             first_part = _LAYOUT_SPACE.sub("", last.group(0))
             if prefix and (first_part + rest).startswith(prefix):
                 return previous + last.start()
+            if prefix and (glued := _glued_numbering(line, last, prefix, rest)) is not None:
+                return previous + glued
             spanning = pattern(keys).search(first_part + through_key) if keys else None
             if spanning is not None and spanning.start() < len(first_part) < spanning.end():
                 return previous + last.start()  # a key phrase begun before the numbers, ended after them
@@ -170,6 +172,22 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
             return start
         end = previous - 1
     return start
+
+
+_GLUED_PART = 8  # characters of a label's first part after its numbering, before its numbers
+
+
+def _glued_numbering(line: str, last: re.Match[str], prefix: str, rest: str) -> int | None:
+    """Where in ``line`` a label's numbering (or its first part: （一 of （一 / ）予以公开) ends the line's last run of
+    text glued to the text before it (flattened text: the row above's label, or a heading, runs into it): the
+    offset of the run's last piece that, with ``rest`` after it, begins with the numbering; None without one."""
+    run = last.group(0)
+    at = len(run)
+    while (at := run.rfind(prefix[0], 0, at)) > 0:
+        piece = run[at:]
+        if len(piece) <= len(prefix) + _GLUED_PART and (_LAYOUT_SPACE.sub("", piece) + rest).startswith(prefix):
+            return last.start() + at
+    return None
 
 
 def locate(
