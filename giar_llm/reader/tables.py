@@ -307,18 +307,36 @@ def flag_rows_before_lost_labels(text: str, located: list[Located], table: Table
     for loc in located:
         row = table.rows[loc.spec.path]
         before_path = previous
+        above: Located | None = None
         if loc.key is not None:
             index = order[id(loc)]
-            before_path = in_text[index - 1].spec.path if index else None
+            above = in_text[index - 1] if index else None
+            before_path = above.spec.path if above is not None else None
         # A label found without its numbering (.属于… with the 7 printed apart): the number may be read as a cell.
+        # Or its numbering printed in the row above's region (3. / 0 / 要求提供公开 / 出版物): whatever that row read
+        # after it, numbers or blank cells, may be this row's.
         orphan = loc.key is not None and text[loc.start : loc.start + 1] in (".", "、")
-        if (row.unsure in NO_NUMBERS or orphan) and before_path is not None:
+        apart = above is not None and _numbering_apart(text, above, loc)
+        if (row.unsure in NO_NUMBERS or orphan or apart) and before_path is not None:
             before = table.rows[before_path]
-            if before.unsure is None and any(v is not None for v in before.values):
-                lost = "编号与标签分开" if orphan else "未找到" if loc.key is None else "之后没有数字"
+            if before.unsure is None and (apart or any(v is not None for v in before.values)):
+                lost = "未找到" if loc.key is None else "之后没有数字" if row.unsure in NO_NUMBERS else "编号与标签分开"
+                lost = "编号与标签分开" if orphan else lost
                 before.unsure = f"下一行（{loc.spec.keys[0]}）的标签{lost}，它的数字可能读入了本行"
         if loc.key is not None:
             previous = loc.spec.path
+
+
+_NUMBERING_WORD = re.compile(r"(?<![\d.．])(\d{1,2})[ \t]*[.．、](?!\d)")
+
+
+def _numbering_apart(text: str, above: Located, loc: Located) -> bool:
+    """A numbered row's numbering (3.) printed apart from its label, in the region of the row above it (a label
+    found where its numbering is is never there)."""
+    digits = loc.spec.prefix.rstrip(".、")
+    if not digits.isdigit() or above.key is None:
+        return False
+    return any(m.group(1) == digits for m in _NUMBERING_WORD.finditer(text, above.key.end(), loc.start))
 
 
 def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:

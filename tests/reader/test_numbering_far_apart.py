@@ -1,0 +1,47 @@
+"""Numbered labels of 表三 wrapped over three lines, the numbering alone on the first with the row's numbers
+after it and the label's text on the next two (3. / 0 / 要求提供公开 / 出版物), every zero printed blank, rebuilt
+from every gold report through the real pipeline: the key phrase is found on the last line, so the numbering
+and the numbers after it stand in the region of the row above, whose blank cells leave room for them. A row's
+numbering printed apart in the row above's region, with a number that row read after it, makes that row unsure:
+every cell is right or named unsure."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from giar_llm.files import load_gold
+
+from ..conftest import GOLD
+from ..fuzz.generate import Case, gold_case, gold_tables
+from ..fuzz.invariant import judged
+
+GOLDS = sorted(GOLD.glob("*.json"))
+NUMBERED = re.compile(r"(\d+\.)(.{3,})")
+
+
+def _case(gold_path: Path, layout: str, cut: int) -> Case:
+    gold = load_gold(gold_path).report
+    _, truth, tables = gold_tables(gold)
+    for row in tables[1].rows:
+        if row.kind != "data":
+            continue
+        for index, value in enumerate(row.cells):
+            if value == 0 and (path := row.paths[index]) is not None:
+                row.cells[index] = truth[path] = None
+        if numbered := NUMBERED.fullmatch(row.label):
+            numbering, text = numbered.groups()
+            at = min(cut, len(text) - 2)
+            row.label, row.wrap_after = f"{numbering}\n{text[:at]}\n{text[at:]}", False
+    return gold_case(gold, gold_path.stem, layout, tables, truth, ("blank_zeros", "wrap_labels"))
+
+
+@pytest.mark.parametrize("cut", [2, 6])
+@pytest.mark.parametrize("layout", ["lines", "spaced", "tabs"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_numbering_printed_apart_in_the_row_aboves_region_is_never_a_silent_cell(
+    gold_path: Path, layout: str, cut: int
+) -> None:
+    judged(_case(gold_path, layout, cut))
