@@ -209,6 +209,7 @@ class View:
         self._texts: dict[int, list[str]] = {}
         self._compacts: dict[int, list[str]] = {}
         self._label_cells: dict[int, list[GridCell]] = {}
+        self._header_cells: dict[int, list[tuple[int, str]]] = {}
         self.row_cells: list[list[GridCell]] = []  # each cell once, in order
         self.numbered: list[bool] = []  # a number among the row's own cells (not merged down)
         self.valued: list[list[GridCell]] = []  # each row's own cells that hold a number or a zero mark
@@ -238,6 +239,16 @@ class View:
         found = self._compacts.get(r)
         if found is None:
             found = self._compacts[r] = [_compact(t) for t in self.texts(r)]
+        return found
+
+    def header_cells(self, r: int) -> list[tuple[int, str]]:
+        """Row ``r``'s positions that may name a column, with their compact text (not empty, not starting with
+        a row's numbering), computed once for every key set the readers look for."""
+        found = self._header_cells.get(r)
+        if found is None:
+            found = self._header_cells[r] = [
+                (c, t) for c, t in enumerate(self.compacts(r)) if t and not _ROW_NUMBERING.match(t)
+            ]
         return found
 
     def label_cells(self, r: int) -> list[GridCell]:
@@ -286,15 +297,8 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
             block, qualifies, before = [], False, current
             out.append(current)
             continue
-        compacts = grid.compacts(r)
-        names = [
-            {
-                c: n
-                for c, t in enumerate(compacts)
-                if t and not _ROW_NUMBERING.match(t) and (n := _name_in_compact(t, k))
-            }
-            for k in keys
-        ]
+        cells = grid.header_cells(r)
+        names = [{c: n for c, t in cells if (n := _name_in_compact(t, k))} for k in keys]
         shift = _short_header_shift(grid, r, names)
         if shift:
             names = [{c + shift: n for c, n in table.items()} for table in names]
@@ -355,7 +359,13 @@ class _Rows:
         self.specs = tuple(specs)
         self.widest = max((spec.width for spec in specs), default=0)
         self.any = re.compile("|".join(pattern(spec.keys).pattern for spec in specs)) if specs else None
-        self.patterns = [(spec, spec.first_chars, pattern(spec.keys)) for spec in specs]
+        self.patterns = [(spec, pattern(spec.keys)) for spec in specs]
+        by_first: dict[str, list[int]] = {}  # a key's first character -> the rows (indices) with a key starting so
+        for index, spec in enumerate(specs):
+            for char in spec.first_chars:
+                by_first.setdefault(char, []).append(index)
+        self.by_first = {char: tuple(indices) for char, indices in by_first.items()}
+        self.firsts = re.compile("[" + "".join(re.escape(char) for char in sorted(by_first)) + "]")
         self.widths: list[tuple[int, _Rows]] = []  # the specs by their number of cells, the widest first
 
     def match(self, label: str, whole: str) -> RowSpec | None:
@@ -366,10 +376,12 @@ class _Rows:
             if self.any.search(candidate) is None:
                 continue  # no key of any row in it
             best: tuple[int, RowSpec] | None = None
-            chars = set(candidate)
-            for spec, first_chars, keys in self.patterns:
-                if chars.isdisjoint(first_chars):
-                    continue  # a key starts with its first character: without it in the label, no search
+            by_first = self.by_first
+            # (a key starts with its first character: only the rows with a key starting with one in the label
+            # are searched, in their order)
+            tried = {index for char in set(self.firsts.findall(candidate)) for index in by_first[char]}
+            for index in sorted(tried):
+                spec, keys = self.patterns[index]
                 match = keys.search(candidate)
                 if match is not None and (best is None or len(match.group(0)) > best[0]):
                     best = (len(match.group(0)), spec)
