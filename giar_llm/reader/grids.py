@@ -188,6 +188,8 @@ class View:
         self.text: dict[GridCell, str] = {}  # by cell (cells hash by identity)
         self.value: dict[GridCell, Value] = {}
         cell_text, value = self.text, self.value
+        valued_cells: set[GridCell] = set()  # the cells holding a number or a zero mark
+        number_cells: set[GridCell] = set()  # the cells holding a number
         for c in grid.cells:  # (_value inlined: a grid has hundreds of cells)
             span = c.span
             if span is not None:
@@ -201,11 +203,15 @@ class View:
                 value[c] = _BLANK
             elif kind == "text":
                 value[c] = _TEXT
-            elif span is None:
-                value[c] = _new_value(Value, (kind, number, None))
             else:
-                start = span[0] + lead
-                value[c] = _new_value(Value, (kind, number, (start, start + width)))
+                if span is None:
+                    value[c] = _new_value(Value, (kind, number, None))
+                else:
+                    start = span[0] + lead
+                    value[c] = _new_value(Value, (kind, number, (start, start + width)))
+                valued_cells.add(c)
+                if kind == "num":
+                    number_cells.add(c)
         self._texts: dict[int, list[str]] = {}
         self._compacts: dict[int, list[str]] = {}
         self._label_cells: dict[int, list[GridCell]] = {}
@@ -214,10 +220,14 @@ class View:
         self.numbered: list[bool] = []  # a number among the row's own cells (not merged down)
         self.valued: list[list[GridCell]] = []  # each row's own cells that hold a number or a zero mark
         for r, row in enumerate(self.matrix):
-            cells = [c for c in dict.fromkeys(row) if c is not None]
-            valued = [c for c in cells if c.row == r and value[c].kind in _VALUED]
-            self.row_cells.append(cells)
-            self.numbered.append(any(value[c].kind == "num" for c in valued))
+            cells = list(dict.fromkeys(row))
+            if None in cells:  # (a position no cell covers; cells compare by identity)
+                cells.remove(None)
+            valued = (
+                [c for c in cells if c in valued_cells and c.row == r] if not valued_cells.isdisjoint(cells) else []
+            )
+            self.row_cells.append(cells)  # type: ignore[arg-type]  # (None removed)
+            self.numbered.append(not number_cells.isdisjoint(valued))
             self.valued.append(valued)
         self._labels: dict[tuple[int, int], tuple[str, str]] = {}
         self._row_labels: list[str] | None = None
