@@ -660,8 +660,10 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
     any_value_column = False
     first = min(columns)
     fields = spec.fields
+    of = grid.value
+    values, spans, zero_marks, locations = read.values, read.spans, read.zero_marks, read.locations
     for cell in grid.row_cells[r]:
-        value = grid.value[cell]
+        value = of[cell]
         col, colspan = cell.col, cell.colspan
         if col + colspan <= first:
             if value.kind in _VALUED:
@@ -696,10 +698,18 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
             continue
         placed.add(name)
         column = fields.index(name)
-        if value.kind == "text":
+        kind = value.kind
+        if kind == "text":
             problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
             continue
-        _place(read, column, value, cell)
+        if kind == "blank":
+            continue
+        values[column] = value.number  # (_place inlined: most of a row's cells)
+        spans[column] = value.span
+        if kind == "zero":
+            zero_marks.append(column)
+        if cell.page is not None and cell.box is not None:
+            locations[column] = (cell.page, cell.box)
     if not any_value_column:
         return None
     missing = [n for n in spec.fields if n not in placed]
