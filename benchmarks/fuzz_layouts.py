@@ -3,17 +3,21 @@
     python benchmarks/fuzz_layouts.py [-n 5000] [--seed 0] [--kinds text,markdown,html,docx,pdf] [--out DIR]
         [--layouts tabs,columns,…] [--pdf-layouts ruled,unruled,columns] [--require drop_column,…]
     python benchmarks/fuzz_layouts.py --replay SEED     # one example again, with its file and the cells
+    python benchmarks/fuzz_layouts.py --reasons 10 …   # also the commonest reasons cells were named doubtful
 
 Example ``i`` is drawn from ``random.Random(seed + i)``, so a seed names an example for good. Prints the
 number of examples, silent cells (wrong and not named unsure), wrong statuses (a wrong ``verified`` or
 ``source_inconsistent``) and failed reports, by mutation class; writes each failing example's input file and
-a line about it under ``--out`` (default ``evals/runs/fuzz``).
+a line about it under ``--out`` (default ``evals/runs/fuzz``). The doubtful cells are the reader's honest
+misses: ``--reasons K`` counts them by reason (numbers masked) with the first seed of each, to find the layouts
+the reader could read but does not.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -38,6 +42,7 @@ def main() -> int:
     parser.add_argument("--pdf-layouts", default=",".join(PDF_LAYOUTS), help="PDF layouts, comma-separated")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "runs" / "fuzz")
     parser.add_argument("--replay", type=int, help="run one example (by its seed) and print its cells")
+    parser.add_argument("--reasons", type=int, default=0, metavar="K", help="print the K commonest doubt reasons")
     args = parser.parse_args()
     kinds = tuple(args.kinds.split(","))
     allowed = tuple(args.mutations.split(",")) if args.mutations else ()
@@ -57,6 +62,9 @@ def main() -> int:
     doubtful: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     failures: list[dict[str, object]] = []
+    reasons: Counter[str] = Counter()  # doubtful cells by the reader's reason (numbers and names masked)
+    reason_seed: dict[str, int] = {}
+    doubtful_cells = 0
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for seed in range(args.seed, args.seed + args.n):
@@ -64,6 +72,11 @@ def main() -> int:
         envelope = run(case)
         outcome = judge(case, envelope)
         statuses[envelope.status] += 1
+        doubtful_cells += outcome.doubtful
+        for reason in envelope.unsure.values():
+            key = _masked(reason)
+            reasons[key] += 1
+            reason_seed.setdefault(key, seed)
         for cls in ("all", *case.classes):
             examples[cls] += 1
             silent[cls] += len(outcome.silent)
@@ -79,7 +92,7 @@ def main() -> int:
     (args.out / "failures.jsonl").write_text(
         "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures), encoding="utf-8"
     )
-    print(f"{args.n} examples in {seconds:.0f} s; statuses: {dict(statuses)}")
+    print(f"{args.n} examples in {seconds:.0f} s; statuses: {dict(statuses)}; doubtful cells: {doubtful_cells}")
     print(
         f"{'class':<22}{'examples':>9}{'silent cells':>14}{'(examples)':>12}{'wrong status':>14}{'failed':>8}{'unsure':>8}"
     )
@@ -88,9 +101,16 @@ def main() -> int:
             f"{cls:<22}{examples[cls]:>9}{silent[cls]:>14}{silent_examples[cls]:>12}"
             f"{wrong_status[cls]:>14}{failed[cls]:>8}{doubtful[cls]:>8}"
         )
+    for reason, count in reasons.most_common(args.reasons):
+        print(f"{count:>7} cells (first seed {reason_seed[reason]}): {reason}")
     if failures:
         print(f"{len(failures)} failing examples written to {args.out} (failures.jsonl); replay one with --replay SEED")
     return 1 if failures else 0
+
+
+def _masked(reason: str) -> str:
+    """A doubt reason with its numbers masked, so that one rule's reasons count together."""
+    return re.sub(r"\d+", "N", reason)[:160]
 
 
 def replay(
