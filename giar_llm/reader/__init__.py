@@ -225,7 +225,9 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     text reader is certain and the readings differ, or it found a number where the grid has another or a blank
     (a label's row left blank in the grid, its numbers on the next row), the row is unsure: two readings of one
     source that disagree prove neither. A row the grid placed only by position (its header names no column)
-    gives way to the text reader's certain reading of the same numbers, which read them where they stand."""
+    gives way to the text reader's certain reading of the same numbers, which read them where they stand.
+    A text reading unsure of its columns (blank cells without delimiters, placed in order) that holds the grid's
+    numbers in the grid's order does not dispute the grid: the grid's cells say where the blanks stand."""
     if text_row is not None and grid_row.fewer_columns:
         text_row.unsure = text_row.unsure or grid_row.unsure  # the grid has fewer columns than the text read
         return text_row
@@ -242,6 +244,7 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
             g != t and (text_row.unsure is None or t is not None)
             for g, t in zip(grid_row.values, text_row.values, strict=False)
         )
+        and (text_row.unsure is None or _numbers(grid_row.values) != _numbers(text_row.values))
     ):
         grid_row.unsure = "表格网格与文本读出的该行数字不一致"
         return grid_row
@@ -255,6 +258,11 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     if not agree:
         text_row.unsure = grid_row.unsure
     return text_row
+
+
+def _numbers(values: list[int | float | None]) -> list[int | float]:
+    """A row's numbers in their order, its blank cells left out."""
+    return [value for value in values if value is not None]
 
 
 _NUMBERS_LINE = re.compile(r"[\s|]*(?:[-+]?\d+(?:\.\d+)?[\s|]*)+")

@@ -591,9 +591,13 @@ def other_merged_in(text: str, fmt: FormatName) -> bool:
 def _other_structure(table: TableRead, located: list[Located]) -> None:
     """In the 2021 format （六）其他处理 is one row or three: when its labels are lost (no sub-row label, or a
     single row holding more numbers than one row has), which of the two the table prints is unknown. (Rows
-    placed by the table's columns hold numbers whether their labels were found or not: the labels tell.)"""
+    placed by the table's columns hold numbers whether their labels were found or not: the labels tell.) A
+    single row unsure only of where its blank cells stand keeps its own doubt: its label was found."""
     rows = [table.rows[spec.path] for spec in (OTHER_MERGED, *OTHER_SPLIT) if spec.path in table.rows]
-    lost = rows[0].unsure is not None if table.merged_other else all(row.unsure in NO_NUMBERS for row in rows)
+    if table.merged_other:  # one row: lost when it has no numbers of its own or more than one row holds
+        lost = rows[0].unsure in NO_NUMBERS or bool(rows[0].surplus)
+    else:
+        lost = all(row.unsure in NO_NUMBERS for row in rows)
     others = [loc for loc in located if loc.spec.path.startswith(f"{OTHER}.")]
     lost = lost or (bool(others) and all(loc.key is None for loc in others))
     if lost:

@@ -1,0 +1,56 @@
+"""Blank cells in a grid (HTML, DOCX, markdown), rebuilt from every gold report: the 总计 column left blank for the
+rows of 办理结果 (a blank total, read as blank), or every zero of 表三 printed blank. Rows such as （一）予以公开
+span both label columns, so their text has a blank cell after the label as well as the blank 总计: read from
+the text alone, which blank is padding is unknown and the text reader places its numbers in order, unsure. The
+grid's cells say where each blank stands, so the grid's reading stands when the text read the same numbers in
+the same order; and a one-row （六）其他处理 whose label was found is no lost structure because its text was
+unsure of its blanks. Every cell of 表三 is read exactly and trusted (but a one-row （六） left wholly blank),
+and the status is the one expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from giar_llm.core.paths import flatten
+from giar_llm.files import load_gold
+
+from ..conftest import GOLD
+from ..fuzz.generate import Case, gold_case, gold_tables
+from ..fuzz.invariant import judged
+
+GOLDS = sorted(GOLD.glob("*.json"))
+
+
+def _case(gold_path: Path, layout: str, blank: str) -> Case:
+    gold = load_gold(gold_path).report
+    _, truth, tables = gold_tables(gold)
+    for row in tables[1].rows:
+        if row.kind != "data":
+            continue
+        for index, value in enumerate(row.cells):
+            path = row.paths[index]
+            if path is None:
+                continue
+            results_total = index == len(row.cells) - 1 and path.startswith("applications.results.")
+            if (blank == "totals" and results_total and ".total_processed." not in path) or (
+                blank == "zeros" and value == 0
+            ):
+                row.cells[index] = truth[path] = None
+    return gold_case(gold, gold_path.stem, layout, tables, truth, (f"blank_{blank}",))
+
+
+@pytest.mark.parametrize("blank", ["totals", "zeros"])
+@pytest.mark.parametrize("layout", ["html", "docx", "markdown"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_blank_cells_in_a_grid_are_read_where_they_stand(gold_path: Path, layout: str, blank: str) -> None:
+    case = _case(gold_path, layout, blank)
+    envelope = judged(case)  # every cell right or doubtful, the status the one expected
+    got = flatten(envelope.report)
+    cells = [p for p in case.truth if p.startswith("applications.")]
+    assert {p: got[p] for p in cells} == {p: case.truth[p] for p in cells}
+    # A one-row （六）其他处理 left wholly blank shows no number after its label: one row or three stays open.
+    merged_blank = all(case.truth[p] is None for p in cells if p.startswith("applications.results.other.total."))
+    open_structure = [p for p in cells if p.startswith("applications.results.other.")] if merged_blank else []
+    assert [p for p in cells if p in envelope.unsure and p not in open_structure] == []
