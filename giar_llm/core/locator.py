@@ -57,8 +57,15 @@ TABLE_MARKERS: tuple[str, ...] = (
     "予以公开",
     "行政复议",
     "结果维持",
+    "部分公开",
+    "不予公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+    "结转下年度",
 )
-"""Phrases that the report's own tables print (表二's, 表三's and 表四's headers and first rows)."""
+"""Phrases that the report's own tables print (表二's, 表三's and 表四's headers and first rows, and the group
+rows of 表三's results: a page of a table broken over pages may print none of its header or first rows)."""
 
 _RULES_WINDOW = 400  # 规章 follows 表二's 第二十条第（一）项 header within this many characters
 _TABLE3_WINDOW = 3000  # 表三's first rows are within this many characters of its first label

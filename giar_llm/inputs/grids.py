@@ -14,12 +14,23 @@ from giar_llm.core.document import PLACEHOLDER, Grid, GridCell
 _NUMBER = re.compile(r"\s*[-+]?\d[\d,]*(?:\.\d+)?\s*")
 
 
-def _first_row_has_number(grid: Grid) -> bool:
+def opens_with_number(grid: Grid) -> bool:
+    """Whether a grid's first row holds a number: it has no header row of its own."""
     return any(cell.row == 0 and _NUMBER.fullmatch(cell.text) for cell in grid.cells)
 
 
+def opens_without_header(grid: Grid) -> bool:
+    """Whether a grid's first row is a table row, not a header: a number in it, or text only in its first two
+    columns (a row label, with its group's label; no caption across the table) and every other cell blank."""
+    first = [cell for cell in grid.cells if cell.row == 0]
+    if any(_NUMBER.fullmatch(cell.text) for cell in first):
+        return True
+    labels = [cell for cell in first if cell.text]
+    return bool(labels) and all(cell.col + cell.colspan <= 2 for cell in labels) and grid.cols > 2
+
+
 def continues(before: Grid, after: Grid) -> bool:
-    return after.cols == before.cols and _first_row_has_number(after)
+    return after.cols == before.cols and opens_with_number(after)
 
 
 def append(before: Grid, after: Grid) -> Grid:

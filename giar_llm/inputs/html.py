@@ -20,6 +20,7 @@ from giar_llm.core.limits import DEFAULT_LIMITS, Limits, nested_deeper
 from giar_llm.core.locator import names_table3, prints_a_table
 from giar_llm.errors import InputError
 from giar_llm.inputs.text import collapse, decode, decode_as
+from giar_llm.reader.normalize import fold
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -395,7 +396,9 @@ def _report_root(tree: LexborHTMLParser) -> LexborNode:
     body = tree.body or tree.root
     if body is None:
         raise InputError("not an HTML document (no body)")
-    tables = [table for table in body.css("table") if len(table.css("table")) == 1 and prints_a_table(table.text())]
+    tables = [
+        table for table in body.css("table") if len(table.css("table")) == 1 and prints_a_table(fold(table.text()))
+    ]
     if not tables or not names_table3(body.text()):
         return body
     wanted = {table.mem_id for table in tables}

@@ -14,7 +14,9 @@ places, and takes the evidence span from the text where the text reading agrees.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Sequence
 from io import BytesIO
 
 from pypdf import PdfReader, apply_configuration
@@ -24,7 +26,8 @@ from giar_llm.core.document import Box, Document, Grid, GridCell
 from giar_llm.core.limits import DEFAULT_LIMITS, Limits, megabytes
 from giar_llm.core.locator import prints_a_table
 from giar_llm.errors import InputError
-from giar_llm.inputs.grids import merge_continued
+from giar_llm.inputs.grids import append, merge_continued, opens_without_header
+from giar_llm.reader.normalize import fold
 
 MIN_TEXT_CHARS = 20  # fewer non-space characters than this: the pages are images
 _TOLERANCE = 1.5  # points: cell edges closer than this are one grid line
@@ -93,7 +96,8 @@ def _load_pdf(data: bytes, limits: Limits) -> Document:
     text = "\n".join(page.replace("\r\n", "\n").replace("\r", "\n") for page in pages)
     if sum(1 for char in text if not char.isspace()) < MIN_TEXT_CHARS:
         raise InputError("PDF has no text layer (scanned image?); run OCR first")
-    wanted = [i for i, page in enumerate(pages) if prints_a_table(page)]
+    # Folded first: a text layer may print the tables' phrases in Kangxi radicals or other look-alikes (⾏政复议).
+    wanted = [i for i, page in enumerate(pages) if prints_a_table(fold(page))]
     return Document(text=text, kind="pdf", origin=None, grids=pdf_grids(data, wanted))
 
 
@@ -110,14 +114,25 @@ def _index(lines: list[float], value: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
 
 
-def _grid(table: object, page_number: int) -> Grid | None:
-    """A pdfplumber table as a grid: positions from the distinct cell edges, spans from each cell's box."""
+def _boxes(table: object) -> list[tuple[int, int, Box]]:
     rows = getattr(table, "rows", [])
+    return [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row.cells) if box is not None]
+
+
+def _column_lines(table: object) -> list[float]:
+    """A table's distinct vertical lines, from its cells' left and right edges."""
+    boxes = _boxes(table)
+    return _lines([b[0] for _, _, b in boxes] + [b[2] for _, _, b in boxes])
+
+
+def _grid(table: object, page_number: int, xs: list[float] | None = None) -> Grid | None:
+    """A pdfplumber table as a grid: positions from the distinct cell edges (or the column lines ``xs`` it shares
+    with the fragments it continues), spans from each cell's box."""
     texts = table.extract()  # type: ignore[attr-defined]
-    boxes = [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row.cells) if box is not None]
+    boxes = _boxes(table)
     if not boxes:
         return None
-    xs = _lines([b[0] for _, _, b in boxes] + [b[2] for _, _, b in boxes])
+    xs = xs or _lines([b[0] for _, _, b in boxes] + [b[2] for _, _, b in boxes])
     ys = _lines([b[1] for _, _, b in boxes] + [b[3] for _, _, b in boxes])
     cells: list[GridCell] = []
     for r, c, box in boxes:
@@ -139,12 +154,51 @@ def pdf_grids(data: bytes, pages: list[int]) -> tuple[Grid, ...]:
     grids: list[Grid] = []
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
-            for index in pages:
-                page = pdf.pages[index]
-                for table in sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0])):
-                    grid = _grid(table, index + 1)
-                    if grid is not None and grid.cols > 1:
-                        grids.append(grid)
+            tables = [
+                (table, index + 1)
+                for index in pages
+                for table in sorted(pdf.pages[index].find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+            ]
+            for run in _runs(tables):
+                if len(run) == 1:
+                    made = [grid for _, _, grid in run]
+                else:  # a table and the fragments that continue it on later pages, on their shared lines: one grid
+                    lines = _lines([x for table, _, _ in run for x in _column_lines(table)])
+                    parts = [_grid(table, page_number, lines) for table, page_number, _ in run]
+                    made = [functools.reduce(append, [part for part in parts if part is not None])]
+                grids += [grid for grid in made if grid.cols > 1]
     except Exception:  # a damaged drawing layer leaves the text, which the reader reads on its own
         return ()
     return merge_continued(grids)
+
+
+def _runs(tables: Sequence[tuple[object, int]]) -> list[list[tuple[object, int, Grid]]]:
+    """Tables (with their own grids) in runs of a table and the headerless fragments on later pages that continue
+    it: a fragment whose first row is a table row (a number in it, or a row label with its cells blank) and whose
+    column lines are all lines of the run so far, or the other way round (a page whose rows all span both label
+    columns draws one line fewer than a page with group and sub-row labels). A run's tables are made grids again
+    on the union of their lines, so that the same column has the same position in each."""
+    runs: list[list[tuple[object, int, Grid]]] = []
+    run_lines: list[float] = []
+    for table, page_number in tables:
+        own = _grid(table, page_number)
+        if own is None:
+            continue
+        lines = _column_lines(table)
+        follows = bool(runs) and page_number > runs[-1][-1][1]
+        if follows and opens_without_header(own) and _nested(run_lines, lines):
+            runs[-1].append((table, page_number, own))
+            run_lines = _lines(run_lines + lines)
+        else:
+            runs.append([(table, page_number, own)])
+            run_lines = lines
+    return runs
+
+
+def _nested(one: list[float], other: list[float]) -> bool:
+    """Whether every line of one set is a line of the other (within the tolerance), and both are tables."""
+
+    def within(xs: list[float], ys: list[float]) -> bool:
+        return all(any(abs(x - y) <= _TOLERANCE for y in ys) for x in xs)
+
+    return len(one) > 2 and len(other) > 2 and (within(one, other) or within(other, one))
