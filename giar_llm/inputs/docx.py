@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph
 from giar_llm.core.document import Document, Grid, GridCell
 from giar_llm.core.limits import DEFAULT_LIMITS, Limits, nested_deeper, too_big
 from giar_llm.errors import InputError
+from giar_llm.inputs.grids import merge_continued
 from giar_llm.inputs.text import collapse_text
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(tag) for tag in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
@@ -153,4 +154,4 @@ def load_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
     text = "\n".join(lines)
     if not text.strip():
         raise InputError("empty file (the .docx has no text)")
-    return Document(text=text, kind="docx", origin=None, grids=tuple(grids))
+    return Document(text=text, kind="docx", origin=None, grids=merge_continued(grids))

@@ -1,6 +1,7 @@
 """Tables split into fragments (at page breaks, or by a converter) merged back into one grid.
 
-A grid continues the one before it when it has no header of its own (its first row holds a number) and
+A grid continues the one before it when it has no header of its own (its first row holds a number, or a row label
+with every other cell blank) and
 the same number of columns: the rows are appended, so every column keeps its header.
 """
 
@@ -30,7 +31,7 @@ def opens_without_header(grid: Grid) -> bool:
 
 
 def continues(before: Grid, after: Grid) -> bool:
-    return after.cols == before.cols and opens_with_number(after)
+    return after.cols == before.cols and opens_without_header(after)
 
 
 def append(before: Grid, after: Grid) -> Grid:

@@ -19,6 +19,7 @@ from giar_llm.core.document import Document, Grid, make_grid
 from giar_llm.core.limits import DEFAULT_LIMITS, Limits, nested_deeper
 from giar_llm.core.locator import names_table3, prints_a_table
 from giar_llm.errors import InputError
+from giar_llm.inputs.grids import merge_continued
 from giar_llm.inputs.text import collapse, decode, decode_as
 from giar_llm.reader.normalize import fold
 
@@ -489,7 +490,7 @@ def _grids(tables: list[list[GridRow]], lengths: list[int]) -> tuple[Grid, ...]:
             for row in table
         ]
         out.append(make_grid(rows))
-    return tuple(out)
+    return merge_continued(out)
 
 
 def load_html(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, str]:

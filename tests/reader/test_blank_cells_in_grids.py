@@ -54,3 +54,28 @@ def test_blank_cells_in_a_grid_are_read_where_they_stand(gold_path: Path, layout
     merged_blank = all(case.truth[p] is None for p in cells if p.startswith("applications.results.other.total."))
     open_structure = [p for p in cells if p.startswith("applications.results.other.")] if merged_blank else []
     assert [p for p in cells if p in envelope.unsure and p not in open_structure] == []
+
+
+@pytest.mark.parametrize("layout", ["html", "docx"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_table_split_without_a_header_is_read_as_one_grid(gold_path: Path, layout: str) -> None:
+    """表三 split into two tables at （二）部分公开, the second without a header row of its own and its zeros blank
+    (its first row may be a label with every cell blank): the second table continues the first, so its cells
+    are placed by the first's header, not guessed from the text's order."""
+    gold = load_gold(gold_path).report
+    _, truth, tables = gold_tables(gold)
+    t3 = tables[1]
+    for row in t3.rows:
+        for index, value in enumerate(row.cells):
+            if row.kind == "data" and value == 0 and (path := row.paths[index]) is not None:
+                row.cells[index] = truth[path] = None
+    at = next(i for i, row in enumerate(t3.rows) if "applications.results.partially_granted" in str(row.paths))
+    t3.breaks, t3.fragment_headers = [at], {at: "none"}
+    case = gold_case(gold, gold_path.stem, layout, tables, truth, ("fragments", "blank_zeros"))
+    envelope = judged(case)
+    got = flatten(envelope.report)
+    cells = [p for p in case.truth if p.startswith("applications.")]
+    assert {p: got[p] for p in cells} == {p: case.truth[p] for p in cells}
+    other = [p for p in cells if p.startswith("applications.results.other.")]
+    open_structure = other if all(case.truth[p] is None for p in other) else []
+    assert [p for p in cells if p in envelope.unsure and p not in open_structure] == []
