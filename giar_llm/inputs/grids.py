@@ -1,8 +1,8 @@
 """Tables split into fragments (at page breaks, or by a converter) merged back into one grid.
 
 A grid continues the one before it when it has no header of its own (its first row holds a number, or a row label
-with every other cell blank) and
-the same number of columns: the rows are appended, so every column keeps its header.
+with every other cell blank) and the same number of columns: the rows are appended, so every column keeps its
+header.
 """
 
 from __future__ import annotations

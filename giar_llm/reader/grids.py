@@ -312,6 +312,8 @@ def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:
         shift = _short_header_shift(grid, r, names)
         if shift:
             names = [{c + shift: n for c, n in table.items()} for table in names]
+        else:
+            names = [_header_cell_lost(grid, r, table) for table in names]
         block.append(names)
         first = next((c for c, t in enumerate(grid.texts(r)) if t.strip()), None)
         cell = grid.matrix[r][first] if first is not None and not shift else None
@@ -341,6 +343,58 @@ def _short_header_shift(grid: View, r: int, names: list[dict[int, str]]) -> int:
         return 0
     covered_from_above = any(c.row != r for c in grid.row_cells[r])
     return 0 if covered_from_above else grid.cols - end
+
+
+_NATIONAL = (*APPLICANT_COLUMNS, "total")  # 表三's columns in the national format's order
+
+
+def _header_cell_lost(grid: View, r: int, names: dict[int, str]) -> dict[int, str]:
+    """表三's header row one cell short of the table, naming every column of the national format but one, in
+    the national order: a converter lost the missing name's cell, and the names from its place on stand one
+    column to the right of where they are printed. Taken only when every row below that holds a number and prints
+    its 总计 then has it equal to the sum of its other cells (a blank counts 0), at least one 总计 is not 0, and
+    read as printed some row's 总计 fails; otherwise the names stay as printed (the rows read under them are
+    unsure)."""
+    if len(names) != len(_NATIONAL) - 1 or not set(names.values()) <= set(_NATIONAL):
+        return names
+    cells = [c for c in grid.row_cells[r] if c.row == r]
+    end = max((c.col + c.colspan for c in cells), default=grid.cols)
+    columns = sorted(names)
+    printed = [names[c] for c in columns]
+    missing = [n for n in _NATIONAL if n not in printed]
+    if end != grid.cols - 1 or len(missing) != 1 or printed != [n for n in _NATIONAL if n != missing[0]]:
+        return names
+    if columns != list(range(columns[0], columns[0] + len(columns))) or columns[-1] != end - 1:
+        return names  # the printed names stand side by side, up to the header's end
+    place = _NATIONAL.index(missing[0])
+    repaired = {c + (1 if i >= place else 0): n for i, (c, n) in enumerate(zip(columns, printed, strict=True))}
+    repaired[columns[0] + place] = missing[0]
+    return repaired if _totals_hold(grid, r, repaired) and not _totals_hold(grid, r, names) else names
+
+
+def _totals_hold(grid: View, r: int, names: dict[int, str]) -> bool:
+    """Whether every row below ``r`` that holds a number and prints its 总计 (by ``names``) has it equal to the
+    sum of the other named cells, blanks and zero marks counting 0, with some 总计 not 0."""
+    total = next((c for c, n in names.items() if n == "total"), None)
+    if total is None:
+        return False
+    nonzero = False
+    for below in range(r + 1, grid.rows):
+        if not grid.numbered[below]:
+            continue
+        row = grid.matrix[below]
+        numbers: dict[int, Number] = {}
+        for c in names:
+            cell = row[c] if c < len(row) else None
+            number = grid.value[cell].number if cell is not None and cell.row == below else None
+            numbers[c] = number if number is not None else 0
+        cell = row[total] if total < len(row) else None
+        if cell is None or grid.value[cell].kind == "blank":
+            continue  # a 总计 left blank proves nothing (the checker skips its sum too)
+        if numbers[total] != sum(v for c, v in numbers.items() if c != total):
+            return False
+        nonzero = nonzero or numbers[total] != 0
+    return nonzero
 
 
 def _label(grid: View, r: int, first_value_col: int) -> tuple[str, str]:

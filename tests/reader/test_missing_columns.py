@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from giar_llm.core.checker import check
 from giar_llm.core.paths import flatten
 from giar_llm.core.schema import COLUMNS
 from giar_llm.files import load_gold
@@ -199,3 +200,32 @@ def test_table_four_placed_by_position_whose_sum_fails_is_unsure(layout: str) ->
     case = _case(GOLD / "hongze-2024.json", layout, "review_placeholder", broken=True)
     envelope = judged(case)
     assert "不成立" in envelope.unsure["review_litigation.review.upheld"]
+
+
+@pytest.mark.parametrize("name", [1, 3, 5])
+@pytest.mark.parametrize("layout", ["html", "docx", "markdown"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_a_header_cell_lost_is_put_back_where_the_totals_hold(gold_path: Path, layout: str, name: int) -> None:
+    """表三's header one cell short, one applicant name left out (the rows keep every column, their zeros blank):
+    the names from the lost one's place on are printed one column left of their numbers. Put back in the national order, every
+    row's 总计 is the sum of its other cells and read as printed it is not, so every cell is read where it
+    stands and trusted (but a （六）其他处理 left wholly blank: one row or three stays open). A report whose own
+    sums fail, or with no 总计 but 0, proves no placement: its rows stay unsure."""
+    gold = load_gold(gold_path).report
+    _, truth, tables = gold_tables(gold)
+    header = tables[1].rows[0]
+    del header.cells[name], header.paths[name]
+    for row in tables[1].rows[1:]:  # its zeros blank: the text alone can't say where a row's numbers stand
+        for index, value in enumerate(row.cells):
+            if row.kind == "data" and value == 0 and (path := row.paths[index]) is not None:
+                row.cells[index] = truth[path] = None
+    case = gold_case(gold, gold_path.stem, layout, tables, truth, ("short_header", "blank_zeros"))
+    envelope = judged(case)
+    cells = [p for p in case.truth if p.startswith("applications.")]
+    if check(case.report).violations or not any(case.truth[p] for p in cells if p.endswith(".total")):
+        return  # sums that fail, or no 总计 but 0: nothing tells the placements apart
+    got = flatten(envelope.report)
+    assert {p: got[p] for p in cells} == {p: case.truth[p] for p in cells}
+    other = [p for p in cells if p.startswith("applications.results.other.")]
+    open_structure = other if all(case.truth[p] is None for p in other) else []
+    assert [p for p in cells if p in envelope.unsure and p not in open_structure] == []
