@@ -235,6 +235,14 @@ def _blank(row: Row, index: int, truth: dict[str, Cell]) -> None:
         truth[path] = None
 
 
+def blank_zeros(table: Table, truth: dict[str, Cell]) -> None:
+    """Every zero of a table's data rows printed blank, and blank in the truth."""
+    for row in _data_rows(table):
+        for index, value in enumerate(row.cells):
+            if value == 0:
+                _blank(row, index, truth)
+
+
 def _mutate(tables: list[Table], mutations: set[str], choose: Chooser, truth: dict[str, Cell], kind: str) -> None:
     t2, t3, t4 = tables
     if "blank_totals" in mutations:

@@ -17,7 +17,7 @@ from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 
 from ..conftest import GOLD
-from ..fuzz.generate import Case, gold_case, gold_tables
+from ..fuzz.generate import Case, _blank, _data_rows, blank_zeros, gold_case, gold_tables
 from ..fuzz.invariant import judged
 
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -26,18 +26,12 @@ GOLDS = sorted(GOLD.glob("*.json"))
 def _case(gold_path: Path, layout: str, blank: str) -> Case:
     gold = load_gold(gold_path).report
     _, truth, tables = gold_tables(gold)
-    for row in tables[1].rows:
-        if row.kind != "data":
-            continue
-        for index, value in enumerate(row.cells):
-            path = row.paths[index]
-            if path is None:
-                continue
-            results_total = index == len(row.cells) - 1 and path.startswith("applications.results.")
-            if (blank == "totals" and results_total and ".total_processed." not in path) or (
-                blank == "zeros" and value == 0
-            ):
-                row.cells[index] = truth[path] = None
+    if blank == "zeros":
+        blank_zeros(tables[1], truth)
+    for row in _data_rows(tables[1]) if blank == "totals" else []:
+        path = row.paths[-1]
+        if path is not None and path.startswith("applications.results.") and ".total_processed." not in path:
+            _blank(row, len(row.cells) - 1, truth)
     return gold_case(gold, gold_path.stem, layout, tables, truth, (f"blank_{blank}",))
 
 
@@ -65,10 +59,7 @@ def test_a_table_split_without_a_header_is_read_as_one_grid(gold_path: Path, lay
     gold = load_gold(gold_path).report
     _, truth, tables = gold_tables(gold)
     t3 = tables[1]
-    for row in t3.rows:
-        for index, value in enumerate(row.cells):
-            if row.kind == "data" and value == 0 and (path := row.paths[index]) is not None:
-                row.cells[index] = truth[path] = None
+    blank_zeros(t3, truth)
     at = next(i for i, row in enumerate(t3.rows) if "applications.results.partially_granted" in str(row.paths))
     t3.breaks, t3.fragment_headers = [at], {at: "none"}
     case = gold_case(gold, gold_path.stem, layout, tables, truth, ("fragments", "blank_zeros"))

@@ -15,7 +15,7 @@ from giar_llm.core.schema import COLUMNS
 from giar_llm.files import load_gold
 
 from ..conftest import GOLD
-from ..fuzz.generate import Case, _drop_column, _review_headers, gold_case, gold_tables
+from ..fuzz.generate import Case, _drop_column, _review_headers, blank_zeros, gold_case, gold_tables
 from ..fuzz.invariant import judged
 
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -31,7 +31,7 @@ def _case(
     breaks: tuple[int, ...] = (),
     broken: bool = False,
     header: str = "",
-    blank_zeros: bool = False,
+    zeros_blank: bool = False,
     marker_in_group: bool = False,
 ) -> Case:
     gold = load_gold(gold_path).report
@@ -40,11 +40,8 @@ def _case(
     t3.breaks = list(breaks)
     if header:  # 表三 under a bad header in place of its own (placeholders, 表二's header, a short one)
         t3.fragment_headers[0] = header
-    if blank_zeros:  # every zero of 表三 printed blank: rows left wholly blank
-        for row in t3.rows:
-            for index, value in enumerate(row.cells):
-                if row.kind == "data" and value == 0 and (path := row.paths[index]) is not None:
-                    row.cells[index] = truth[path] = None
+    if zeros_blank:  # every zero of 表三 printed blank: rows left wholly blank
+        blank_zeros(t3, truth)
     if marker_in_group:  # a page marker row among a group's rows (the group cell merged down beside it)
         at = next(i for i, row in enumerate(t3.rows) if row.group and i > 0 and t3.rows[i - 1].group == row.group)
         t3.markers[at] = "- 3 -"
@@ -87,7 +84,7 @@ def test_a_dropped_column_under_another_tables_header_is_never_a_silent_cell(
     label's second column reads as a blank cell), but the grid shows one column fewer after the label, so which
     cell is missing is unknown and the row is unsure. （二）部分公开（…不计其他情形） and 2.其他法律行政法规禁止公开
     are row labels (numbered), not a header naming 其他; a header row whose cells hold 总计 is no row read."""
-    case = _case(gold_path, layout, "drop_column", column=column, header="other", blank_zeros=True)
+    case = _case(gold_path, layout, "drop_column", column=column, header="other", zeros_blank=True)
     envelope = judged(case)
     dropped = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{COLUMNS[column]}")]
     assert all(p in envelope.unsure for p in dropped if case.truth[p] == 0)
@@ -102,7 +99,7 @@ def test_a_dropped_column_is_counted_in_the_rows_own_cells_not_the_grids_width(g
     column short: its cells are unsure (the grid's width counted it full, and the dropped column's zero read
     as a blank, trusted)."""
     case = _case(
-        GOLD / gold_path, "html", "drop_column", column=column, header="other", blank_zeros=True, marker_in_group=True
+        GOLD / gold_path, "html", "drop_column", column=column, header="other", zeros_blank=True, marker_in_group=True
     )
     envelope = judged(case)
     dropped = [p for p in case.truth if p.startswith("applications.") and p.endswith(f".{COLUMNS[column]}")]
@@ -117,7 +114,7 @@ def test_every_rows_numbers_on_the_grid_row_below_its_label_read_exactly(gold_pa
     the group cell merged down from （三）不予公开 are the sub-row's (the group cell is no label of their own). Every
     cell is right and trusted, but a one-row （六）其他处理 left wholly blank: the text shows no number after its
     label, so whether the table prints it as one row or three stays open."""
-    case = _case(gold_path, layout, "next_line", blank_zeros=True)
+    case = _case(gold_path, layout, "next_line", zeros_blank=True)
     envelope = judged(case)
     got = flatten(envelope.report)
     cells = [p for p in case.truth if p.startswith("applications.")]
@@ -215,10 +212,7 @@ def test_a_header_cell_lost_is_put_back_where_the_totals_hold(gold_path: Path, l
     _, truth, tables = gold_tables(gold)
     header = tables[1].rows[0]
     del header.cells[name], header.paths[name]
-    for row in tables[1].rows[1:]:  # its zeros blank: the text alone can't say where a row's numbers stand
-        for index, value in enumerate(row.cells):
-            if row.kind == "data" and value == 0 and (path := row.paths[index]) is not None:
-                row.cells[index] = truth[path] = None
+    blank_zeros(tables[1], truth)  # the text alone can't say where a row's numbers stand
     case = gold_case(gold, gold_path.stem, layout, tables, truth, ("short_header", "blank_zeros"))
     envelope = judged(case)
     cells = [p for p in case.truth if p.startswith("applications.")]

@@ -15,7 +15,7 @@ import pytest
 from giar_llm.files import load_gold
 
 from ..conftest import GOLD
-from ..fuzz.generate import Case, gold_case, gold_tables
+from ..fuzz.generate import Case, _data_rows, blank_zeros, gold_case, gold_tables
 from ..fuzz.invariant import judged
 
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -25,12 +25,8 @@ NUMBERED = re.compile(r"(\d+\.)(.{3,})")
 def _case(gold_path: Path, layout: str, cut: int) -> Case:
     gold = load_gold(gold_path).report
     _, truth, tables = gold_tables(gold)
-    for row in tables[1].rows:
-        if row.kind != "data":
-            continue
-        for index, value in enumerate(row.cells):
-            if value == 0 and (path := row.paths[index]) is not None:
-                row.cells[index] = truth[path] = None
+    blank_zeros(tables[1], truth)
+    for row in _data_rows(tables[1]):
         if numbered := NUMBERED.fullmatch(row.label):
             numbering, text = numbered.groups()
             at = min(cut, len(text) - 2)

@@ -15,7 +15,7 @@ from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 
 from ..conftest import GOLD
-from ..fuzz.generate import KANGXI, Case, Glyphs, _blank, _data_rows, _pdf_file, gold_tables
+from ..fuzz.generate import KANGXI, Case, Glyphs, _pdf_file, blank_zeros, gold_tables
 from ..fuzz.generate import _with_blanks as with_blanks
 from ..fuzz.invariant import judged
 
@@ -26,10 +26,7 @@ def _case(gold_path: Path, radicals: bool) -> Case:
     gold = load_gold(gold_path).report
     _, truth, tables = gold_tables(gold)
     t3, t4 = tables[1], tables[2]
-    for row in _data_rows(t3):
-        for index, value in enumerate(row.cells):
-            if value == 0:
-                _blank(row, index, truth)
+    blank_zeros(t3, truth)
     at = next(i for i, row in enumerate(t3.rows) if "applications.results.partially_granted" in str(row.paths))
     t3.breaks, t3.fragment_headers = [at], {at: "none"}
     t4.breaks = []  # 表四 on a page of its own, its header with it
