@@ -29,6 +29,8 @@ _WORD = re.compile(r"\S\S*")  # (\S+ as a class then a repeat: searched by skipp
 _DIGIT = re.compile(r"\d")
 # A row label's numbering standing alone as a word (2. 2、 2．): no count ends in its punctuation.
 _NUMBERING = re.compile(r"\d{1,2}[.．、]")
+# A word that starts with a row label's numbering glued to the label's text (3.其 / 他): the numbering is no count.
+_NUMBERED_LABEL = re.compile(r"\d{1,2}[.．、](?=[\u4e00-\u9fff])")
 _RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
 _CJK_PARENS = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
 
@@ -236,7 +238,11 @@ def _word(text: str, token: str, w_start: int, delimited: bool, line: int, out: 
     elif not _DIGIT.search(token) or _NUMBERING.fullmatch(token):  # text; a label's numbering printed apart (2.)
         out.append(_new(Atom, ("text", token, w_start, w_end, delimited, line)))
     else:  # digits glued to text; a converter's placeholder name (数据12) is text, its digits no number
-        for piece in (_PIECE_NAMED if PLACEHOLDER.search(token) else _PIECE).finditer(token):
+        skip = 0
+        if numbering := _NUMBERED_LABEL.match(token):  # a label's numbering before its text (3.其): text
+            skip = numbering.end()
+            out.append(_new(Atom, ("text", token[:skip], w_start, w_start + skip, delimited, line)))
+        for piece in (_PIECE_NAMED if PLACEHOLDER.search(token) else _PIECE).finditer(token, skip):
             kind = "num" if _NUMBER.fullmatch(piece.group()) else "text"
             out.append(
                 _new(Atom, (kind, piece.group(), w_start + piece.start(), w_start + piece.end(), delimited, line))
