@@ -76,18 +76,28 @@ def label_start(text: str, key_start: int, prefix: str, keys: tuple[str, ...] = 
 
 
 _NUMBERED_LINE = re.compile(r"[ \t|]*(\d+)[ \t]*[.、]")
-_NUMBERING_AT_END = re.compile(r"(\d+)[ \t]*[.、][ \t|]*$")
+_DIGIT = re.compile(r"\d")
 _NUMBER_ALONE = re.compile(r"[ \t|]*(\d+)[ \t|]*")
 _LABEL_TEXT = re.compile(r"[^\d\n]*")
 NUMBERING = re.compile(r"\d+[ \t]*[.、]?")
 
 
+def _numbering_at_end(line: str, digits: str) -> int | None:
+    """Where the numbering ``digits`` stands in ``line`` when the line ends with it, its dot and label text
+    without a digit (…1000012. or …3000003.要): its digits may be glued to numbers before it."""
+    dot = max(line.rfind("."), line.rfind("、"))
+    if dot < 0 or _DIGIT.search(line, dot + 1):
+        return None
+    head = line[:dot].rstrip(" \t")
+    return len(head) - len(digits) if head.endswith(digits) else None
+
+
 def wrapped_label_start(text: str, start: int, prefix: str) -> int:
     """Where a numbered label starts when it was wrapped over lines: its numbering (8.属于行, its numbers
     possibly after it, or 8 alone before a line .属于) on one of the two lines above, with only label text
-    between, or ending such a line, after the row above's numbers (…申请1000012. / 重复申请: a numbering is
-    printed with its label, so the dotted number that ends the line is this label's, its digits never the row
-    above's, even glued to them). Without it, a line of label text above that starts with the numbering's dot (.要 / 求提供公开出版物:
+    between, or ending such a line with the label's first piece or none, after the row above's numbers
+    (…申请1000012. / 重复申请, …3000003.要 / 求提供公开出版 / 物: a numbering is printed with its label, so the
+    dotted number before the label's text is this label's, its digits never the row above's, even glued to them). Without it, a line of label text above that starts with the numbering's dot (.要 / 求提供公开出版物:
     the numbering printed apart, far above or lost) is where the label starts."""
     digits = prefix.rstrip(".、")
     line_start = text.rfind("\n", 0, start) + 1
@@ -102,10 +112,9 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
         numbered = _NUMBERED_LINE.match(line)
         if numbered is not None and numbered.group(1) == digits:
             return previous + numbered.start(1)
-        if line.rstrip(" \t|").endswith((".", "、")):  # …1000012. / 重复申请: the numbering glued to the numbers
-            ending = _NUMBERING_AT_END.search(line)
-            if ending is not None and ending.group(1).endswith(digits):
-                return previous + ending.end(1) - len(digits)
+        ending = _numbering_at_end(line, digits)
+        if ending is not None:  # …1000012. / 重复申请, …3000003.要 / 求提供…: glued to the row above's numbers
+            return previous + ending
         alone = _NUMBER_ALONE.fullmatch(line)
         if alone is not None and alone.group(1) == digits and text[top : top + 8].lstrip(" \t|")[:1] in (".", "、"):
             return previous + alone.start(1)
