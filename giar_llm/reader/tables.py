@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from giar_llm.core.arithmetic import (
     OUTCOME_ROWS,
@@ -343,7 +344,15 @@ def flag_rows_before_lost_labels(text: str, located: list[Located], table: Table
             previous = loc.spec.path
 
 
-_NUMBERING_WORD = re.compile(r"(?<![\d.．])(\d{1,2})[ \t]*[.．、](?!\d)")
+@cache
+def _numbering_word(digits: str) -> re.Pattern[str]:
+    """A numbering word of these digits (3. 12、): not after a digit or a point, then its punctuation, not before a
+    digit. The pattern starts with the first digit as a literal, its lookbehind written after it (the character
+    before the digit), so that the regex engine skips to that digit instead of trying every position of a region.
+    (A match of any one or two digits so placed, as a word of its own, can't hold these digits inside it: they
+    would follow a digit.)"""
+    first = re.escape(digits[0])
+    return re.compile(rf"{first}(?<![\d.．]{first}){re.escape(digits[1:])}[ \t]*[.．、](?!\d)")
 
 
 def _numbering_apart(text: str, above: Located, loc: Located) -> bool:
@@ -352,7 +361,7 @@ def _numbering_apart(text: str, above: Located, loc: Located) -> bool:
     digits = loc.spec.prefix.rstrip(".、")
     if not digits.isdigit() or above.key is None:
         return False
-    return any(m.group(1) == digits for m in _NUMBERING_WORD.finditer(text, above.key.end(), loc.start))
+    return _numbering_word(digits).search(text, above.key.end(), loc.start) is not None
 
 
 def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
