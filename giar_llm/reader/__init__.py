@@ -274,10 +274,11 @@ def _table4_end(text: str, start: int, end: int) -> int:
     seen_numbers = False
     pos = start
     for line in text[start:end].split("\n"):
-        if _NUMBERS_LINE.fullmatch(line) and any(ch.isdigit() for ch in line):
-            seen_numbers = True
-        elif seen_numbers and _PROSE.search(line):
-            return pos
+        if line:  # (an empty line is neither numbers nor prose: no regex is asked)
+            if _NUMBERS_LINE.fullmatch(line):  # (a match holds a digit: its repeat takes \d+ at least once)
+                seen_numbers = True
+            elif seen_numbers and _PROSE.search(line):
+                return pos
         pos += len(line) + 1
     return end
 

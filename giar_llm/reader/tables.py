@@ -167,7 +167,8 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
             match = _NUMBERING_THEN_NUMBERS.fullmatch(text[previous:end])
             if match is not None and match.group(1) == digits:
                 return previous + match.start(1)
-        if not _CELLS_ONLY.fullmatch(text, previous, end):  # (a line of cells is not cut out of the text)
+        # (A line of cells is not cut out of the text; an empty line is one, without asking.)
+        if previous != end and not _CELLS_ONLY.fullmatch(text, previous, end):
             line = text[previous:end]
             if digits.isdigit():
                 match = _NUMBERING_THEN_TEXT.match(line)
