@@ -265,7 +265,8 @@ def _numbers(values: list[int | float | None]) -> list[int | float]:
     return [value for value in values if value is not None]
 
 
-_NUMBERS_LINE = re.compile(r"[\s|]*(?:[-+]?\d+(?:\.\d+)?[\s|]*)+")
+# (The separators' repeats possessive: what follows them starts with no separator, so giving one back never helps.)
+_NUMBERS_LINE = re.compile(r"[\s|]*+(?:[-+]?\d+(?:\.\d+)?[\s|]*+)+")
 _PROSE = re.compile(r"[\u4e00-\u9fff]{6,}")
 
 

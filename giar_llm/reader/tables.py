@@ -132,16 +132,31 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
 
 _VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2}")
 _NUMBERS_AFTER = r"(?=(?:[\s|]*[-+]?\d+(?:\.\d+)?)*[\s|]*$)"
-# A line's last run of text (only digits and separators after it): the last match of a run of text followed by
-# numbers only, as a match is always a whole run (a sign or point glued to the digits after it is a run of its own).
-_LAST_TEXT = re.compile(r"(?<![^\d\s|])[^\d\s|]+(?=[\d\s|]*$)")
+# A line's last run of text (only digits and separators after it), matched on the reversed line: its digits and
+# separators from the end, then the run (a sign or point glued to the digits after it is a run of its own).
+_LAST_TEXT_REVERSED = re.compile(r"[\d\s|]*([^\d\s|]+)")
+
+
+def _last_text(line: str) -> tuple[int, str] | None:
+    """Where a line's last run of text starts, and the run; None when the line holds only digits and separators.
+    Matched once on the reversed line (a search from the line's start would try each run before the last, each
+    time looking ahead to the line's end)."""
+    found = _LAST_TEXT_REVERSED.match(line[::-1])
+    if found is None:
+        return None
+    start = len(line) - found.end()
+    return start, line[start : len(line) - found.start(1)]
+
+
 _NUMBERING_THEN_TEXT = re.compile(r"[ \t|]*(\d+)[ \t]*[.、][^\d\n]*" + _NUMBERS_AFTER)
 _NUMBERING_THEN_NUMBERS = re.compile(r"[ \t|]*(\d+)(?:[ \t|]+[-+]?\d+(?:\.\d+)?)+[ \t|]*")
 SPLIT_LABEL_LINES = 40  # lines of numbers looked over between a label's first part and its rest
 
 
-# A line of numbers and zero marks only (or empty): every word (a run between separators) a number or a mark.
-_CELLS_ONLY = re.compile(r"[\s|]*(?:(?:[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2})(?![^\s|])[\s|]*)*")
+# A line of numbers and zero marks only (or empty): every word (a run between separators) a number or a mark. The
+# separators' repeats are possessive (what follows them starts with no separator): a line that is not cells fails
+# without giving its separators back one at a time.
+_CELLS_ONLY = re.compile(r"[\s|]*+(?:(?:[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2})(?![^\s|])[\s|]*+)*")
 
 
 def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: tuple[str, ...] = ()) -> int:
@@ -174,17 +189,17 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
                 match = _NUMBERING_THEN_TEXT.match(line)
                 found = match is not None and match.group(1) == digits
                 return previous + match.start(1) if match is not None and found else start
-            last = _LAST_TEXT.search(line)
+            last = _last_text(line)
             if last is None:
                 return start
-            first_part = _LAYOUT_SPACE.sub("", last.group(0))
+            run_start, first_part = last  # (a run holds no space)
             if prefix and (first_part + rest).startswith(prefix):
-                return previous + last.start()
-            if prefix and (glued := _glued_numbering(line, last, prefix, rest)) is not None:
+                return previous + run_start
+            if prefix and (glued := _glued_numbering(run_start, first_part, prefix, rest)) is not None:
                 return previous + glued
             spanning = pattern(keys).search(first_part + through_key) if keys else None
             if spanning is not None and spanning.start() < len(first_part) < spanning.end():
-                return previous + last.start()  # a key phrase begun before the numbers, ended after them
+                return previous + run_start  # a key phrase begun before the numbers, ended after them
             return start
         if previous == 0:
             return start
@@ -195,16 +210,16 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
 _GLUED_PART = 8  # characters of a label's first part after its numbering, before its numbers
 
 
-def _glued_numbering(line: str, last: re.Match[str], prefix: str, rest: str) -> int | None:
-    """Where in ``line`` a label's numbering (or its first part: （一 of （一 / ）予以公开) ends the line's last run of
-    text glued to the text before it (flattened text: the row above's label, or a heading, runs into it): the
-    offset of the run's last piece that, with ``rest`` after it, begins with the numbering; None without one."""
-    run = last.group(0)
+def _glued_numbering(run_start: int, run: str, prefix: str, rest: str) -> int | None:
+    """Where in a line a label's numbering (or its first part: （一 of （一 / ）予以公开) ends the line's last run of
+    text (``run``, starting at ``run_start``) glued to the text before it (flattened text: the row above's label, or
+    a heading, runs into it): the offset of the run's last piece that, with ``rest`` after it, begins with the
+    numbering; None without one."""
     at = len(run)
     while (at := run.rfind(prefix[0], 0, at)) > 0:
         piece = run[at:]
         if len(piece) <= len(prefix) + _GLUED_PART and (_LAYOUT_SPACE.sub("", piece) + rest).startswith(prefix):
-            return last.start() + at
+            return run_start + at
     return None
 
 
