@@ -35,7 +35,7 @@ _MARKUP = re.compile(
 )
 _MARKER = r"[ \t|]*(?:[-—–－]{1,2}[ \t]*\d{1,3}[ \t]*[-—–－]{1,2}|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t|]*"
 _MARKER_LINE = re.compile(_MARKER)  # a line that is a page marker, matched over the whole line
-_MARKER_CHAR = re.compile("[-—–－页]")  # a character every page marker holds
+_MARKER_CHARS = "-—–－页"  # a character every page marker holds
 
 _PAGE_NUMBER = re.compile(r"第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?")  # 第 7 页 anywhere
 
@@ -105,17 +105,22 @@ def normalize(text: str) -> str:
 
 def _blank_page_markers(text: str) -> str:
     """``text`` with each line that is a page marker (``_MARKER`` over the whole line) blanked. Only a line with one of the
-    characters every marker holds (a dash, or 页) is tried, found by one search that skips to them."""
+    characters every marker holds (a dash, or 页) is tried. Where each of them stands next is found by ``str.find``
+    (which runs over a text several times faster than a regex's character class is tried at each character),
+    again from a line's end for those that stood on it."""
     pieces: list[str] = []
-    last = pos = 0
-    while (found := _MARKER_CHAR.search(text, pos)) is not None:
-        start = text.rfind("\n", 0, found.start()) + 1
-        end = text.find("\n", found.end())
+    last = 0
+    ahead = [(at, ch) for ch in _MARKER_CHARS if (at := text.find(ch)) >= 0]
+    while ahead:
+        found = min(ahead)[0]
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found + 1)
         end = len(text) if end < 0 else end
         if _MARKER_LINE.fullmatch(text, start, end):
             pieces += (text[last:start], " " * (end - start))
             last = end
-        pos = end
+        ahead = [(at, ch) if at > end else (text.find(ch, end), ch) for at, ch in ahead]
+        ahead = [pair for pair in ahead if pair[0] >= 0]
     if not pieces:
         return text
     pieces.append(text[last:])
