@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -84,21 +83,39 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
     separator, every further empty line a blank cell. Used only when the count comes out at exactly
     ``width`` cells, so a layout that spaces lines differently is never read this way.
     """
-    values = [a for a in atoms if a.kind in _VALUE]
-    if len(values) < 2 or len(values) >= width or any([a.delimited for a in atoms]):
+    # One pass over the atoms, without a comprehension each (a comprehension is a function call in Python 3.11, and
+    # this runs for every row of such a table).
+    values: list[Atom] = []
+    value_lines: list[int] = []
+    text_lines: list[int] = []  # the lines of text and blank atoms, past the label's own line
+    for atom in atoms:
+        if atom.delimited:
+            return None
+        if atom.kind in _VALUE:
+            values.append(atom)
+            value_lines.append(atom.line)
+        elif atom.line > 0:
+            text_lines.append(atom.line)
+    if len(values) < 2 or len(values) >= width:
         return None  # the separator is learnt between two values: one value alone can't tell spacing from blanks
-    value_lines = [a.line for a in values]
-    if value_lines[0] < 1 or len(set(value_lines)) != len(values):
-        return None
-    text_lines = [a.line for a in atoms if a.kind not in _VALUE and a.line > 0]
     first_line, last_line = value_lines[0], value_lines[-1]
-    if any([first_line <= line <= last_line for line in text_lines]):
+    if first_line < 1 or len(set(value_lines)) != len(values):
         return None
-    after = [line for line in text_lines if line > value_lines[-1]]  # a group label before the next row
-    label_end = max([line for line in text_lines if line < value_lines[0]], default=0)  # a wrapped label's last line
-    gaps = [value_lines[0] - label_end - 1]
-    gaps += [b - a - 1 for a, b in itertools.pairwise(value_lines)]
-    gaps.append((after[0] if after else lines) - value_lines[-1] - 1)
+    label_end = 0  # a wrapped label's last line
+    after: int | None = None  # a group label before the next row
+    for line in text_lines:
+        if first_line <= line <= last_line:
+            return None
+        if line < first_line:
+            label_end = max(label_end, line)
+        elif after is None:
+            after = line
+    gaps = [first_line - label_end - 1]
+    previous = first_line
+    for line in value_lines[1:]:
+        gaps.append(line - previous - 1)
+        previous = line
+    gaps.append((lines if after is None else after) - last_line - 1)
     separator = min(gaps)
     blanks = [g - separator for g in gaps]
     if len(values) + sum(blanks[:-1]) == width:
@@ -116,9 +133,12 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
 def row_atoms(atoms: list[Atom]) -> list[Atom]:
     """A region's atoms without the blank cells of lines that hold no number and are not one cell: a header
     row repeated in the table (申请人情况 | | 自然人 …), a group label's row, an empty grid row."""
-    candidates = {a.line for a in atoms if a.kind == "blank" and a.line > 0}
-    if not candidates:
+    for atom in atoms:  # (most regions hold no blank atom: none is looked for twice)
+        if atom.kind == "blank" and atom.line > 0:
+            break
+    else:
         return atoms
+    candidates = {a.line for a in atoms if a.kind == "blank" and a.line > 0}
     kinds: dict[int, list[str]] = {}
     for atom in atoms:
         if atom.line in candidates:
@@ -153,10 +173,15 @@ def resolve(
     blank, 总计 still their sum), a unique split into ``width`` numbers is not proven.
     """
     atoms = row_atoms(atoms)
-    values = [a for a in atoms if a.kind in _VALUE]
+    values: list[Atom] = []  # numbers and zero marks
+    cells: list[Atom] = []  # and blank cells (one loop, not a comprehension each: resolve runs for many rows)
+    for atom in atoms:
+        if atom.kind != "text":
+            cells.append(atom)
+            if atom.kind in _VALUE:
+                values.append(atom)
     if len(values) == width:
         return direct(values)
-    cells = [a for a in atoms if a.kind != "text"]
     if len(values) < width and len(cells) == width:
         return direct(cells)
     if len(values) < width and len(cells) > width:
@@ -172,8 +197,11 @@ def resolve(
         read.unsure = f"行内有 {len(values)} 个数字，多于 {width} 列"
         read.surplus = values[width:]
         return read
-    runs = [a for a in values if not a.delimited]
-    digits = sum([len(a.text.lstrip("+-")) for a in values])
+    runs = False  # a value not from a delimited cell: a digit run that may hold several
+    digits = 0
+    for atom in values:
+        runs = runs or not atom.delimited
+        digits += len(atom.text.lstrip("+-"))
     if runs and digits >= width and all([a.kind == "num" and "." not in a.text for a in values]):  # integers
         split = split_runs([a.text for a in values], width, sums, limit=SPLIT_LIMIT)
         solutions = split.solutions
