@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import marshal
 import re
-from typing import Any, cast
+from typing import Any
 
 from giar_llm.core.checker import violation_cells
 from giar_llm.core.document import Document
@@ -331,7 +331,7 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
                 if span is not None and value is not None:
                     evidence[path] = span
         else:  # every cell read, each with its span (most rows)
-            evidence.update(zip(paths, cast("list[tuple[int, int]]", spans), strict=True))
+            evidence.update(zip(paths, spans, strict=True))  # type: ignore[arg-type]  # (no call to cast a row)
         if locations:
             for column, path in enumerate(paths):
                 if values[column] is not None and column in locations:

@@ -553,11 +553,18 @@ def flag_headers_before_numbers(
             continue
         if stacked and (index == 0 or table.rows[found[index - 1].spec.path].unsure != NO_NUMBERS[0]):
             continue
-        first = min((span[0] for span in row.spans if span is not None), default=None)
+        first = None  # where its first number stands (loops, not generators: this runs for every row)
+        for span in row.spans:
+            if span is not None and (first is None or span[0] < first):
+                first = span[0]
         if first is None:
             continue
         between = compact(text[loc.key.end() : first])
-        word = next((word for word in words if word in between), None)
+        word = None
+        for header in words:
+            if header in between:
+                word = header
+                break
         if word is not None:
             row.unsure = HEADER_BETWEEN.format(word=word)
         elif stacked and _one_a_line(text, row):
