@@ -110,23 +110,24 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
             label_end = max(label_end, line)
         elif after is None:
             after = line
-    gaps = [first_line - label_end - 1]
+    gaps = [first_line - label_end - 1]  # empty lines before each value
     previous = first_line
     for line in value_lines[1:]:
         gaps.append(line - previous - 1)
         previous = line
-    gaps.append((lines if after is None else after) - last_line - 1)
-    separator = min(gaps)
-    blanks = [g - separator for g in gaps]
-    if len(values) + sum(blanks[:-1]) == width:
-        blanks[-1] = 0  # the rest is spacing before the next heading, not cells
-    if len(values) + sum(blanks) != width:
+    last = (lines if after is None else after) - last_line - 1  # and after the last
+    separator = min(last, *gaps)
+    head = sum(gaps) - separator * len(gaps)  # blank cells before the last value
+    tail = 0 if len(values) + head == width else last - separator  # after it (or spacing before the next heading)
+    if len(values) + head + tail != width:
         return None
-    if separator == 0 and not any(blanks[:-1]):
+    if separator == 0 and head == 0:
         return None  # values on consecutive lines, then empty lines: spacing or a page break, not blank cells
-    columns = [blanks[0]]
-    for blank_after in blanks[1:-1]:
-        columns.append(columns[-1] + 1 + blank_after)
+    columns = []
+    column = -1
+    for gap in gaps:  # each value a column past the one before and the blank cells between
+        column += 1 + gap - separator
+        columns.append(column)
     return placed(width, zip(columns, values, strict=True))
 
 
