@@ -307,21 +307,29 @@ def read_rows(
             table.rows[spec.path] = RowRead.missing(spec.width, "未找到该行的标签")
             continue
         region_start = loc.key.end()
-        if loc.start < text.rfind("\n", 0, loc.key.start()) + 1:  # a label wrapped with its numbers on its first line
+        label_lines: tuple[int, int] | None = None  # lines of the label's text between its numbers and its key
+        if loc.start < (key_line := text.rfind("\n", 0, loc.key.start()) + 1):  # a label wrapped over lines
             numbering = NUMBERING.match(text, loc.start)
             first = numbering.end() if numbering else loc.start
-            first_line = atoms(text, first, max(first, text.find("\n", first)))
-            between = atoms(text, first, text.rfind("\n", 0, loc.key.start()) + 1)
+            first_end = max(first, text.find("\n", first))
+            first_line = atoms(text, first, first_end)
+            between = atoms(text, first_end, key_line)
             # Numbers on its first line, or digits between it and the key's line (a label split around its
-            # numbers); else the lines up to the key are the label's (无 of 无正当理由 alone on a line).
+            # numbers); else the lines up to the key are the label's (无 of 无正当理由 alone on a line). With
+            # numbers on its first line only, the lines between are the label's too (4. 1 0 0 / 无 / 正当理由…):
+            # a zero mark there is the label's text, not one more cell.
             if any(a.is_value for a in first_line) or any(a.kind == "num" for a in between):
                 region_start = first
+                if all(a.kind != "num" for a in between) and any(a.kind == "zero" for a in between):
+                    label_lines = (first_end, key_line)
         region_end = max(region_start, ends[id(loc)])
-        plain = plain_numbers(text, region_start, region_end)
+        plain = plain_numbers(text, region_start, region_end) if label_lines is None else None
         if plain is not None and len(plain) == spec.width:  # the common row: a plain number a cell, as resolve reads it
             row = table.rows[spec.path] = numbers(text, plain)
         else:
             region = atoms(text, region_start, region_end)
+            if label_lines is not None:
+                region = [a for a in region if not label_lines[0] <= a.start < label_lines[1]]
             has_total = spec.fields[-1] == "total"
             sums = row_sums(spec.path, spec.fields)
             lines = text.count("\n", region_start, region_end) + (0 if text[region_end - 1 : region_end] == "\n" else 1)
