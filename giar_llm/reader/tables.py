@@ -1083,7 +1083,12 @@ def _rows_with_blanks(region: list[Atom], width: int) -> bool:
     if len(cells) <= width:
         return False
     per_line = Counter(a.line for a in cells)
-    return sum(count > 1 for count in per_line.values()) > 1
+    if sum(count > 1 for count in per_line.values()) > 1:
+        return True
+    # One cell a line in blocks apart (rows one cell a line, an empty line or a label's line between them), with a
+    # blank cell among them: a lost label's line reads as a blank cell too.
+    apart = any(b.line - a.line > 1 for a, b in itertools.pairwise(cells))
+    return apart and any(a.kind == "blank" for a in cells)
 
 
 def _read_flat_plain(text: str, spec: RowSpec, start: int, end: int, plain: list[Span]) -> RowRead:
