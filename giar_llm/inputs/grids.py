@@ -15,11 +15,6 @@ from giar_llm.core.document import PLACEHOLDER, Grid, GridCell
 _NUMBER = re.compile(r"\s*[-+]?\d[\d,]*(?:\.\d+)?\s*")
 
 
-def opens_with_number(grid: Grid) -> bool:
-    """Whether a grid's first row holds a number: it has no header row of its own."""
-    return any(cell.row == 0 and _NUMBER.fullmatch(cell.text) for cell in grid.cells)
-
-
 def opens_without_header(grid: Grid) -> bool:
     """Whether a grid's first row is a table row, not a header: a number in it, or text only in its first two
     columns (a row label, with its group's label; no caption across the table) and every other cell blank."""

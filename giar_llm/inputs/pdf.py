@@ -119,10 +119,9 @@ def _boxes(table: object) -> list[tuple[int, int, Box]]:
     return [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row.cells) if box is not None]
 
 
-def _column_lines(table: object) -> list[float]:
-    """A table's distinct vertical lines, from its cells' left and right edges."""
-    boxes = _boxes(table)
-    return _lines([b[0] for _, _, b in boxes] + [b[2] for _, _, b in boxes])
+def _edges(boxes: list[tuple[int, int, Box]], low: int, high: int) -> list[float]:
+    """The distinct grid lines of the boxes' edges ``low`` and ``high`` (0 and 2: columns; 1 and 3: rows)."""
+    return _lines([b[low] for _, _, b in boxes] + [b[high] for _, _, b in boxes])
 
 
 def _grid(table: object, page_number: int, xs: list[float] | None = None) -> Grid | None:
@@ -132,8 +131,8 @@ def _grid(table: object, page_number: int, xs: list[float] | None = None) -> Gri
     boxes = _boxes(table)
     if not boxes:
         return None
-    xs = xs or _lines([b[0] for _, _, b in boxes] + [b[2] for _, _, b in boxes])
-    ys = _lines([b[1] for _, _, b in boxes] + [b[3] for _, _, b in boxes])
+    xs = xs or _edges(boxes, 0, 2)
+    ys = _edges(boxes, 1, 3)
     cells: list[GridCell] = []
     for r, c, box in boxes:
         col, end_col = _index(xs, box[0]), _index(xs, box[2])
@@ -159,39 +158,39 @@ def pdf_grids(data: bytes, pages: list[int]) -> tuple[Grid, ...]:
                 for index in pages
                 for table in sorted(pdf.pages[index].find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
             ]
-            for run in _runs(tables):
+            for run, lines in _runs(tables):
                 if len(run) == 1:
-                    made = [grid for _, _, grid in run]
+                    made = run[0][2]
                 else:  # a table and the fragments that continue it on later pages, on their shared lines: one grid
-                    lines = _lines([x for table, _, _ in run for x in _column_lines(table)])
                     parts = [_grid(table, page_number, lines) for table, page_number, _ in run]
-                    made = [functools.reduce(append, [part for part in parts if part is not None])]
-                grids += [grid for grid in made if grid.cols > 1]
+                    made = functools.reduce(append, [part for part in parts if part is not None])
+                if made.cols > 1:
+                    grids.append(made)
     except Exception:  # a damaged drawing layer leaves the text, which the reader reads on its own
         return ()
     return merge_continued(grids)
 
 
-def _runs(tables: Sequence[tuple[object, int]]) -> list[list[tuple[object, int, Grid]]]:
+def _runs(tables: Sequence[tuple[object, int]]) -> list[tuple[list[tuple[object, int, Grid]], list[float]]]:
     """Tables (with their own grids) in runs of a table and the headerless fragments on later pages that continue
-    it: a fragment whose first row is a table row (a number in it, or a row label with its cells blank) and whose
-    column lines are all lines of the run so far, or the other way round (a page whose rows all span both label
-    columns draws one line fewer than a page with group and sub-row labels). A run's tables are made grids again
-    on the union of their lines, so that the same column has the same position in each."""
-    runs: list[list[tuple[object, int, Grid]]] = []
-    run_lines: list[float] = []
+    it, each run with the union of its column lines: a fragment continues the run when its first row is a table
+    row (a number in it, or a row label with its cells blank) and its column lines are all lines of the run so
+    far, or the other way round (a page whose rows all span both label columns draws one line fewer than a page
+    with group and sub-row labels). A run's tables are made grids again on those lines, so that the same column
+    has the same position in each."""
+    runs: list[tuple[list[tuple[object, int, Grid]], list[float]]] = []
     for table, page_number in tables:
         own = _grid(table, page_number)
         if own is None:
             continue
-        lines = _column_lines(table)
-        follows = bool(runs) and page_number > runs[-1][-1][1]
-        if follows and opens_without_header(own) and _nested(run_lines, lines):
-            runs[-1].append((table, page_number, own))
-            run_lines = _lines(run_lines + lines)
-        else:
-            runs.append([(table, page_number, own)])
-            run_lines = lines
+        lines = _edges(_boxes(table), 0, 2)
+        if runs:
+            members, run_lines = runs[-1]
+            if page_number > members[-1][1] and opens_without_header(own) and _nested(run_lines, lines):
+                members.append((table, page_number, own))
+                runs[-1] = (members, _lines(run_lines + lines))
+                continue
+        runs.append(([(table, page_number, own)], lines))
     return runs
 
 

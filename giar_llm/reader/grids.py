@@ -27,6 +27,7 @@ from giar_llm.core.arithmetic import (
     holds,
     row_equations,
     row_values,
+    sides,
     table_equations,
 )
 from giar_llm.core.document import Grid, GridCell
@@ -372,28 +373,32 @@ def _header_cell_lost(grid: View, r: int, names: dict[int, str]) -> dict[int, st
     return repaired if _totals_hold(grid, r, repaired) and not _totals_hold(grid, r, names) else names
 
 
+_ROW = "applications.new_requests"  # any row of 表三: its row sum is the one every row of 表三 has
+(_ROW_SUM,) = row_equations(_ROW)
+
+
 def _totals_hold(grid: View, r: int, names: dict[int, str]) -> bool:
-    """Whether every row below ``r`` that holds a number and prints its 总计 (by ``names``) has it equal to the
-    sum of the other named cells, blanks and zero marks counting 0, with some 总计 not 0."""
-    total = next((c for c, n in names.items() if n == "total"), None)
-    if total is None:
+    """Whether 表三's row sum (``core.arithmetic``: the applicant cells add up to 总计) holds, by ``names``, in
+    every row below ``r`` that holds a number and prints its 总计 (blanks and zero marks count 0; a blank 总计
+    proves nothing, as the checker skips its sum), with some 总计 not 0."""
+    if "total" not in names.values():
         return False
     nonzero = False
     for below in range(r + 1, grid.rows):
         if not grid.numbered[below]:
             continue
         row = grid.matrix[below]
-        numbers: dict[int, Number] = {}
-        for c in names:
+        values: dict[str, Number | None] = {}
+        for c, name in names.items():
             cell = row[c] if c < len(row) else None
-            number = grid.value[cell].number if cell is not None and cell.row == below else None
-            numbers[c] = number if number is not None else 0
-        cell = row[total] if total < len(row) else None
-        if cell is None or grid.value[cell].kind == "blank":
-            continue  # a 总计 left blank proves nothing (the checker skips its sum too)
-        if numbers[total] != sum(v for c, v in numbers.items() if c != total):
+            value = grid.value[cell] if cell is not None and cell.row == below else None
+            values[f"{_ROW}.{name}"] = 0 if value is not None and value.kind == "zero" else value and value.number
+        both = sides(_ROW_SUM, values)
+        if both is None:
+            continue
+        if both[0] != both[1]:
             return False
-        nonzero = nonzero or numbers[total] != 0
+        nonzero = nonzero or both[1] != 0
     return nonzero
 
 
