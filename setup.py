@@ -1,18 +1,37 @@
-"""Build step: the top-level ``prompts/`` folder (the source of truth) is copied into the built package.
+"""Build steps that pyproject.toml can't declare.
 
-An installed wheel then finds its prompts at ``giar_llm/_prompts/`` (see giar_llm/prompts.py); a checkout
-reads ``prompts/`` directly. Everything else is declared in pyproject.toml.
+1. The top-level ``prompts/`` folder (the source of truth) is copied into the built package: an installed wheel
+   finds its prompts at ``giar_llm/_prompts/`` (see giar_llm/prompts.py); a checkout reads ``prompts/`` directly.
+2. The reader and the checker (the per-report hot path, pure and fully typed) are compiled to C extensions with
+   mypyc when a wheel is built (``pip install .``, ``pip wheel .``). The ``.py`` files ship beside them and are
+   the same code: an editable install (``pip install -e .``), ``GIAR_LLM_PURE=1``, a build without mypyc or a C
+   compiler give the pure-Python package, which reads every report the same way (``.ci/run`` compares the two
+   over the eval inputs and fuzzed documents). ``giar_llm.reader.compiled()`` says which one is running.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
+
+# The modules compiled, in the package's layers: the reader, and the core it leans on per report (no pydantic
+# model is defined in any of them: a model class stays an interpreted class).
+COMPILED = [
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "giar_llm" / "reader").glob("*.py")),
+    "giar_llm/core/arithmetic.py",
+    "giar_llm/core/checker.py",
+    "giar_llm/core/locator.py",
+]
+
+# setup.py also runs to answer metadata questions (egg_info, dist_info, sdist): compile only for a build.
+_BUILDS = {"bdist_wheel", "build", "build_ext", "install"}
 
 
 class BuildWithPrompts(build_py):
@@ -24,4 +43,22 @@ class BuildWithPrompts(build_py):
             shutil.copyfile(path, target / path.name)
 
 
-setup(cmdclass={"build_py": BuildWithPrompts})
+def _extensions() -> list[Extension]:
+    """The mypyc extensions for a wheel build, or none (pure Python) when not building, when editable, when
+    ``GIAR_LLM_PURE`` is set, or when mypyc is not there. A failing C compile falls back to pure Python too
+    (the extensions are optional)."""
+    if os.environ.get("GIAR_LLM_PURE") or "editable_wheel" in sys.argv or not _BUILDS & set(sys.argv):
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        print("giar-llm: mypyc not found, building pure Python", file=sys.stderr)
+        return []
+    os.chdir(ROOT)  # mypycify takes paths relative to the project, where pyproject.toml configures mypy
+    extensions: list[Extension] = mypycify(COMPILED, opt_level="3")
+    for extension in extensions:
+        extension.optional = True
+    return extensions
+
+
+setup(cmdclass={"build_py": BuildWithPrompts}, ext_modules=_extensions())

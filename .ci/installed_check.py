@@ -12,12 +12,14 @@ import tempfile
 from pathlib import Path
 
 import giar_llm
+from giar_llm import reader
 from giar_llm.core.document import Document
 from giar_llm.core.schema import empty_report
 from giar_llm.llm.client import ModelClient
 from giar_llm.llm.extraction import extract_section
 from giar_llm.llm.providers import resolve
 from giar_llm.prompts import prompt_version, prompts_dir
+from giar_llm.reader import compiled
 from giar_llm.settings import Settings
 
 
@@ -26,6 +28,8 @@ def main(checkout: Path) -> None:
     assert checkout.resolve() not in package.parents, f"giar_llm imported from the checkout: {package}"
     assert prompts_dir() == package / "_prompts", f"prompts read from {prompts_dir()}, not the package"
     print(f"installed package {package}, prompt version {prompt_version()}")
+    assert compiled(), "the wheel's reader is not compiled (mypyc or the C compiler missing at build)"
+    print(f"reader compiled: {Path(reader.__file__).name}")
 
     spec = importlib.util.spec_from_file_location("cassettes", checkout / "tests" / "llm" / "cassettes.py")
     assert spec is not None and spec.loader is not None

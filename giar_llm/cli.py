@@ -204,7 +204,9 @@ def use_prompts(folder: Path | None) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"giar-llm {__version__}", markup=False)
+        from giar_llm.reader import compiled
+
+        out.print(f"giar-llm {__version__}" + (" (compiled reader)" if compiled() else ""), markup=False)
         raise typer.Exit(0)
 
 

@@ -12,7 +12,7 @@ import operator
 import re
 from functools import cache
 
-from giar_llm.core.arithmetic import OUTCOME_ROWS, Compiled, Equation, compiled, failing
+from giar_llm.core.arithmetic import OUTCOME_ROWS, Compiled, Equation, Number, compiled, failing
 from giar_llm.core.findings import CheckResult, HeuristicWarning, Violation
 from giar_llm.core.paths import describe_cell, describe_row, flatten, labels, short_label
 from giar_llm.core.schema import COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Outcomes, Report2019, Report2021, Row
@@ -86,7 +86,7 @@ def _flat(report: Report) -> tuple[Compiled, list[int | float | None]]:
     return _shape(names), out
 
 
-def _violation(equation: Equation, values: dict[str, int | float | None], plus: float, minus: float) -> Violation:
+def _violation(equation: Equation, values: dict[str, Number | None], plus: Number, minus: Number) -> Violation:
     """A failing sum in the checker's words (blank cells shown as 0)."""
     kind = equation.kind
     if kind == "row_total":

@@ -43,7 +43,14 @@ from giar_llm.reader.tables import (
     read_table4,
 )
 
-__all__ = ["Reading", "read"]
+__all__ = ["Reading", "compiled", "read"]
+
+
+def compiled() -> bool:
+    """Whether the reader runs as the C extensions a wheel build makes with mypyc, or from its Python source (an
+    editable install, or a build told to stay pure: see setup.py): the same code either way, compiled faster."""
+    return not __file__.endswith(".py")
+
 
 REVIEW_SPEC = RowSpec(
     "review_litigation",
