@@ -2,11 +2,11 @@
 
 1. The top-level ``prompts/`` folder (the source of truth) is copied into the built package: an installed wheel
    finds its prompts at ``giar_llm/_prompts/`` (see giar_llm/prompts.py); a checkout reads ``prompts/`` directly.
-2. The reader and the checker (the per-report hot path, pure and fully typed) are compiled to C extensions with
-   mypyc when a wheel is built (``pip install .``, ``pip wheel .``). The ``.py`` files ship beside them and are
+2. The reader and the core's per-report modules (the hot path, pure and fully typed) are compiled to C extensions
+   with mypyc when a wheel is built (``pip install .``, ``pip wheel .``). The ``.py`` files ship beside them and are
    the same code: an editable install (``pip install -e .``), ``GIAR_LLM_PURE=1``, a build without mypyc or a C
-   compiler give the pure-Python package, which reads every report the same way (``.ci/run`` compares the two
-   over the eval inputs and fuzzed documents). ``giar_llm.reader.compiled()`` says which one is running.
+   compiler give the pure-Python package, which reads every report the same way (``.ci/run`` runs the whole test
+   suite on a compiled build and compares the two readers over the eval inputs and fuzzed documents). ``giar_llm.reader.compiled()`` says which one is running.
 """
 
 from __future__ import annotations
@@ -21,13 +21,25 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 
-# The modules compiled, in the package's layers: the reader, and the core it leans on per report (no pydantic
-# model is defined in any of them: a model class stays an interpreted class).
+# The modules compiled: the reader, and the pure core that each report goes through after it (the checker, the
+# reconciliation into evidence levels, the verdict, the data package's tables). None defines a pydantic model,
+# and none imports beyond the standard library, pydantic and the core.
 COMPILED = [
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "giar_llm" / "reader").glob("*.py")),
-    "giar_llm/core/arithmetic.py",
-    "giar_llm/core/checker.py",
-    "giar_llm/core/locator.py",
+    *(
+        f"giar_llm/core/{name}.py"
+        for name in (
+            "arithmetic",
+            "checker",
+            "constraints",
+            "levels",
+            "locator",
+            "paths",
+            "reconcile",
+            "tabular",
+            "verdict",
+        )
+    ),
 ]
 
 # setup.py also runs to answer metadata questions (egg_info, dist_info, sdist): compile only for a build.
