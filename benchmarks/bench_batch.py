@@ -210,6 +210,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # the duplicates' warnings are the point of the copies, not news
 
+    from giar_llm.reader import compiled
+
+    print(f"reader and core: {'compiled (mypyc)' if compiled() else 'Python source'}", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="giar-bench-batch-", dir=args.dir))
     try:
         file_cost(workdir)

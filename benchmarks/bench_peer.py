@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from bench_reader import time_read_check
+from bench_reader import reader_kind, time_read_check
 
 from giar_llm.core.paths import flatten
 from giar_llm.inputs import load_input
@@ -194,6 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure = "CPU" if args.cpu else "wall"
     out = sys.stdout
     out.write(f"{len(files)} reports, {args.repeat} runs each side; {measure} time; peer on Python {peer.version}\n")
+    out.write(f"giar-llm's reader: {reader_kind()}\n")
     out.write(f"before: {_load()}\n")
     out.write(
         f"{'report':36s} {'giar-llm':>9s} {'peer cpu':>9s} {'peer wall':>9s} {'ratio':>6s}   giar cells   peer cells\n"

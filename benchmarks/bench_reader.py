@@ -23,9 +23,14 @@ from pathlib import Path
 from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.inputs import load_input
-from giar_llm.reader import read
+from giar_llm.reader import compiled, read
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def reader_kind() -> str:
+    """Which reader the benchmark times: the installed wheel's compiled one, or the Python source."""
+    return "compiled (mypyc)" if compiled() else "Python source (a wheel build compiles it: see README, Speed)"
 
 
 def time_read_check(document: Document, repeat: int, clock: Callable[[], float] = time.perf_counter) -> float:
@@ -49,6 +54,7 @@ def main() -> None:
     clock = time.thread_time if args.cpu else time.perf_counter
     files = args.files or sorted(p for p in (ROOT / "evals" / "reports").iterdir() if not p.name.startswith("."))
     medians: list[float] = []
+    sys.stdout.write(f"reader: {reader_kind()}\n")
     for path in files:
         started = time.perf_counter()
         document = load_input(path).document
