@@ -15,12 +15,11 @@ from typing import Any
 from giar_llm.core.checker import violation_cells
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
+from giar_llm.core.headers import APPLICANT_HEADERS, PROACTIVE_HEADERS
 from giar_llm.core.locator import locate
 from giar_llm.core.paths import describe_cell
 from giar_llm.core.schema import COLUMNS, FormatName, empty_report, format_marked, parse_report, report_to_json
 from giar_llm.reader.grids import (
-    APPLICANT_HEADERS,
-    PROACTIVE_HEADERS,
     View,
     read_review,
     read_review_by_position,

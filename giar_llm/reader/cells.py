@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from giar_llm.core.document import PLACEHOLDER
+from giar_llm.core.headers import ZERO_MARKS
 
 AtomKind = Literal["num", "zero", "blank", "text"]
 
-ZERO_MARKS = frozenset({"/", "／", "-", "－", "—", "–", "——", "--", "无", "\\"})
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _PIECE = re.compile(r"[-+]?\d+(?:\.\d+)?|[^\d\s]+")
 _NAME = rf"(?:{PLACEHOLDER.pattern})(?!\d)"  # a placeholder name (数据12), not the start of a longer number

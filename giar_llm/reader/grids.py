@@ -31,28 +31,21 @@ from giar_llm.core.arithmetic import (
     table_equations,
 )
 from giar_llm.core.document import Grid, GridCell
+from giar_llm.core.headers import (
+    APPLICANT_HEADERS,
+    REVIEW_GROUPS,
+    REVIEW_OUTCOMES,
+    ROW_NUMBERING,
+    ZERO_MARKS,
+    Keys,
+)
 from giar_llm.core.locator import pattern
 from giar_llm.core.schema import APPLICANT_COLUMNS
-from giar_llm.reader.cells import ZERO_MARKS
 from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec
 from giar_llm.reader.normalize import normalize
 from giar_llm.reader.rows import Number, RowRead
 
 Span = tuple[int, int]
-Keys = tuple[tuple[str, str], ...]  # (phrase, name), the first phrase found in a header names it
-
-APPLICANT_HEADERS: Keys = (
-    ("自然人", "natural_person"),
-    ("商业企业", "commercial_enterprise"),
-    ("科研机构", "research_institution"),
-    ("社会公益组织", "public_interest_org"),
-    ("公益组织", "public_interest_org"),
-    ("社会组织", "public_interest_org"),
-    ("法律服务机构", "legal_service_org"),
-    ("总计", "total"),
-    ("合计", "total"),
-    ("其他", "other_org"),
-)
 
 
 def unnamed_applicants(header: str) -> list[str]:
@@ -66,36 +59,6 @@ def unnamed_applicants(header: str) -> list[str]:
         return []
     return [next(phrase for phrase, name in APPLICANT_HEADERS if name == n) for n in missing]
 
-
-REVIEW_GROUPS: Keys = (
-    ("复议后起诉", "litigation_after_review"),
-    ("直接起诉", "litigation_direct"),
-    ("未经复议", "litigation_direct"),
-    ("行政复议", "review"),
-)
-REVIEW_OUTCOMES: Keys = (
-    ("维持", "upheld"),
-    ("纠正", "corrected"),
-    ("其他结果", "other_outcome"),
-    ("未审结", "pending"),
-    ("总计", "total"),
-    ("合计", "total"),
-)
-PROACTIVE_HEADERS: Keys = (
-    ("制发件数", "issued"),
-    ("废止件数", "repealed"),
-    ("现行有效件数", "in_force"),
-    ("新制作数量", "newly_made"),
-    ("新公开数量", "newly_published"),
-    ("对外公开总数量", "total_published"),
-    ("上一年项目数量", "prev_year_items"),
-    ("增/减", "items_change"),
-    ("增减", "items_change"),
-    ("处理决定数量", "decisions"),
-    ("采购项目数量", "items"),
-    ("采购总金额", "amount_wan_yuan"),
-    ("收费金额", "amount_wan_yuan"),
-)
 
 _NUMBER = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*(?:万元|元|件|项|个|次)?")
 _SPACE = re.compile(r"[\s|]+")
@@ -258,7 +221,7 @@ class View:
         found = self._header_cells.get(r)
         if found is None:
             found = self._header_cells[r] = [
-                (c, t) for c, t in enumerate(self.compacts(r)) if t and not _ROW_NUMBERING.match(t)
+                (c, t) for c, t in enumerate(self.compacts(r)) if t and not ROW_NUMBERING.match(t)
             ]
         return found
 
@@ -283,9 +246,6 @@ class View:
 
 def views(grids: Sequence[Grid], text: str) -> list[View]:
     return [View(grid, text) for grid in grids]
-
-
-_ROW_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、．]")
 
 
 def _bands(grid: View, keys: Sequence[Keys]) -> list[list[dict[int, str]]]:

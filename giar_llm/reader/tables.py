@@ -18,10 +18,10 @@ from giar_llm.core.arithmetic import (
     row_values,
     table_equations,
 )
+from giar_llm.core.headers import PROACTIVE_HEADERS
 from giar_llm.core.locator import heading_start, pattern
 from giar_llm.core.schema import COLUMNS, FormatName, other_is_merged
 from giar_llm.reader.cells import Atom, atoms, blank_notes, inline_page_marker, plain_numbers
-from giar_llm.reader.grids import PROACTIVE_HEADERS
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
     OTHER_GROUP,

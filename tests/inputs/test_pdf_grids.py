@@ -3,10 +3,11 @@ break merged back, and every cell of 表二, 表三 and 表四 read from the gri
 
 from __future__ import annotations
 
+from giar_llm.core.headers import APPLICANT_HEADERS, PROACTIVE_HEADERS
 from giar_llm.core.paths import flatten
 from giar_llm.files import load_gold
 from giar_llm.inputs import load_input
-from giar_llm.reader.grids import APPLICANT_HEADERS, PROACTIVE_HEADERS, read_review, read_rows_by_header, views
+from giar_llm.reader.grids import read_review, read_rows_by_header, views
 from giar_llm.reader.layout import OTHER_MERGED, PROACTIVE_2021, TABLE3_HEAD, TABLE3_TAIL
 from giar_llm.reader.normalize import normalize
 
