@@ -18,6 +18,7 @@ import functools
 import logging
 from collections.abc import Sequence
 from io import BytesIO
+from typing import Any
 
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
@@ -27,6 +28,7 @@ from giar_llm.core.limits import DEFAULT_LIMITS, Limits, megabytes
 from giar_llm.core.locator import prints_a_table
 from giar_llm.errors import InputError
 from giar_llm.inputs.grids import append, merge_continued, opens_without_header
+from giar_llm.inputs.words import Pages, Word, page_grids
 from giar_llm.reader.normalize import fold
 
 MIN_TEXT_CHARS = 20  # fewer non-space characters than this: the pages are images
@@ -145,18 +147,20 @@ def _grid(table: object, page_number: int, xs: list[float] | None = None) -> Gri
 
 
 def pdf_grids(data: bytes, pages: list[int]) -> tuple[Grid, ...]:
-    """The ruled tables on the given pages (0-based), in reading order, continued tables merged back."""
+    """The tables on the given pages (0-based), in reading order, continued tables merged back: the ruled ones,
+    and on a page that draws none, the ones its words' places lay out (``inputs.words``)."""
     if not pages:
         return ()
     import pdfplumber  # imported by the first PDF with tables, not by every command
 
-    grids: list[Grid] = []
+    found: list[tuple[int, Grid]] = []  # (page, grid)
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
+            by_page = {index: pdf.pages[index].find_tables() for index in pages}
             tables = [
                 (table, index + 1)
                 for index in pages
-                for table in sorted(pdf.pages[index].find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+                for table in sorted(by_page[index], key=lambda t: (t.bbox[1], t.bbox[0]))
             ]
             for run, lines in _runs(tables):
                 if len(run) == 1:
@@ -165,10 +169,28 @@ def pdf_grids(data: bytes, pages: list[int]) -> tuple[Grid, ...]:
                     parts = [_grid(table, page_number, lines) for table, page_number, _ in run]
                     made = functools.reduce(append, [part for part in parts if part is not None])
                 if made.cols > 1:
-                    grids.append(made)
+                    found.append((run[0][1], made))
+            found += _word_grids(pdf, [index for index in pages if not by_page[index]])
     except Exception:  # a damaged drawing layer leaves the text, which the reader reads on its own
         return ()
-    return merge_continued(grids)
+    return merge_continued([grid for _, grid in sorted(found, key=lambda item: item[0])])
+
+
+def _word_grids(pdf: Any, pages: list[int]) -> list[tuple[int, Grid]]:
+    """The tables printed without ruling lines on the given pages (0-based), from their words' places; a table
+    running to a page's end goes on with the next page's first rows under the same columns."""
+    out: list[tuple[int, Grid]] = []
+    before: Pages | None = None
+    previous = -2
+    for index in pages:
+        words = [
+            Word(str(w["text"]), float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
+            for w in pdf.pages[index].extract_words()
+        ]
+        grids, before = page_grids(words, index + 1, before if index == previous + 1 else None)
+        out += [(index + 1, grid) for grid in grids]
+        previous = index
+    return out
 
 
 def _runs(tables: Sequence[tuple[object, int]]) -> list[tuple[list[tuple[object, int, Grid]], list[float]]]:

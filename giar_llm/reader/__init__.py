@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import marshal
 import re
+from collections.abc import Collection
 from typing import Any
 
 from giar_llm.core.checker import violation_cells
@@ -85,6 +86,11 @@ def read(document: Document) -> Reading:
         for row in text_rows:
             row.unsure = row.unsure or HEADER_GAP.format(columns="、".join(unnamed))
     from_grid: set[int] = set()  # rows read from a grid, by id
+    # A PDF's text layer is a reading of its own (an HTML or DOCX text is made from the grids): what it said of
+    # the rows a grid reads still tells its layout (labels printed before their numbers).
+    said: dict[str, str | None] = {}
+    if document.grids and document.kind == "pdf":
+        said = {path: row.unsure for table in (table2, table3) for path, row in table.rows.items()}
     if document.grids:
         grids = views(document.grids, text)
         before_t4 = [g for g in grids if t4_heading is None or not _after(g, t4_heading[1])]
@@ -129,8 +135,9 @@ def read(document: Document) -> Reading:
         _apply_row(report, reading, spec, row, text)
         if not gridded and row.unsure is None and previous is not None and previous.unsure is not None:
             shiftable += spec.cell_paths  # the row above's numbers, printed here?
-        if row.unsure != NO_NUMBERS[1]:  # a row whose label is not in the text stands nowhere between
-            empty = empty + 1 if row.unsure == NO_NUMBERS[0] else 0
+        text_said = said.get(spec.path, row.unsure) if gridded else row.unsure
+        if text_said != NO_NUMBERS[1]:  # a row whose label is not in the text stands nowhere between
+            empty = empty + 1 if text_said == NO_NUMBERS[0] else 0
             previous = row
         if not gridded and spec is REVIEW_SPEC and row.unsure is None:
             shiftable += spec.cell_paths  # printed order, not a header
@@ -209,9 +216,14 @@ def _from_grids(grids: list[View], table2: TableRead, table3: TableRead) -> set[
             continue
         rows = read_rows_by_header(grids, list(table.specs.values()), keys)
         for path, row in rows.items():
-            table.rows[path] = _prefer(row, table.rows.get(path))
+            # cells the text reader could not place (a column drawn apart from its rows) are no reading to dispute
+            unplaced = [f"{path}.{field}" for field in table.specs[path].fields]
+            doubted = {column for column, cell in enumerate(unplaced) if cell in table.unsure}
+            table.rows[path] = _prefer(row, table.rows.get(path), doubted)
             if table.rows[path] is row:
                 taken.add(id(row))
+                for column in doubted:  # placed by the grid
+                    del table.unsure[unplaced[column]]
     return taken
 
 
@@ -223,7 +235,7 @@ def _after(grid: View, pos: int) -> bool:
     return bool(starts) and min(starts) >= pos
 
 
-def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
+def _prefer(grid_row: RowRead, text_row: RowRead | None, doubted: Collection[int] = ()) -> RowRead:
     """The grid's reading of a row, unless the grid could not place all of it and the text reader read it
     with certainty, agreeing with every cell the grid did place; if they disagree, the row is unsure.
 
@@ -233,7 +245,9 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
     source that disagree prove neither. A row the grid placed only by position (its header names no column)
     gives way to the text reader's certain reading of the same numbers, which read them where they stand.
     A text reading unsure of its columns (blank cells without delimiters, placed in order) that holds the grid's
-    numbers in the grid's order does not dispute the grid: the grid's cells say where the blanks stand."""
+    numbers in the grid's order does not dispute the grid: the grid's cells say where the blanks stand. Nor do the
+    text row's ``doubted`` cells (positions the text reader left unknown, named unsure for the table: a column it
+    could not place)."""
     if text_row is not None and grid_row.fewer_columns:
         text_row.unsure = text_row.unsure or grid_row.unsure  # the grid has fewer columns than the text read
         return text_row
@@ -247,8 +261,8 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None) -> RowRead:
         grid_row.unsure is None
         and text_row is not None
         and any(
-            g != t and (text_row.unsure is None or t is not None)
-            for g, t in zip(grid_row.values, text_row.values, strict=False)
+            g != t and (text_row.unsure is None or t is not None) and column not in doubted
+            for column, (g, t) in enumerate(zip(grid_row.values, text_row.values, strict=False))
         )
         and (text_row.unsure is None or _numbers(grid_row.values) != _numbers(text_row.values))
     ):

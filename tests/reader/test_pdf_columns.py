@@ -40,6 +40,15 @@ from ..fuzz.generate import _with_blanks as with_blanks
 from ..fuzz.invariant import judge, run
 
 GOLDS = sorted(GOLD.glob("*.json"))
+
+
+@pytest.fixture(autouse=True)
+def _text_layer_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the text layer of tables drawn column by column, as a PDF whose words' places lay out no
+    table leaves it; the words' places, which lay these tables out as grids, are tested in test_pdf_unruled.py."""
+    monkeypatch.setattr("giar_llm.inputs.pdf._word_grids", lambda pdf, pages: [])
+
+
 LEGAL = ("commercial_enterprise", "research_institution", "public_interest_org", "legal_service_org", "other_org")
 
 
