@@ -200,11 +200,25 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
             spanning = pattern(keys).search(first_part + through_key) if keys else None
             if spanning is not None and spanning.start() < len(first_part) < spanning.end():
                 return previous + run_start  # a key phrase begun before the numbers, ended after them
-            return start
+            if not (prefix and _numbering_piece(line[:run_start], first_part, prefix, rest)):
+                return start
+            rest = first_part + rest  # a middle piece of the numbering (一 of （ / 一 / ）予以公开): on up
         if previous == 0:
             return start
         end = previous - 1
     return start
+
+
+def _numbering_piece(before: str, piece: str, prefix: str, rest: str) -> bool:
+    """A line's only text ``piece`` (``before`` it only separators) is a middle piece of the numbering ``prefix``
+    (the national format's numbering of the row, （一）): a piece of it that the label's pieces below (``rest``)
+    complete, its first piece still above (（ / 一 / ）予以公开, a label wrapped inside its numbering)."""
+    if before.strip(" \t|"):
+        return False
+    for at in range(1, len(prefix) - len(piece) + 1):
+        if prefix.startswith(piece, at) and (piece + rest).startswith(prefix[at:]):
+            return True
+    return False
 
 
 _GLUED_PART = 8  # characters of a label's first part after its numbering, before its numbers
