@@ -616,7 +616,12 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
         group = find(text, OTHER_GROUP, floor, end)
     split_start = group.end() if group else cursor
     split_end = total_key.start() if total_key else end
-    if not other_is_merged(fmt, _sub_rows_printed(text, split_start, split_end), group is not None):
+    sub_rows = _sub_rows_printed(text, split_start, split_end)
+    if not sub_rows and group is not None and _sub_rows_printed(text, split_end, end):
+        # The sub-rows' labels printed after （七）总计: the group column's labels first ((六), (七), 四、 in one
+        # column), then the sub-rows' (a page drawn column by column). Printed, they make （六） three rows.
+        sub_rows, split_end = True, end
+    if not other_is_merged(fmt, sub_rows, group is not None):
         other, cursor = locate(text, OTHER_SPLIT, split_start, split_end, floor=floor)
     elif group is not None:
         other = [Located(OTHER_MERGED, group, label_start(text, group.start(), OTHER_MERGED.prefix, OTHER_GROUP))]
