@@ -182,7 +182,10 @@ def resolve(
             if atom.kind in _VALUE:
                 values.append(atom)
     if len(values) == width:
-        return direct(values)
+        read = direct(values)
+        if len(cells) > width and _full_line(cells, width):
+            read.unsure = ROWS_IN_REGION.format(width=width)
+        return read
     if len(values) < width and len(cells) == width:
         return direct(cells)
     if len(values) < width and len(cells) > width:
@@ -236,6 +239,27 @@ def resolve(
     read = placed(width, zip(columns, values, strict=True))
     read.unsure = f"只读到 {len(values)} 个数字（共 {width} 列），空白单元格没有分隔，列位置按顺序推定"
     return read
+
+
+ROWS_IN_REGION = (
+    "数字分在多行，其中一行已有分隔的 {width} 格（含空白格），即整行的单元格：其余行的数字可能属于下一行，"
+    "按数字个数读取未经确认"
+)
+
+
+def _full_line(cells: list[Atom], width: int) -> bool:
+    """One line of the region holds, delimited, the row's ``width`` cells by itself (numbers and blanks) while
+    another line holds a number too: the source's delimiters print that line as a whole row, so the numbers of the
+    other lines may be another row's (the next row's label found after them)."""
+    counts: dict[int, int] = {}
+    numbered: set[int] = set()
+    for atom in cells:
+        if not atom.delimited:
+            return False
+        counts[atom.line] = counts.get(atom.line, 0) + 1
+        if atom.kind in _VALUE:
+            numbered.add(atom.line)
+    return len(numbered) > 1 and any(counts[line] == width for line in numbered)
 
 
 def _with_blanks(values: list[Atom], width: int, has_total: bool) -> list[int] | None:

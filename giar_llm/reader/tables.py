@@ -338,7 +338,8 @@ def read_rows(
                     label_lines = (first_end, key_line)
         region_end = max(region_start, ends[id(loc)])
         plain = plain_numbers(text, region_start, region_end) if label_lines is None else None
-        if plain is not None and len(plain) == spec.width:  # the common row: a plain number a cell, as resolve reads it
+        if plain is not None and len(plain) == spec.width and not _delimited_lines(text, plain):
+            # the common row: a plain number a cell, as resolve reads it
             row = table.rows[spec.path] = numbers(text, plain)
         else:
             region = atoms(text, region_start, region_end)
@@ -350,6 +351,15 @@ def read_rows(
             row = table.rows[spec.path] = resolve(region, spec.width, sums, has_total, lines=lines, fewer=True)
         if row.unsure is None and (marker := inline_page_marker(text, region_start, region_end)) is not None:
             row.unsure = MARKER_DOUBT.format(marker=marker.strip())
+
+
+def _delimited_lines(text: str, plain: list[Span]) -> bool:
+    """The numbers stand on several lines of delimited cells (tabs or pipes): resolve looks at each line's cells."""
+    first, last = plain[0][0], plain[-1][1]
+    if text.find("\n", first, last) < 0:
+        return False
+    line = text.rfind("\n", 0, first) + 1
+    return text.find("\t", line, last) >= 0 or text.find("|", line, last) >= 0
 
 
 def flag_rows_before_lost_labels(text: str, located: list[Located], table: TableRead) -> None:
