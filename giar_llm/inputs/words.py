@@ -82,8 +82,18 @@ def is_value(word: Word) -> bool:
 
 
 @dataclass
-class _Line:
+class _Words:
+    """Words that stand together (a printed line, a wrapped cell), with the box around them."""
+
     words: list[Word]
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
 
     @property
     def top(self) -> float:
@@ -92,6 +102,10 @@ class _Line:
     @property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
+
+
+class _Line(_Words):
+    """A printed line: words whose middles stand at one height."""
 
     @property
     def middle(self) -> float:
@@ -120,27 +134,8 @@ def lines(words: Sequence[Word]) -> list[_Line]:
     return [line for i, line in enumerate(out) if i not in marker]
 
 
-@dataclass
-class _Stack:
+class _Stack(_Words):
     """Words wrapped in one cell: each line's word under the one before, aligned."""
-
-    words: list[Word]
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
 
     @property
     def center(self) -> float:
@@ -388,7 +383,12 @@ def _rows(body: Sequence[_Line], columns: Columns) -> list[_Row]:
             and _numbered(current.label_lines[0].words)
             and not _numbered(words)
             and line.top - last.bottom <= 0.5 * line.height  # a wrapped line, not the next row's
-            and _overlap(min(w.x0 for w in words), max(w.x1 for w in words), *_extent(current.label_lines[-1]))
+            and _overlap(
+                min(w.x0 for w in words),
+                max(w.x1 for w in words),
+                current.label_lines[-1].x0,
+                current.label_lines[-1].x1,
+            )
             and not (has_numbers and current.numbers)
         )
         if continues and current is not None:
@@ -451,10 +451,6 @@ def _top(row: _Row) -> float:
 
 def _bottom(row: _Row) -> float:
     return max(w.bottom for w in row.label)
-
-
-def _extent(line: _Line) -> tuple[float, float]:
-    return min(w.x0 for w in line.words), max(w.x1 for w in line.words)
 
 
 def _has_values(line: _Line, columns: Columns) -> bool:
