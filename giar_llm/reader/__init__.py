@@ -344,14 +344,15 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
     paths = spec.cell_paths
     # A plain row (most rows): whole-row updates, each dict filled in column order as the loop below fills it.
     if not row.derived_columns and not row.unsure_columns and len(spans) == len(values) and _plain(spec, values):
-        node.update(zip(spec.fields, values, strict=True))
+        # (Index loops: the lengths are equal, and a compiled loop sets each item without a zip object.)
+        fields = spec.fields
+        for column in range(len(values)):
+            node[fields[column]] = values[column]
         evidence = reading.evidence
-        if None in values or None in spans:
-            for path, value, span in zip(paths, values, spans, strict=True):
-                if span is not None and value is not None:
-                    evidence[path] = span
-        else:  # every cell read, each with its span (most rows)
-            evidence.update(zip(paths, spans, strict=True))  # type: ignore[arg-type]  # (no call to cast a row)
+        for column in range(len(values)):
+            span = spans[column]
+            if span is not None and values[column] is not None:
+                evidence[paths[column]] = span
         if locations:
             for column, path in enumerate(paths):
                 if values[column] is not None and column in locations:

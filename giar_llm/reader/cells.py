@@ -173,36 +173,35 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     return out
 
 
-# In one pass, each plain number or else the first sign that the region is not plain. A plain number: an ASCII
-# digit with a separator or the region's edge before it, then the rest of its digits (group 1), then a separator
-# or the edge. Not plain: a word holding a digit that is not a plain number (-5, 1,259, 2020年, 5.5), or a zero mark
-# standing alone: a decimal digit that is not ASCII (١); an ASCII digit glued to a character that is neither a
-# digit nor a separator, before or after it (a word with a digit and another character has such a pair); a mark
-# (/ - — 无 …, or —— --) with a separator or the region's edge on both sides. Every branch starts at a digit or a
-# mark's character (one character class first: the regex engine skips to those); a digit inside a plain number is
-# never a sign of the other kind, so the numbers consumed hide none.
-_PLAIN_OR_NOT = re.compile(
-    r"[\d/／\-－—–无\\]"
-    r"(?:(?<=[0-9])(?<![^\s|].)([0-9]*)(?![^\s|])"
-    r"|(?<=[^\D0-9])"
-    r"|(?<=[^\s|0-9][0-9])|(?<=[0-9])(?=[^\s|0-9])"
-    r"|(?<=[/／\-－—–无\\])(?<![^\s|].)(?:(?<=—)—|(?<=-)-)?(?![^\s|]))"
-)
+# The words that are zero marks standing alone (a mark's character, or —— --, with a separator or the region's edge on
+# both sides).
+_MARK_WORDS = frozenset(("/", "／", "-", "－", "—", "–", "无", "\\", "——", "--"))
 
 
 def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """The spans of the numbers of ``text[start:end]`` when every word (cells and words as :func:`atoms` cuts
     them) is a plain number or text without a digit and no word is a zero mark: then these are exactly the
-    number atoms :func:`atoms` finds, and its other atoms are text and blank cells. None otherwise. (Every digit
-    then stands in a word of ASCII digits only: the numbers are the runs of digits.)"""
+    number atoms :func:`atoms` finds, and its other atoms are text and blank cells. None otherwise: a word holding
+    a decimal digit that is not a plain number of ASCII digits (-5, 1,259, 2020年, 5.5, ١), or a zero mark.
+
+    The region's words are cut by ``str.split`` (its whitespace is the pattern ``\\s``'s), ``|`` made a space
+    first; each word is found again from the end of the one before it (only separators stand between)."""
     region = text[start:end]
     if "(" in region:
         region = blank_notes(region)
+    if "|" in region:
+        region = region.replace("|", " ")
     spans: list[tuple[int, int]] = []
-    for match in _PLAIN_OR_NOT.finditer(region):  # (on the region itself: its edges are separators)
-        if match.lastindex is None:  # not a plain number
+    at = 0
+    for word in region.split():
+        at = region.find(word, at)
+        if word.isdecimal():
+            if not word.isascii():
+                return None
+            spans.append((start + at, start + at + len(word)))
+        elif word in _MARK_WORDS or _DIGIT.search(word):
             return None
-        spans.append((start + match.start(), start + match.end()))
+        at += len(word)
     return spans
 
 

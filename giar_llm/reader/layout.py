@@ -7,10 +7,10 @@ still match. ``prefix`` is the row's printed numbering, used to find where a lab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+import re
+from dataclasses import dataclass, field
 
-from giar_llm.core.locator import TABLE3_LAST_ROW
+from giar_llm.core.locator import TABLE3_LAST_ROW, pattern
 from giar_llm.core.schema import COLUMNS
 
 A = "applications"
@@ -24,25 +24,23 @@ class RowSpec:
     prefix: str = ""
     fields: tuple[str, ...] = COLUMNS
     money: tuple[str, ...] = ()
+    # Derived from the fields above once, when the spec is made (the reader asks for them for every row it reads).
+    width: int = field(init=False, compare=False, repr=False)
+    cell_paths: tuple[str, ...] = field(init=False, compare=False, repr=False)  # each cell's path, in fields' order
+    grouped: bool = field(init=False, compare=False, repr=False)  # a field names its group too (表四's review.upheld)
+    first_chars: frozenset[str] = field(init=False, compare=False, repr=False)  # a label without one holds no key
+    key_pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)  # any key, as locator.pattern
 
-    @cached_property
-    def width(self) -> int:
-        return len(self.fields)
-
-    @cached_property
-    def cell_paths(self) -> tuple[str, ...]:
-        """The path of each of the row's cells, in its fields' order."""
-        return tuple(f"{self.path}.{field}" for field in self.fields)
-
-    @cached_property
-    def grouped(self) -> bool:
-        """Whether a field names its group too (表四's review.upheld): set in the report by its parts."""
-        return any("." in field for field in self.fields)
-
-    @cached_property
-    def first_chars(self) -> frozenset[str]:
-        """The first character of each key: a label without one of them holds no key."""
-        return frozenset(key[0] for key in self.keys)
+    def __post_init__(self) -> None:
+        derived = {
+            "width": len(self.fields),
+            "cell_paths": tuple(f"{self.path}.{field}" for field in self.fields),
+            "grouped": any("." in field for field in self.fields),
+            "first_chars": frozenset(key[0] for key in self.keys),
+            "key_pattern": pattern(self.keys),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 def _row(path: str, *keys: str, prefix: str = "") -> RowSpec:

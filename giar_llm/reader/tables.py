@@ -263,7 +263,7 @@ def locate(
 
 def _earlier(text: str, spec: RowSpec, floor: int, cursor: int, taken: list[Located]) -> re.Match[str] | None:
     used = [(loc.key.start(), loc.key.end()) for loc in taken if loc.key is not None]
-    for match in pattern(spec.keys).finditer(text, floor, cursor):
+    for match in spec.key_pattern.finditer(text, floor, cursor):
         if not any(a < match.end() and match.start() < b for a, b in used) and not _in_header(text, match):
             return match
     return None
@@ -271,10 +271,11 @@ def _earlier(text: str, spec: RowSpec, floor: int, cursor: int, taken: list[Loca
 
 def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | None:
     """The first match of a row's key that is not a column header."""
-    for match in pattern(spec.keys).finditer(text, start, end):
-        if not _in_header(text, match):
-            return match
-    return None
+    key = spec.key_pattern
+    match = key.search(text, start, end)
+    while match is not None and _in_header(text, match):
+        match = key.search(text, match.end(), end)
+    return match
 
 
 _LAYOUT_SPACE = re.compile(r"[\s|]")
@@ -285,7 +286,7 @@ def _in_header(text: str, match: re.Match[str]) -> bool:
     header prints one cell a line, with no number between) is the 总计 column's header; so is one printed after
     the 其他 column's header and that after an applicant column's, with only numbers between (a table drawn
     column by column: each column's header, then its numbers)."""
-    if match.group()[:1] != "总" or _LAYOUT_SPACE.sub("", match.group()) != "总计":
+    if text[match.start()] != "总" or _LAYOUT_SPACE.sub("", match.group()) != "总计":
         return False  # (a match starts with its key's first character)
     window = text[max(0, match.start() - 120) : match.start()]
     digit = max((window.rfind(d) for d in "0123456789"), default=-1)
