@@ -18,12 +18,10 @@ outcome rows, in the balance and the results total).
 
 from __future__ import annotations
 
-import itertools
-import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
 from giar_llm.core.schema import APPLICANT_COLUMNS, COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Denied, NotProcessed, Unable
 
@@ -163,33 +161,16 @@ def equations(paths: Iterable[str]) -> list[Equation]:
 # --------------------------------------------------------------------------- evaluation
 
 
-Picker = Callable[[Sequence[Any]], Any]  # positions in a flat list, taken in C: a slice when evenly spaced
-
-
 @dataclass(frozen=True)
 class Compiled:
     """The sums of one report shape over a flat list of its cells (表三's rows, then 表四's groups, each in
-    its fields' order): every equation with the positions of its plus and minus cells and of its totals' parts.
-
-    ``fast`` holds the same rules for :func:`failing`: each side's positions as an item getter (of a slice where
-    they are evenly spaced: a row's cells, a column's), and each rule's totals as indices into ``totals``, the distinct total
-    cells with their parts, so that each total's being unknown is decided once per report."""
+    its fields' order): every equation with the positions of its plus and minus cells, and its totals as indices
+    into ``totals``, the distinct total cells with the positions of their parts, so that each total's being unknown
+    is decided once per report."""
 
     paths: tuple[str, ...]
-    rules: tuple[tuple[Equation, tuple[int, ...], tuple[int, ...], tuple[tuple[int, tuple[int, ...]], ...]], ...]
-    totals: tuple[tuple[int, Picker, int], ...] = ()  # (total's position, its parts, how many parts)
-    fast: tuple[tuple[Equation, Picker, Picker, tuple[int, ...]], ...] = ()
-
-
-def _picker(positions: Sequence[int]) -> Picker:
-    """The positions as an item getter, of a slice when evenly spaced (a slice of a list is taken in C)."""
-    if len(positions) == 1:
-        return operator.itemgetter(slice(positions[0], positions[0] + 1))
-    step = positions[1] - positions[0]
-    if step and all(b - a == step for a, b in itertools.pairwise(positions)):
-        stop = positions[-1] + step
-        return operator.itemgetter(slice(positions[0], stop if stop >= 0 else None, step))
-    return operator.itemgetter(*positions)
+    rules: tuple[tuple[Equation, tuple[int, ...], tuple[int, ...], tuple[int, ...]], ...]
+    totals: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (total's position, its parts' positions)
 
 
 @cache
@@ -198,7 +179,7 @@ def compiled(outcomes: tuple[str, ...]) -> Compiled:
         f"{REVIEW}.{g}.{p}" for g in REVIEW_GROUPS for p in (*REVIEW_PARTS, "total")
     )
     at = {p: i for i, p in enumerate(paths)}
-    rules = tuple(
+    located = [
         (
             e,
             tuple(at[c] for c in e.plus),
@@ -206,28 +187,40 @@ def compiled(outcomes: tuple[str, ...]) -> Compiled:
             tuple((at[t], tuple(at[p] for p in parts)) for t, parts in e.totals),
         )
         for e in table_equations(outcomes)
-    )
-    distinct = list(dict.fromkeys(total for _, _, _, totals in rules for total in totals))
+    ]
+    distinct = list(dict.fromkeys(total for _, _, _, totals in located for total in totals))
     index = {total: i for i, total in enumerate(distinct)}
-    totals = tuple((t, _picker(parts), len(parts)) for t, parts in distinct)
-    fast = tuple(
-        (e, _picker(plus), _picker(minus), tuple(index[total] for total in these)) for e, plus, minus, these in rules
-    )
-    return Compiled(paths, rules, totals, fast)
+    rules = tuple((e, plus, minus, tuple(index[total] for total in these)) for e, plus, minus, these in located)
+    return Compiled(paths, rules, tuple(distinct))
 
 
-def failing(shape: Compiled, values: Sequence[Number | None]) -> list[tuple[Equation, Number, Number]]:
+def failing(shape: Compiled, values: list[Number | None]) -> list[tuple[Equation, Number, Number]]:
     """The equations evaluated that do not hold, with both sides, for cells in ``shape.paths`` order (the same
-    rule as :func:`sides`, over positions)."""
-    unknown = [values[total] is None and parts(values).count(None) != count for total, parts, count in shape.totals]
+    rule as :func:`sides`, over positions). (Loops over positions: compiled, they add the cells in place.)"""
+    unknown: list[bool] = []
+    for total, parts in shape.totals:
+        blank = False
+        if values[total] is None:
+            for part in parts:
+                if values[part] is not None:
+                    blank = True  # a blank total over filled parts
+                    break
+        unknown.append(blank)
     any_unknown = True in unknown
-    blank_as_zero = [v or 0 for v in values]
     out: list[tuple[Equation, Number, Number]] = []
-    for equation, plus, minus, totals in shape.fast:
+    for equation, plus, minus, totals in shape.rules:
         if any_unknown and any(unknown[i] for i in totals):
             continue
-        left = sum(plus(blank_as_zero))
-        right = sum(minus(blank_as_zero))
+        left: Number = 0  # (a blank cell counts 0, as in sides: added as nothing)
+        for i in plus:
+            value = values[i]
+            if value:
+                left += value
+        right: Number = 0
+        for i in minus:
+            value = values[i]
+            if value:
+                right += value
         if left != right:
             out.append((equation, left, right))
     return out

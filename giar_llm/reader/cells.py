@@ -211,17 +211,18 @@ def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom
     out: list[Atom] = []
     index = first_line
     seen = 0  # where the line breaks have been counted up to
-    for word in _WORD.finditer(region):
-        at = word.start()
+    at = 0
+    for token in region.split():  # (str.split cuts at what \s matches: the words _WORD finds)
+        at = region.find(token, at)  # (only whitespace stands before it since the word before)
         index += region.count("\n", seen, at)
         seen = at
-        token = word.group()
         if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
             out.append(_new(Atom, ("num", token, start + at, start + at + len(token), False, index)))
         elif token not in ZERO_MARKS and not _DIGIT.search(token):  # text without a digit, as _word reads it
             out.append(_new(Atom, ("text", token, start + at, start + at + len(token), False, index)))
         else:
             _word(text, token, start + at, False, index, out)
+        at += len(token)
     return out
 
 

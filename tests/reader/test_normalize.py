@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from giar_llm.reader.normalize import _MARKER, _blank_page_markers, normalize
+from giar_llm.reader.normalize import _MARKER, _MARKUP, _blank_markup, _blank_page_markers, normalize
 
 _PAGE_MARKER = re.compile(rf"(?m)^{_MARKER}$")  # every line that is a page marker, by one pattern: the oracle
 
@@ -83,5 +83,19 @@ def test_page_markers_are_blanked_as_the_line_pattern_blanks_them() -> None:
         text = "".join(choose.choice(pieces) for _ in range(choose.randint(0, 12)))
         expected = _PAGE_MARKER.sub(lambda m: " " * len(m.group()), text)
         assert _blank_page_markers(text) == expected, text
+        blanked += expected != text
+    assert blanked > 1000
+
+
+def test_markup_is_blanked_as_the_whole_text_pattern_blanks_it() -> None:
+    """Markup is tried only where [, & or < stands: the same pieces come out blanked as with the pattern's sub."""
+    pieces = ["[image: x]", "[IMAGE:]", "[bookmark: a", "]", "[", "[imagex]", "[footnote 1]", "[comment", "&nbsp;"]
+    pieces += ["&NBSP;", "&#160;", "&ensp;", "&emsp;", "</o:p>", "<o:p>", "<O:P>", "&", "<", "数据", "x", "\n", " "]
+    choose = random.Random(101)
+    blanked = 0
+    for _ in range(20000):
+        text = "".join(choose.choice(pieces) for _ in range(choose.randint(0, 12)))
+        expected = _MARKUP.sub(lambda m: " " * len(m.group()), text)
+        assert _blank_markup(text) == expected, text
         blanked += expected != text
     assert blanked > 1000
