@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 
 import pytest
@@ -275,3 +276,18 @@ def test_heading_start_goes_back_over_the_line_to_its_last_digit_or_separator() 
     assert heading_start("x\n四、行政复议", 4) == 2
     assert heading_start("0 0|四、行政复议", 6) == 4
     assert heading_start("②四、行政复议", 3) == 1
+
+
+def test_heading_start_is_the_walk_back_to_the_last_stop_over_long_lines() -> None:
+    """Searched a window at a time from the phrase back: the same place as a walk back character by character, on
+    lines far longer than a window, with the stop near, far or absent."""
+    separators = set("\t|/-—－–")
+    pieces = ["四、", "行政复议", "x", " ", "\n", "3", "②", "|", "—", "数据" * 20, "　" * 70]
+    choose = random.Random(108)
+    for _ in range(5000):
+        text = "".join(choose.choice(pieces) for _ in range(choose.randint(0, 14)))
+        at = choose.randint(0, len(text))
+        walk = at
+        while walk > 0 and text[walk - 1] != "\n" and not (text[walk - 1].isdigit() or text[walk - 1] in separators):
+            walk -= 1
+        assert heading_start(text, at) == walk, (text, at)

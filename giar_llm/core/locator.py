@@ -102,15 +102,21 @@ _OTHER_DIGITS = (
 )
 STOPS = re.compile(f"[\\d{_OTHER_DIGITS}\t|/\\-—－–]")
 """What a heading or label stops at, back over its line: a digit (any ``str.isdigit``) or a cell separator."""
-_THROUGH_LAST_STOP = re.compile(f"[^\\n]*{STOPS.pattern}")
+_STOP_WINDOW = 64  # characters looked back over at a time
 
 
 def heading_start(text: str, phrase_start: int) -> int:
     """Back from a heading's phrase over the rest of its line (its numbering 四、), stopping at a digit or a
     cell separator: the row before the heading may end on the same line."""
     line_start = text.rfind("\n", 0, phrase_start) + 1
-    stop = _THROUGH_LAST_STOP.match(text, line_start, phrase_start)  # through the line's last stop, if any
-    return stop.end() if stop is not None else line_start
+    end = phrase_start
+    while end > line_start:  # the line's last stop: searched in the reversed line, a window at a time from the phrase
+        start = max(line_start, end - _STOP_WINDOW)
+        stop = STOPS.search(text[start:end][::-1])
+        if stop is not None:
+            return end - stop.start()
+        end = start
+    return line_start
 
 
 def locate(text: str) -> dict[Section, Place]:

@@ -199,7 +199,7 @@ def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | No
             if not word.isascii():
                 return None
             spans.append((start + at, start + at + len(word)))
-        elif word in _MARK_WORDS or _DIGIT.search(word):
+        elif word in _MARK_WORDS or (not word.isalpha() and _DIGIT.search(word)):  # (letters hold no digit)
             return None
         at += len(word)
     return spans
@@ -218,7 +218,7 @@ def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom
         seen = at
         if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
             out.append(_new(Atom, ("num", token, start + at, start + at + len(token), False, index)))
-        elif token not in ZERO_MARKS and not _DIGIT.search(token):  # text without a digit, as _word reads it
+        elif token not in ZERO_MARKS and (token.isalpha() or not _DIGIT.search(token)):  # text without a digit
             out.append(_new(Atom, ("text", token, start + at, start + at + len(token), False, index)))
         else:
             _word(text, token, start + at, False, index, out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,3 +58,9 @@ def test_one_pass_finds_what_two_passes_find(region: tuple[str, int, int]) -> No
     text, a, b = region
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
     assert plain_numbers(text, start, end) == _two_passes(text, start, end)
+
+
+def test_no_letter_is_a_decimal_digit() -> None:
+    """A word of letters (str.isalpha: the ideographs of a label) is taken as text without asking for a digit in it:
+    no code point is both, in this Python's Unicode tables."""
+    assert [hex(c) for c in range(sys.maxunicode + 1) if chr(c).isalpha() and chr(c).isdecimal()] == []
