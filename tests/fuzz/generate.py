@@ -25,7 +25,7 @@ from giar_llm.files import load_gold
 from giar_llm.reader.normalize import RADICALS
 
 from ..reader.render import LABEL_2019, LAYOUTS, PROACTIVE_2019, PROACTIVE_2021, _text
-from .pdf import Pages
+from .pdf import CENTRED, Pages, Shape
 
 GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold"
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -37,6 +37,10 @@ Report = Report2019 | Report2021
 KINDS = ("text", "markdown", "html", "docx", "pdf")
 TEXT_LAYOUTS = ("tabs", "spaces", "lines", "spaced", "flattened", "columns")
 PDF_LAYOUTS = ("ruled", "unruled", "columns")  # tables with their rules, as text only, as text drawn by columns
+# unruled, the numbers right- or left-aligned in columns of random widths under centred headers, 表三's and 表四's
+# counts scaled by a random factor: drawn only when asked for (``pdf_layouts``), so that every seed of the layouts
+# above draws the same example as before
+ALIGNED_LAYOUTS = ("unruled_right", "unruled_left")
 MUTATIONS = (
     "blank_zeros",  # random zero cells printed blank
     "blank_legal",  # the legal-person columns blank where they are 0
@@ -737,9 +741,10 @@ def _docx_file(report: Report, tables: list[Table], glyphs: Glyphs) -> bytes:
     return out.getvalue()
 
 
-def _pdf_file(report: Report, tables: list[Table], layout: str, glyphs: Glyphs) -> bytes:
-    """A PDF of A4 pages in a CJK font: paragraphs, the tables drawn (ruled or not), page markers as footers."""
-    pages = Pages(ruled=layout == "ruled", by_columns=layout == "columns")
+def _pdf_file(report: Report, tables: list[Table], layout: str, glyphs: Glyphs, shape: Shape = CENTRED) -> bytes:
+    """A PDF of A4 pages in a CJK font: paragraphs, the tables drawn (ruled or not, in ``shape``), page markers as
+    footers."""
+    pages = Pages(ruled=layout == "ruled", by_columns=layout == "columns", shape=shape)
     before2, before3, before4, after = _paragraphs(report)
     for paragraph in before2:
         pages.paragraph(glyphs(paragraph))
@@ -753,6 +758,31 @@ def _pdf_file(report: Report, tables: list[Table], layout: str, glyphs: Glyphs) 
 
 
 # --- a case -----------------------------------------------------------------------------------------------
+
+
+def draw_shape(choose: Chooser, align: str) -> Shape:
+    """Columns of random widths (label columns 55–100% of the usual, value columns 1–1.5 times each other) with
+    the values aligned ``align`` in them."""
+    values = tuple(choose.integer(10, 15) / 10 for _ in range(choose.integer(1, 7)))
+    return Shape(align, choose.integer(55, 100) / 100, values)
+
+
+COUNTS = ("applications.", "review_litigation.")  # 表三 and 表四: counts whose checks are all sums
+MAX_COUNT = 99_999  # the widest number a scaled table prints (five digits fit the narrowest drawn column)
+
+
+def scale_counts(tables: list[Table], truth: dict[str, Cell], factor: int) -> None:
+    """表三's and 表四's numbers (printed and true) times ``factor``, at most :data:`MAX_COUNT`: other numbers, as
+    wide as real reports print, every sum holding (or failing) as before."""
+    counts = [p for p, v in truth.items() if p.startswith(COUNTS) and isinstance(v, int)]
+    factor = max(1, min(factor, MAX_COUNT // max([1, *(abs(int(truth[p] or 0)) for p in counts)])))
+    for path in counts:
+        truth[path] = int(truth[path] or 0) * factor
+    for table in tables:
+        for row in _data_rows(table):
+            for index, path in enumerate(row.paths):
+                if path is not None and path.startswith(COUNTS) and isinstance(row.cells[index], int):
+                    row.cells[index] = int(row.cells[index] or 0) * factor
 
 
 def _with_blanks(report: Report, truth: dict[str, Cell]) -> Report:
@@ -795,8 +825,12 @@ def draw_case(
         late.discard(choose.choice(either or ["short_header"]))
     _mutate_grid(tables, late | (mutations & {"next_line"}), choose, truth, cells, kind)
     mutations |= late
+    shape = CENTRED
+    if kind == "pdf" and layout in ALIGNED_LAYOUTS:
+        shape = draw_shape(choose, layout.removeprefix("unruled_"))
+        scale_counts(tables, truth, choose.integer(1, 5000))
     stem = gold_path.stem
-    data, name = render_file(gold, tables, stem, kind, layout, glyphs, blank)
+    data, name = render_file(gold, tables, stem, kind, layout, glyphs, blank, shape)
     return Case(
         gold=stem,
         kind=kind,
@@ -811,10 +845,17 @@ def draw_case(
 
 
 def render_file(
-    gold: Report, tables: list[Table], stem: str, kind: str, layout: str, glyphs: Glyphs, blank: str = ""
+    gold: Report,
+    tables: list[Table],
+    stem: str,
+    kind: str,
+    layout: str,
+    glyphs: Glyphs,
+    blank: str = "",
+    shape: Shape = CENTRED,
 ) -> tuple[bytes, str]:
     """The tables of a report rendered as one input file of ``kind`` (text in ``layout``, markdown, html with
-    ``blank`` cells, docx, pdf in ``layout``): its bytes and its file name."""
+    ``blank`` cells, docx, pdf in ``layout`` and ``shape``): its bytes and its file name."""
     if kind == "text":
         return _text_file(gold, tables, layout, glyphs).encode("utf-8"), f"{stem}.txt"
     if kind == "markdown":
@@ -823,7 +864,7 @@ def render_file(
         return _html_file(gold, tables, blank, glyphs), f"{stem}.html"
     if kind == "docx":
         return _docx_file(gold, tables, glyphs), f"{stem}.docx"
-    return _pdf_file(gold, tables, layout, glyphs), f"{stem}.pdf"
+    return _pdf_file(gold, tables, layout, glyphs, shape), f"{stem}.pdf"
 
 
 def gold_tables(gold: Report, orientation: str = "flat") -> tuple[dict[str, Cell], dict[str, Cell], list[Table]]:

@@ -6,7 +6,9 @@ label of 表三's sub-rows (merged down its rows), a column for the row labels, 
 cell's text is wrapped to its width, a wrapped label's numbers stand beside its first or its last line.
 ``ruled`` draws every cell's box (the input layer finds the table with pdfplumber), otherwise only the
 text is drawn (the reader reads the text layer). A table runs on to the next page when the page is full;
-a fragment break or a page marker starts a new page, the marker printed as the page's footer.
+a fragment break or a page marker starts a new page, the marker printed as the page's footer. A
+:class:`Shape` sets the value cells' alignment (centred, or right- or left-aligned under the centred headers, as
+real reports often print them) and the columns' widths.
 """
 
 from __future__ import annotations
@@ -31,6 +33,20 @@ WIDTH = PAGE_W - 2 * MARGIN
 BOTTOM = 60.0  # below this only the footer
 
 _registered = False
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a table's columns are drawn: the values' alignment in their cells (``center``, ``right``, ``left``;
+    headers are always centred), the label columns' widths as a share of the usual ones, and the value columns'
+    relative widths (cycled over the columns; equal when empty)."""
+
+    align: str = "center"
+    labels: float = 1.0
+    values: tuple[float, ...] = ()
+
+
+CENTRED = Shape()
 
 
 def _font() -> None:
@@ -65,7 +81,7 @@ class Cell:
     col: int
     colspan: int = 1
     rowspan: int = 1
-    align: str = "center"  # left | center
+    align: str = "center"  # left | center | right
     valign: str = "middle"  # top | middle | bottom
 
 
@@ -79,18 +95,23 @@ class Line:
     group: str = ""
 
 
-def _layout(table: Table, fragment: list[tuple[Row, int, int]], glyphs: Glyphs) -> tuple[list[float], list[Line]]:
+def _widths(labels: list[float], count: int, shape: Shape) -> list[float]:
+    """The label columns' widths (scaled by the shape) and ``count`` value columns sharing the rest."""
+    own = [width * shape.labels for width in labels]
+    weights = [shape.values[i % len(shape.values)] if shape.values else 1.0 for i in range(count)]
+    rest = WIDTH - sum(own)
+    return own + [rest * weight / sum(weights) for weight in weights]
+
+
+def _layout(
+    table: Table, fragment: list[tuple[Row, int, int]], glyphs: Glyphs, shape: Shape = CENTRED
+) -> tuple[list[float], list[Line]]:
     """Column widths and the drawn rows of one fragment (group cells not merged yet)."""
     two_labels = table.name == "三"
     flat_review = table.name == "四" and not any(r.label for r in table.rows if r.kind == "data")
     label_cols = 2 if two_labels else 0 if flat_review else 1
     width = max([table.width, *(sum(r.spans or [1] * len(r.cells)) for r, _, _ in fragment if r.kind != "heading")])
-    if two_labels:
-        widths = [62.0, 150.0] + [(WIDTH - 212.0) / width] * width
-    elif label_cols:
-        widths = [170.0] + [(WIDTH - 170.0) / width] * width
-    else:
-        widths = [WIDTH / width] * width
+    widths = _widths([62.0, 150.0] if two_labels else [170.0] if label_cols else [], width, shape)
     lines: list[Line] = []
     for row, _, index in fragment:
         if row.kind == "heading":
@@ -113,7 +134,8 @@ def _layout(table: Table, fragment: list[tuple[Row, int, int]], glyphs: Glyphs) 
         for number, (value, span) in enumerate(zip(row.cells, spans, strict=True)):
             last = number == len(row.cells) - 1
             span = label_cols + width - col if last and sum(spans) < width else span
-            cells.append(Cell(glyphs(_text(value)), col, colspan=span, valign=valign))
+            align = shape.align if row.kind == "data" else "center"
+            cells.append(Cell(glyphs(_text(value)), col, colspan=span, align=align, valign=valign))
             col += span
         lines.append(Line(cells, index=index, group=row.group if two_labels else ""))
     for line in lines:
@@ -127,7 +149,7 @@ def _layout(table: Table, fragment: list[tuple[Row, int, int]], glyphs: Glyphs) 
 class Pages:
     """A reportlab canvas with a cursor: paragraphs and table rows go down the page, then onto the next."""
 
-    def __init__(self, ruled: bool, by_columns: bool = False) -> None:
+    def __init__(self, ruled: bool, by_columns: bool = False, shape: Shape = CENTRED) -> None:
         from reportlab.pdfgen import canvas
 
         _font()
@@ -135,6 +157,7 @@ class Pages:
         self.canvas: Any = canvas.Canvas(self.buffer, pagesize=(PAGE_W, PAGE_H))
         self.ruled = ruled
         self.by_columns = by_columns  # the text drawn column by column (the order a text layer is extracted in)
+        self.shape = shape
         self.number = 1
         self.footer = ""
         self.y = PAGE_H - MARGIN
@@ -161,7 +184,7 @@ class Pages:
             first = fragment[0][2] if fragment else -1
             if number > 0 or first in table.markers:
                 self.new_page(glyphs(table.markers.get(first, "")))
-            widths, lines = _layout(table, fragment, glyphs)
+            widths, lines = _layout(table, fragment, glyphs, self.shape)
             page: list[Line] = []
             for line in lines:
                 marker = table.markers.get(line.index) if line.index != first else None
@@ -221,6 +244,8 @@ class Pages:
         for text in wrapped:
             if cell.align == "left":
                 c.drawString(left + PAD, y, text)
+            elif cell.align == "right":
+                c.drawRightString(right - PAD, y, text)
             else:
                 c.drawCentredString((left + right) / 2, y, text)
             y -= step
