@@ -11,6 +11,19 @@ ones that name a column, or have a number under them, hold values. A number belo
 column's extent, or in two, stands between columns, and its cell says so (never a number: the reader leaves the
 row unsure).
 
+Numbers printed right-aligned (or left-aligned) under narrow centred headers stick out of their header's extent;
+their own places still form the columns. The numbers right of every row label of the table are grouped by
+a shared edge (right, left or centre: each group's edges within ``_ALIGNED`` of each other, apart from the next
+group's). When the groups are exactly as many as the columns, side by side, and the headers stand centred over the
+columns those edges bound (right-aligned: each header's middle between its group's right edge and the one before,
+all at one offset from the middle of the two; left-aligned: likewise with the left edges; centred: each header's
+middle at one offset from its group's), with no number in another column's extent, each number belongs to its
+group's column (one alignment or more, all placing each number alike). Otherwise (a column without a number, a
+number out of line, headers not over the columns the numbers bound) the extents decide, as above, but widened only
+where a table on the page (or the pages before it) forms its columns by centred numbers: else a number's middle
+must stand within its header cell itself, since an edge-aligned number's middle may stand in the widened extent of
+the header beside its own (a number left-aligned in a cell spanning two columns, the one before it blank).
+
 Rows come from the row labels left of the columns: a label that starts with a row's numbering (一、 （二） 3.)
 starts a row, the lines under it without a numbering continue it (a wrapped label), and a line of numbers belongs
 to the label whose lines it stands between. A line of numbers beside no label is a row without a label; one beside
@@ -28,7 +41,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from giar_llm.core.document import Box, Grid, GridCell
@@ -311,21 +324,120 @@ def _groups(uppers: Sequence[_Stack], columns: list[_Column]) -> list[tuple[str,
     return out
 
 
-def _placed(line: _Line, columns: Columns) -> tuple[dict[int, list[Word]], dict[int, list[Word]], list[Word]]:
-    """A line's words: the values under each column, the values standing between columns (by the nearest
-    column) and the words left of the columns (its labels). A word that is no value right of the labels' edge
-    is returned among the labels too (the caller tells prose)."""
+_EDGES = ("x1", "x0", "center")  # the numbers of a column printed right-aligned, left-aligned, centred
+
+
+def _numbers(body: Sequence[_Line]) -> list[Word]:
+    """A table's values right of its row labels (of every word of its lines that is no value: a row's numbering
+    printed alone on its line, ``3`` / ``.补正后申请``, stands among the labels, not the numbers)."""
+    edge = max((w.x1 for line in body for w in line.words if not is_value(w)), default=float("-inf"))
+    return [w for line in body for w in line.values if w.x0 >= edge]
+
+
+def _aligned_by(numbers: Sequence[Word], edge: str) -> list[list[Word]] | None:
+    """The numbers in groups sharing an edge, left to right: None when a group's edges spread wider than
+    ``_ALIGNED`` (numbers out of line, not aligned on that edge)."""
+    ordered = sorted(numbers, key=lambda w: float(getattr(w, edge)))
+    groups: list[list[Word]] = []
+    for word in ordered:
+        if groups and float(getattr(word, edge)) - float(getattr(groups[-1][-1], edge)) <= _ALIGNED:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    if any(float(getattr(g[-1], edge)) - float(getattr(g[0], edge)) > _ALIGNED for g in groups):
+        return None
+    return groups
+
+
+def _matched(groups: Sequence[Sequence[Word]], columns: Sequence[_Column], edge: str) -> dict[Word, int] | None:
+    """Each number's column, the i-th group's numbers under the i-th header, when the groups stand side by side
+    and the headers are centred over the columns the groups' shared edges bound: each header's middle between its
+    group's edge and the edge before it (right-aligned numbers; left-aligned: the edge after it; centred: between
+    the midpoints to the neighbouring groups), all at one offset from the middle of their bounds (within
+    ``_ALIGNED``; at least two compared, else a lone column only), and no number in another column's extent.
+    Else None."""
+    spans = [(min(w.x0 for w in group), max(w.x1 for w in group)) for group in groups]
+    if any(a[1] >= b[0] for a, b in itertools.pairwise(spans)):
+        return None  # groups overlapping: not columns side by side
+    marks = [sum(float(getattr(w, edge)) for w in group) / len(group) for group in groups]
+    inf = float("inf")
+    if edge == "x1":  # a column ends at its numbers' right edge, starts after the edge before it
+        bounds = list(zip([-inf, *marks[:-1]], marks, strict=True))
+    elif edge == "x0":  # a column starts at its numbers' left edge, ends before the edge after it
+        bounds = list(zip(marks, [*marks[1:], inf], strict=True))
+    else:
+        middles = [(a + b) / 2 for a, b in itertools.pairwise(marks)]
+        bounds = list(zip([-inf, *middles], [*middles, inf], strict=True))
+    centres = [c.center for c in columns]
+    if not all(low < centre < high for centre, (low, high) in zip(centres, bounds, strict=True)):
+        return None
+    if edge == "center":
+        offsets = [centre - mark for centre, mark in zip(centres, marks, strict=True)]
+    else:
+        bounded = [(c, low, high) for c, (low, high) in zip(centres, bounds, strict=True) if -inf < low and high < inf]
+        offsets = [c - (low + high) / 2 for c, low, high in bounded]
+    if len(columns) > 1 and (len(offsets) < 2 or max(offsets) - min(offsets) > _ALIGNED):
+        return None
+    out: dict[Word, int] = {}
+    for index, group in enumerate(groups):
+        for word in group:
+            if any(c.low <= word.center <= c.high for i, c in enumerate(columns) if i != index):
+                return None
+            out[word] = index
+    return out
+
+
+@dataclass(frozen=True)
+class _Placing:
+    """How a table's numbers are placed under its columns: by the columns they form (``aligned``), else by the
+    columns' extents, or by the header cells' own boxes (``boxed``) unless the tables so far print their numbers
+    centred (an edge-aligned number's middle may stand in the extent of the header beside its own)."""
+
+    aligned: Mapping[Word, int] = field(default_factory=dict)
+    boxed: bool = False
+
+
+def _aligned(body: Sequence[_Line], columns: Columns) -> tuple[dict[Word, int], frozenset[str]]:
+    """The column of each number of a table's body by the columns its numbers form (see the module's docstring):
+    empty when they form none, or not unambiguously. And the edges (``_EDGES``) they form the columns by."""
+    numbers = _numbers(body)
+    found: dict[str, dict[Word, int]] = {}
+    for edge in _EDGES:
+        groups = _aligned_by(numbers, edge)
+        if groups is None or len(groups) != len(columns.columns):
+            continue
+        matched = _matched(groups, columns.columns, edge)
+        if matched is not None:
+            found[edge] = matched
+    placed = list(found.values())
+    if not numbers or not placed or any(other != placed[0] for other in placed[1:]):
+        return {}, frozenset(found)
+    return placed[0], frozenset(found)
+
+
+def _placed(
+    line: _Line, columns: Columns, placing: _Placing
+) -> tuple[dict[int, list[Word]], dict[int, list[Word]], list[Word]]:
+    """A line's words: the values under each column (by ``placing``), the values standing between columns (by the
+    nearest column) and the words left of the columns (its labels). A word that is no value right of the labels'
+    edge is returned among the labels too (the caller tells prose)."""
     under: dict[int, list[Word]] = {}
     between: dict[int, list[Word]] = {}
     labels: list[Word] = []
     for word in line.words:
+        if word in placing.aligned:
+            under.setdefault(placing.aligned[word], []).append(word)
+            continue
         if word.x1 <= columns.start or (word.center < columns.start and not is_value(word)):
             labels.append(word)
             continue
         if not is_value(word):
             labels.append(word)
             continue
-        holding = [i for i, c in enumerate(columns.columns) if c.low <= word.center <= c.high]
+        if placing.boxed:
+            holding = [i for i, c in enumerate(columns.columns) if c.x0 <= word.center <= c.x1]
+        else:
+            holding = [i for i, c in enumerate(columns.columns) if c.low <= word.center <= c.high]
         if len(holding) == 1:
             under.setdefault(holding[0], []).append(word)
         else:
@@ -366,14 +478,14 @@ def _numbered(words: Sequence[Word]) -> bool:
     return bool(ROW_NUMBERING.match(text) or _NUMBERING_ALONE.fullmatch(text))
 
 
-def _rows(body: Sequence[_Line], columns: Columns) -> list[_Row]:
+def _rows(body: Sequence[_Line], columns: Columns, placing: _Placing) -> list[_Row]:
     """The body's printed lines as table rows (see the module's docstring)."""
-    labels: list[list[Word]] = [_placed(line, columns)[2] for line in body]
+    labels: list[list[Word]] = [_placed(line, columns, placing)[2] for line in body]
     own = _without_groups(labels)
     rows: list[_Row] = []
     current: _Row | None = None
     for line, words in zip(body, own, strict=True):
-        has_numbers = _has_values(line, columns)
+        has_numbers = _has_values(line, columns, placing)
         if not words:
             continue
         last = current.label_lines[-1] if current is not None else None
@@ -400,7 +512,7 @@ def _rows(body: Sequence[_Line], columns: Columns) -> list[_Row]:
         current = _Row(list(words), [line] if has_numbers else [], [_Line(list(words))])
         rows.append(current)
     for line, words in zip(body, own, strict=True):
-        if words or not _has_values(line, columns):
+        if words or not _has_values(line, columns, placing):
             continue
         beside = [r for r in rows if r.label and _top(r) - 1 <= line.middle <= _bottom(r) + 1]
         if len(beside) == 1:
@@ -453,8 +565,8 @@ def _bottom(row: _Row) -> float:
     return max(w.bottom for w in row.label)
 
 
-def _has_values(line: _Line, columns: Columns) -> bool:
-    return any(w.x1 > columns.start for w in line.values)
+def _has_values(line: _Line, columns: Columns, placing: _Placing) -> bool:
+    return any(w.x1 > columns.start or w in placing.aligned for w in line.values)
 
 
 def _without_groups(labels: list[list[Word]]) -> list[list[Word]]:
@@ -481,7 +593,7 @@ def _without_groups(labels: list[list[Word]]) -> list[list[Word]]:
     return out
 
 
-def _grid(columns: Columns, rows: Sequence[_Row], page: int, header: bool) -> Grid:
+def _grid(columns: Columns, rows: Sequence[_Row], page: int, header: bool, placing: _Placing) -> Grid:
     """The table as the grid a ruled table makes: a label column, the value columns, the header rows on top."""
     width = len(columns.columns) + 1
     cells: list[GridCell] = []
@@ -508,7 +620,7 @@ def _grid(columns: Columns, rows: Sequence[_Row], page: int, header: bool) -> Gr
         texts: dict[int, str] = {}
         boxes: dict[int, Box] = {}
         for line in row.numbers:
-            under, between, _ = _placed(line, columns)
+            under, between, _ = _placed(line, columns, placing)
             for c, words in under.items():
                 texts[c] = " ".join([t for t in (texts.get(c), *(w.text for w in words)) if t])
                 boxes[c] = words[0].box
@@ -526,12 +638,15 @@ def _grid(columns: Columns, rows: Sequence[_Row], page: int, header: bool) -> Gr
 @dataclass
 class Pages:
     """What one page's tables leave to the next: the columns of a table that runs to the page's end, whether
-    表四's heading has been printed (a table under it is 表四, whatever header it repeats), and the lines after the
-    page's last line of numbers (a header's first rows printed at the foot of the page before its other rows)."""
+    表四's heading has been printed (a table under it is 表四, whatever header it repeats), the lines after the
+    page's last line of numbers (a header's first rows printed at the foot of the page before its other rows), and
+    whether the tables so far print their numbers aligned on an edge, or centred."""
 
     carried: Columns | None = None
     after_review_heading: bool = False
     trailing: list[_Line] = field(default_factory=list)  # the lines after the page's last line of numbers
+    edged: bool = False  # a table so far forms its columns by its numbers' right or left edges only (``_aligned``)
+    centred: bool = False  # a table so far forms its columns by its numbers' middles only
 
 
 _REVIEW_HEADING = re.compile(r"四[、.．]\S*行政复议")  # 四、政府信息公开行政复议、行政诉讼情况 and its variants
@@ -542,6 +657,8 @@ def page_grids(words: Sequence[Word], page: int, before: Pages | None = None) ->
     """The unruled tables of one page (1-based ``page``) as grids, and what they leave to the next page (``before``:
     what the page before left; a page that does not follow it passes None)."""
     state = Pages(None, before.after_review_heading) if before is not None else Pages()
+    if before is not None:
+        state.edged, state.centred = before.edged, before.centred
     carried = before.carried if before is not None else None
     printed = lines(words)
     if carried is None and before is not None and before.trailing and printed and not printed[0].values:
@@ -563,10 +680,14 @@ def page_grids(words: Sequence[Word], page: int, before: Pages | None = None) ->
     headings = [i for i, line in enumerate(printed) if _REVIEW_HEADING.match(_compact(line))]
     grids: list[Grid] = []
     tables = ([(0, 0, carried, False)] if carried is not None else []) + [(h, f, c, True) for h, f, c in starts]
+    stops = [following[1] for following in tables[1:]] + [len(printed)] * bool(tables)
+    bodies = [_body(printed[first:stop], columns) for (_, first, columns, _), stop in zip(tables, stops, strict=True)]
+    alignments = [_aligned(body, table[2]) for body, table in zip(bodies, tables, strict=True)]
+    state.edged = state.edged or any(edges and "center" not in edges for _, edges in alignments)
+    state.centred = state.centred or any(edges == {"center"} for _, edges in alignments)
     consumed = 0  # the lines up to here are a table's (a header with no row under it is not yet: see trailing)
     for number, (head, first, columns, header) in enumerate(tables):
-        stop = tables[number + 1][1] if number + 1 < len(tables) else len(printed)
-        body = _body(printed[first:stop], columns)
+        stop, body, (aligned, _) = stops[number], bodies[number], alignments[number]
         consumed = first + len(body) if body else head
         state.after_review_heading = state.after_review_heading or any(i < first for i in headings)
         if (
@@ -574,9 +695,10 @@ def page_grids(words: Sequence[Word], page: int, before: Pages | None = None) ->
             and {_name(c.text, (APPLICANT_HEADERS,)) for c in columns.columns} & _APPLICANT_NAMES
         ):
             continue  # 表三's header under 表四's heading: 表四 printed under another table's header
-        rows = _rows(body, columns)
+        placing = _Placing(aligned, boxed=not aligned and (state.edged or not state.centred))
+        rows = _rows(body, columns, placing)
         if any(row.numbers or row.label for row in rows):
-            grids.append(_grid(columns, rows, page, header=header))
+            grids.append(_grid(columns, rows, page, header, placing))
         state.carried = columns if number + 1 == len(tables) and body and len(body) == stop - first else None
     state.after_review_heading = state.after_review_heading or bool(headings)
     numbered = [i for i, line in enumerate(printed) if line.values]
