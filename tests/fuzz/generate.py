@@ -761,28 +761,32 @@ def _pdf_file(report: Report, tables: list[Table], layout: str, glyphs: Glyphs, 
 
 
 def draw_shape(choose: Chooser, align: str) -> Shape:
-    """Columns of random widths (label columns 55–100% of the usual, value columns 1–1.5 times each other) with
+    """Columns of random widths (label columns 55–100% of the usual, value columns 1–1.2 times each other) with
     the values aligned ``align`` in them."""
-    values = tuple(choose.integer(10, 15) / 10 for _ in range(choose.integer(1, 7)))
+    values = tuple(choose.integer(10, 12) / 10 for _ in range(choose.integer(1, 7)))
     return Shape(align, choose.integer(55, 100) / 100, values)
 
 
-COUNTS = ("applications.", "review_litigation.")  # 表三 and 表四: counts whose checks are all sums
-MAX_COUNT = 99_999  # the widest number a scaled table prints (five digits fit the narrowest drawn column)
+COUNTS = ("applications.", "review_litigation.")  # 表三 and 表四: counts whose checks are all sums, each its own
+# The widest number a scaled table prints, half-width digits or full-width: each fits on one line in the narrowest
+# value column ``draw_shape`` draws (表三 37 pt, 表四 29 pt, 4 pt of padding; a digit 3.7 or 8 pt wide).
+MAX_COUNTS = {"applications.": (99_999, 999), "review_litigation.": (99_999, 99)}
 
 
-def scale_counts(tables: list[Table], truth: dict[str, Cell], factor: int) -> None:
-    """表三's and 表四's numbers (printed and true) times ``factor``, at most :data:`MAX_COUNT`: other numbers, as
-    wide as real reports print, every sum holding (or failing) as before."""
-    counts = [p for p, v in truth.items() if p.startswith(COUNTS) and isinstance(v, int)]
-    factor = max(1, min(factor, MAX_COUNT // max([1, *(abs(int(truth[p] or 0)) for p in counts)])))
-    for path in counts:
-        truth[path] = int(truth[path] or 0) * factor
-    for table in tables:
-        for row in _data_rows(table):
-            for index, path in enumerate(row.paths):
-                if path is not None and path.startswith(COUNTS) and isinstance(row.cells[index], int):
-                    row.cells[index] = int(row.cells[index] or 0) * factor
+def scale_counts(tables: list[Table], truth: dict[str, Cell], factor: int, full_width: bool = False) -> None:
+    """表三's and 表四's numbers (printed and true) times ``factor``, each table's at most its :data:`MAX_COUNTS`:
+    other numbers, as wide as real reports print, every sum holding (or failing) as before."""
+    for prefix, (half, full) in MAX_COUNTS.items():
+        counts = [p for p, v in truth.items() if p.startswith(prefix) and isinstance(v, int)]
+        widest = max([1, *(abs(int(truth[p] or 0)) for p in counts)])
+        times = max(1, min(factor, (full if full_width else half) // widest))
+        for path in counts:
+            truth[path] = int(truth[path] or 0) * times
+        for table in tables:
+            for row in _data_rows(table):
+                for index, path in enumerate(row.paths):
+                    if path is not None and path.startswith(prefix) and isinstance(row.cells[index], int):
+                        row.cells[index] = int(row.cells[index] or 0) * times
 
 
 def _with_blanks(report: Report, truth: dict[str, Cell]) -> Report:
@@ -828,7 +832,7 @@ def draw_case(
     shape = CENTRED
     if kind == "pdf" and layout in ALIGNED_LAYOUTS:
         shape = draw_shape(choose, layout.removeprefix("unruled_"))
-        scale_counts(tables, truth, choose.integer(1, 5000))
+        scale_counts(tables, truth, choose.integer(1, 5000), full_width="glyphs" in mutations)
     stem = gold_path.stem
     data, name = render_file(gold, tables, stem, kind, layout, glyphs, blank, shape)
     return Case(
