@@ -12,17 +12,18 @@ column's extent, or in two, stands between columns, and its cell says so (never 
 row unsure).
 
 Numbers printed right-aligned (or left-aligned) under narrow centred headers stick out of their header's extent;
-their own places still form the columns. The numbers right of every row label of the table are grouped by
-a shared edge (right, left or centre: each group's edges within ``_ALIGNED`` of each other, apart from the next
-group's). When the groups are exactly as many as the columns, side by side, and the headers stand centred over the
-columns those edges bound (right-aligned: each header's middle between its group's right edge and the one before,
-all at one offset from the middle of the two; left-aligned: likewise with the left edges; centred: each header's
-middle at one offset from its group's), with no number in another column's extent, each number belongs to its
-group's column (one alignment or more, all placing each number alike). Otherwise (a column without a number, a
-number out of line, headers not over the columns the numbers bound) the extents decide, as above, but widened only
-where a table on the page (or the pages before it) forms its columns by centred numbers: else a number's middle
-must stand within its header cell itself, since an edge-aligned number's middle may stand in the widened extent of
-the header beside its own (a number left-aligned in a cell spanning two columns, the one before it blank).
+their own places still form the columns. The numbers right of every row label of the table are grouped by a shared
+edge (right, left or centre: each group's edges within ``_ALIGNED`` of each other, apart from the next group's).
+When the groups are exactly as many as the columns, side by side, and the headers stand centred over the columns
+those edges bound (right-aligned: each header's middle between its group's right edge and the one before, all at one
+offset from the middle of the two; left-aligned: likewise with the left edges; centred: each header's middle at one
+offset from its group's; a lone column, when its numbers reach into its extent), with no number in another column's
+extent, each number belongs to its group's column (one alignment or more, all placing each number alike). Otherwise
+(a column without a number, a number out of line, headers not over the columns the numbers bound) the extents
+decide, as above, but widened only where a table on the page (or the pages before it) forms its columns by centred
+numbers: else a number's middle must stand within its header cell itself, since an edge-aligned number's middle may
+stand in the widened extent of the header beside its own (a number left-aligned in a cell spanning two columns, the
+one before it blank).
 
 Rows come from the row labels left of the columns: a label that starts with a row's numbering (一、 （二） 3.)
 starts a row, the lines under it without a numbering continue it (a wrapped label), and a line of numbers belongs
@@ -354,11 +355,14 @@ def _matched(groups: Sequence[Sequence[Word]], columns: Sequence[_Column], edge:
     and the headers are centred over the columns the groups' shared edges bound: each header's middle between its
     group's edge and the edge before it (right-aligned numbers; left-aligned: the edge after it; centred: between
     the midpoints to the neighbouring groups), all at one offset from the middle of their bounds (within
-    ``_ALIGNED``; at least two compared, else a lone column only), and no number in another column's extent.
-    Else None."""
+    ``_ALIGNED``; at least two compared), and no number in another column's extent; a lone column (nothing to
+    compare) only when its numbers reach into its extent (a header cell that names no column and has no number's
+    middle under it is no column: the numbers under it may be its). Else None."""
     spans = [(min(w.x0 for w in group), max(w.x1 for w in group)) for group in groups]
     if any(a[1] >= b[0] for a, b in itertools.pairwise(spans)):
         return None  # groups overlapping: not columns side by side
+    if len(columns) == 1 and not _overlap(*spans[0], columns[0].low, columns[0].high):
+        return None
     marks = [sum(float(getattr(w, edge)) for w in group) / len(group) for group in groups]
     inf = float("inf")
     if edge == "x1":  # a column ends at its numbers' right edge, starts after the edge before it
