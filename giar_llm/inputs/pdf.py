@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -116,9 +117,18 @@ def _index(lines: list[float], value: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
 
 
-def _boxes(table: object) -> list[tuple[int, int, Box]]:
-    rows = getattr(table, "rows", [])
-    return [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row.cells) if box is not None]
+@dataclass(frozen=True)
+class _Table:
+    """What pdfplumber finds of one ruled table, as plain data: each cell's text by row and column, and each
+    cell's (row, column, box)."""
+
+    texts: list[list[str | None]]
+    boxes: list[tuple[int, int, Box]]
+
+
+def _table(found: Any) -> _Table:
+    boxes = [(r, c, box) for r, row in enumerate(found.rows) for c, box in enumerate(row.cells) if box is not None]
+    return _Table(found.extract(), boxes)
 
 
 def _edges(boxes: list[tuple[int, int, Box]], low: int, high: int) -> list[float]:
@@ -126,11 +136,10 @@ def _edges(boxes: list[tuple[int, int, Box]], low: int, high: int) -> list[float
     return _lines([b[low] for _, _, b in boxes] + [b[high] for _, _, b in boxes])
 
 
-def _grid(table: object, page_number: int, xs: list[float] | None = None) -> Grid | None:
-    """A pdfplumber table as a grid: positions from the distinct cell edges (or the column lines ``xs`` it shares
+def _grid(table: _Table, page_number: int, xs: list[float] | None = None) -> Grid | None:
+    """A ruled table as a grid: positions from the distinct cell edges (or the column lines ``xs`` it shares
     with the fragments it continues), spans from each cell's box."""
-    texts = table.extract()  # type: ignore[attr-defined]
-    boxes = _boxes(table)
+    texts, boxes = table.texts, table.boxes
     if not boxes:
         return None
     xs = xs or _edges(boxes, 0, 2)
@@ -153,59 +162,69 @@ def pdf_grids(data: bytes, pages: list[int]) -> tuple[Grid, ...]:
         return ()
     import pdfplumber  # imported by the first PDF with tables, not by every command
 
-    found: list[tuple[int, Grid]] = []  # (page, grid)
+    # What pdfplumber reads of the pages, as plain data. A damaged drawing layer makes it fail in many ways: then
+    # the text is left, which the reader reads on its own. (Only pdfplumber's own work is guarded: the grids are
+    # made from its data below, where a fault of ours surfaces.)
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
-            by_page = {index: pdf.pages[index].find_tables() for index in pages}
+            ruled = {index: pdf.pages[index].find_tables() for index in pages}
             tables = [
-                (table, index + 1)
+                (_table(found), index + 1)
                 for index in pages
-                for table in sorted(by_page[index], key=lambda t: (t.bbox[1], t.bbox[0]))
+                for found in sorted(ruled[index], key=lambda t: (t.bbox[1], t.bbox[0]))
             ]
-            for run, lines in _runs(tables):
-                if len(run) == 1:
-                    made = run[0][2]
-                else:  # a table and the fragments that continue it on later pages, on their shared lines: one grid
-                    parts = [_grid(table, page_number, lines) for table, page_number, _ in run]
-                    made = functools.reduce(append, [part for part in parts if part is not None])
-                if made.cols > 1:
-                    found.append((run[0][1], made))
-            found += _word_grids(pdf, [index for index in pages if not by_page[index]])
-    except Exception:  # a damaged drawing layer leaves the text, which the reader reads on its own
+            unruled = [
+                (
+                    index,
+                    [
+                        Word(str(w["text"]), float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
+                        for w in pdf.pages[index].extract_words()
+                    ],
+                )
+                for index in pages
+                if not ruled[index]
+            ]
+    except Exception:
         return ()
+    found: list[tuple[int, Grid]] = []  # (page, grid)
+    for run, lines in _runs(tables):
+        if len(run) == 1:
+            made = run[0][2]
+        else:  # a table and the fragments that continue it on later pages, on their shared lines: one grid
+            parts = [_grid(table, page_number, lines) for table, page_number, _ in run]
+            made = functools.reduce(append, [part for part in parts if part is not None])
+        if made.cols > 1:
+            found.append((run[0][1], made))
+    found += _word_grids(unruled)
     return merge_continued([grid for _, grid in sorted(found, key=lambda item: item[0])])
 
 
-def _word_grids(pdf: Any, pages: list[int]) -> list[tuple[int, Grid]]:
-    """The tables printed without ruling lines on the given pages (0-based), from their words' places; a table
-    running to a page's end goes on with the next page's first rows under the same columns."""
+def _word_grids(pages: list[tuple[int, list[Word]]]) -> list[tuple[int, Grid]]:
+    """The tables printed without ruling lines on the given pages (0-based, each with its words), from their
+    words' places; a table running to a page's end goes on with the next page's first rows under the same columns."""
     out: list[tuple[int, Grid]] = []
     before: Pages | None = None
     previous = -2
-    for index in pages:
-        words = [
-            Word(str(w["text"]), float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
-            for w in pdf.pages[index].extract_words()
-        ]
+    for index, words in pages:
         grids, before = page_grids(words, index + 1, before if index == previous + 1 else None)
         out += [(index + 1, grid) for grid in grids]
         previous = index
     return out
 
 
-def _runs(tables: Sequence[tuple[object, int]]) -> list[tuple[list[tuple[object, int, Grid]], list[float]]]:
+def _runs(tables: Sequence[tuple[_Table, int]]) -> list[tuple[list[tuple[_Table, int, Grid]], list[float]]]:
     """Tables (with their own grids) in runs of a table and the headerless fragments on later pages that continue
     it, each run with the union of its column lines: a fragment continues the run when its first row is a table
     row (a number in it, or a row label with its cells blank) and its column lines are all lines of the run so
     far, or the other way round (a page whose rows all span both label columns draws one line fewer than a page
     with group and sub-row labels). A run's tables are made grids again on those lines, so that the same column
     has the same position in each."""
-    runs: list[tuple[list[tuple[object, int, Grid]], list[float]]] = []
+    runs: list[tuple[list[tuple[_Table, int, Grid]], list[float]]] = []
     for table, page_number in tables:
         own = _grid(table, page_number)
         if own is None:
             continue
-        lines = _edges(_boxes(table), 0, 2)
+        lines = _edges(table.boxes, 0, 2)
         if runs:
             members, run_lines = runs[-1]
             if page_number > members[-1][1] and opens_without_header(own) and _nested(run_lines, lines):

@@ -46,7 +46,7 @@ GOLDS = sorted(GOLD.glob("*.json"))
 def _text_layer_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests read the text layer of tables drawn column by column, as a PDF whose words' places lay out no
     table leaves it; the words' places, which lay these tables out as grids, are tested in test_pdf_unruled.py."""
-    monkeypatch.setattr("giar_llm.inputs.pdf._word_grids", lambda pdf, pages: [])
+    monkeypatch.setattr("giar_llm.inputs.pdf._word_grids", lambda pages: [])
 
 
 LEGAL = ("commercial_enterprise", "research_institution", "public_interest_org", "legal_service_org", "other_org")
