@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import random
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -61,41 +62,42 @@ def test_folding_whole_text_matches_folding_each_character() -> None:
     assert module.fold(sample) == sample.replace("\r\n", " \n").translate(table)
 
 
-def test_page_markers_are_blanked_as_the_line_pattern_blanks_them() -> None:
-    """Only lines with a dash or 页 are tried: the same lines come out blanked as with the whole-text pattern."""
-    pieces = [
-        "- 3 -",
-        "—12—",
-        "－7－",
-        "--4--",
-        "第 3 页",
-        "第3页，共5页",
-        "第 12 页 / 共 30 页",
-        "页",
-        "第",
-        " ",
-        "\t",
-    ]
-    pieces += ["|", "\n", "\n", "x", "-", "—", "1234", "5", "共", ","]
+_MARKER_PIECES = [
+    "- 3 -",
+    "—12—",
+    "－7－",
+    "--4--",
+    "第 3 页",
+    "第3页，共5页",
+    "第 12 页 / 共 30 页",
+    "页",
+    "第",
+    " ",
+    "\t",
+]
+_MARKER_PIECES += ["|", "\n", "\n", "x", "-", "—", "1234", "5", "共", ","]
+_MARKUP_PIECES = ["[image: x]", "[IMAGE:]", "[bookmark: a", "]", "[", "[imagex]", "[footnote 1]", "[comment", "&nbsp;"]
+_MARKUP_PIECES += ["&NBSP;", "&#160;", "&ensp;", "&emsp;", "</o:p>", "<o:p>", "<O:P>", "&", "<", "数据", "x", "\n", " "]
+
+
+@pytest.mark.parametrize(
+    ("blank", "pattern", "pieces"),
+    [
+        (_blank_page_markers, _PAGE_MARKER, _MARKER_PIECES),  # only lines with a dash or 页 are tried
+        (_blank_markup, _MARKUP, _MARKUP_PIECES),  # markup only where [, & or < stands
+    ],
+    ids=["page markers", "markup"],
+)
+def test_blanked_where_they_may_stand_as_the_whole_text_pattern_blanks_them(
+    blank: Callable[[str], str], pattern: re.Pattern[str], pieces: list[str]
+) -> None:
+    """Each blanking tries only where its pieces may start: the same text comes out as the pattern's sub over the
+    whole text makes it."""
     choose = random.Random(16)
     blanked = 0
     for _ in range(20000):
         text = "".join(choose.choice(pieces) for _ in range(choose.randint(0, 12)))
-        expected = _PAGE_MARKER.sub(lambda m: " " * len(m.group()), text)
-        assert _blank_page_markers(text) == expected, text
-        blanked += expected != text
-    assert blanked > 1000
-
-
-def test_markup_is_blanked_as_the_whole_text_pattern_blanks_it() -> None:
-    """Markup is tried only where [, & or < stands: the same pieces come out blanked as with the pattern's sub."""
-    pieces = ["[image: x]", "[IMAGE:]", "[bookmark: a", "]", "[", "[imagex]", "[footnote 1]", "[comment", "&nbsp;"]
-    pieces += ["&NBSP;", "&#160;", "&ensp;", "&emsp;", "</o:p>", "<o:p>", "<O:P>", "&", "<", "数据", "x", "\n", " "]
-    choose = random.Random(101)
-    blanked = 0
-    for _ in range(20000):
-        text = "".join(choose.choice(pieces) for _ in range(choose.randint(0, 12)))
-        expected = _MARKUP.sub(lambda m: " " * len(m.group()), text)
-        assert _blank_markup(text) == expected, text
+        expected = pattern.sub(lambda m: " " * len(m.group()), text)
+        assert blank(text) == expected, text
         blanked += expected != text
     assert blanked > 1000
