@@ -30,6 +30,10 @@ starts a row, the lines under it without a numbering continue it (a wrapped labe
 to the label whose lines it stands between. A line of numbers beside no label is a row without a label; one beside
 two labels, or a label with two lines of numbers beside it, leaves its cells unsure. A label in a column left of
 the row labels, beside several of them (表三's result groups, merged down their rows), is a group's, not a row's.
+A number too wide for its cell wraps over lines, each piece on a line of its own: two lines holding numbers in one
+column, a wrapped cell's line apart or closer (but a line beside a label under one whose label starts with a row's
+numbering), may be one number's pieces, and every row beside them is unsure (``WRAPPED_ROW``: the text layer prints
+the same pieces, so its reading settles nothing).
 
 The table is handed on as the grid a ruled table makes (one label column, then the value columns, the header's
 rows on top, a blank cell where no number stands), so the grid reader, its header names and the reconciling with
@@ -45,7 +49,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from giar_llm.core.document import Box, Grid, GridCell
+from giar_llm.core.document import WRAPPED_ROW, Box, Grid, GridCell
 from giar_llm.core.headers import ALL_HEADERS, APPLICANT_HEADERS, REVIEW_GROUPS, ROW_NUMBERING, ZERO_MARKS, Keys
 from giar_llm.reader.normalize import fold
 
@@ -461,6 +465,7 @@ class _Row:
     numbers: list[_Line] = field(default_factory=list)
     label_lines: list[_Line] = field(default_factory=list)
     ambiguous: bool = False
+    wrapped: bool = False  # beside a number that may be wrapped over lines (``_wrapped``)
 
     @property
     def top(self) -> float:
@@ -486,6 +491,7 @@ def _rows(body: Sequence[_Line], columns: Columns, placing: _Placing) -> list[_R
     """The body's printed lines as table rows (see the module's docstring)."""
     labels: list[list[Word]] = [_placed(line, columns, placing)[2] for line in body]
     own = _without_groups(labels)
+    wrapped = _wrapped(body, own, columns, placing)
     rows: list[_Row] = []
     current: _Row | None = None
     for line, words in zip(body, own, strict=True):
@@ -505,7 +511,7 @@ def _rows(body: Sequence[_Line], columns: Columns, placing: _Placing) -> list[_R
                 current.label_lines[-1].x0,
                 current.label_lines[-1].x1,
             )
-            and not (has_numbers and current.numbers)
+            and not (has_numbers and current.numbers and not _pieces(current.numbers[-1], line, wrapped))
         )
         if continues and current is not None:
             current.label += words
@@ -529,6 +535,9 @@ def _rows(body: Sequence[_Line], columns: Columns, placing: _Placing) -> list[_R
             rows.append(row)
     for row in rows:
         row.ambiguous = row.ambiguous or len(row.numbers) > 1
+        lines_of = [*row.numbers, *row.label_lines]
+        if any(top - 0.5 <= line.bottom and line.top <= bottom + 0.5 for top, bottom in wrapped for line in lines_of):
+            row.wrapped = True  # beside a number that may be wrapped over lines: whose piece is whose is unknown
     ordered = sorted(rows, key=lambda r: r.top)
     # Label rows a wrapped cell's line apart, one of them without a numbering, are one label broken in pieces or
     # rows of their own: which piece's numbers are whose is unknown. (A numbered label without numbers, then one
@@ -546,6 +555,38 @@ def _rows(body: Sequence[_Line], columns: Columns, placing: _Placing) -> list[_R
         if not above.numbers and below.numbers and top and not bottom:
             above.ambiguous = below.ambiguous = True
     return ordered
+
+
+def _wrapped(
+    body: Sequence[_Line], own: Sequence[list[Word]], columns: Columns, placing: _Placing
+) -> list[tuple[float, float]]:
+    """Where a number may be wrapped over lines in its cell (too wide for it): two lines holding numbers in one
+    column, a wrapped cell's line apart (or closer), but for a line beside a label under one whose label starts
+    with a row's numbering (a row of its own: its numbers are its own); the span from the first's top to the
+    second's bottom. Each piece may be a number of its own or part of one: the rows beside them are unsure."""
+    numbered = [
+        (line, words, _columns_of(line, columns, placing))
+        for line, words in zip(body, own, strict=True)
+        if _has_values(line, columns, placing)
+    ]
+    out: list[tuple[float, float]] = []
+    for index, (upper, upper_label, held) in enumerate(numbered):
+        for lower, lower_label, other in numbered[index + 1 :]:
+            if lower.top - upper.bottom > 0.5 * min(upper.height, lower.height):
+                break
+            if held & other and not (upper_label and lower_label and _numbered(lower_label)):
+                out.append((upper.top, lower.bottom))
+    return out
+
+
+def _columns_of(line: _Line, columns: Columns, placing: _Placing) -> set[int]:
+    under, between, _ = _placed(line, columns, placing)
+    return set(under) | set(between)
+
+
+def _pieces(upper: _Line, lower: _Line, wrapped: Sequence[tuple[float, float]]) -> bool:
+    """Whether two lines of numbers are within one span where a number may be wrapped (``_wrapped``)."""
+    return any(top <= upper.top + 0.5 and lower.bottom <= bottom + 0.5 for top, bottom in wrapped)
 
 
 def _close(above: _Row, below: _Row) -> bool:
@@ -633,6 +674,8 @@ def _grid(columns: Columns, rows: Sequence[_Row], page: int, header: bool, placi
                 texts[c] = " ".join([t for t in (texts.get(c), marked) if t])
         if row.ambiguous:
             texts[0] = " ".join([t for t in (texts.get(0), AMBIGUOUS) if t])
+        if row.wrapped:
+            texts[0] = " ".join([t for t in (texts.get(0), WRAPPED_ROW) if t])
         for c in range(len(columns.columns)):
             cells.append(GridCell(r, c + 1, texts.get(c, ""), box=boxes.get(c), page=page))
         r += 1

@@ -275,7 +275,7 @@ def _prefer(grid_row: RowRead, text_row: RowRead | None, doubted: Collection[int
                     grid_row.spans[column] = text_row.spans[column]
         return grid_row
     agree = all(g is None or (t is not None and g == t) for g, t in zip(grid_row.values, text_row.values, strict=False))
-    if not agree:
+    if not agree or grid_row.lines_unsure:  # (the text's order of the same lines can't tell whose they are)
         text_row.unsure = grid_row.unsure
     return text_row
 

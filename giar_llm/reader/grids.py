@@ -30,7 +30,7 @@ from giar_llm.core.arithmetic import (
     sides,
     table_equations,
 )
-from giar_llm.core.document import Grid, GridCell
+from giar_llm.core.document import WRAPPED_ROW, Grid, GridCell
 from giar_llm.core.headers import (
     APPLICANT_HEADERS,
     REVIEW_GROUPS,
@@ -720,6 +720,7 @@ def _read_row(grid: View, r: int, spec: RowSpec, columns: dict[int, str]) -> Row
         kind = value.kind
         if kind == "text":
             problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
+            read.lines_unsure = read.lines_unsure or WRAPPED_ROW in cell.text
             continue
         if kind == "blank":
             continue
@@ -786,6 +787,7 @@ def read_review(grids: Sequence[View]) -> RowRead | None:
                 index = fields.index(name)
                 if value.kind == "text":
                     problems.append(f"单元格内容不是数字：{cell.text.strip()[:20]}")
+                    read.lines_unsure = read.lines_unsure or WRAPPED_ROW in cell.text
                 else:
                     _place(read, index, value, cell)
         if unfit or not placed:

@@ -31,6 +31,7 @@ class RowRead:
     complete: bool  # ``candidates`` lists every split
     locations: dict[int, Location]  # column -> its PDF grid cell's page and box
     fewer_columns: bool  # a grid row with fewer columns after its label than the format, no header naming them
+    lines_unsure: bool  # a grid row whose lines of numbers may be another row's (``core.document.WRAPPED_ROW``)
 
     def __init__(
         self,
@@ -49,6 +50,7 @@ class RowRead:
         self.runs = [] if runs is None else runs
         self.surplus, self.zero_marks = [], []
         self.split, self.derived, self.complete, self.fewer_columns = split, "", complete, False
+        self.lines_unsure = False
         self.derived_columns, self.unsure_columns, self.locations = {}, {}, {}
 
     @classmethod

@@ -41,6 +41,9 @@ PDF_LAYOUTS = ("ruled", "unruled", "columns")  # tables with their rules, as tex
 # counts scaled by a random factor: drawn only when asked for (``pdf_layouts``), so that every seed of the layouts
 # above draws the same example as before
 ALIGNED_LAYOUTS = ("unruled_right", "unruled_left")
+# unruled, as above or the numbers centred, a number of more than 2-4 digits wrapped in its cell over two lines or
+# more (a number too wide for a narrow cell): drawn only when asked for
+WRAPPED_LAYOUTS = ("wrapped_center", "wrapped_right", "wrapped_left")
 MUTATIONS = (
     "blank_zeros",  # random zero cells printed blank
     "blank_legal",  # the legal-person columns blank where they are 0
@@ -833,6 +836,10 @@ def draw_case(
     if kind == "pdf" and layout in ALIGNED_LAYOUTS:
         shape = draw_shape(choose, layout.removeprefix("unruled_"))
         scale_counts(tables, truth, choose.integer(1, 5000), full_width="glyphs" in mutations)
+    elif kind == "pdf" and layout in WRAPPED_LAYOUTS:
+        drawn = draw_shape(choose, layout.removeprefix("wrapped_"))
+        scale_counts(tables, truth, choose.integer(1, 5000), full_width="glyphs" in mutations)
+        shape = Shape(drawn.align, drawn.labels, drawn.values, split=choose.integer(2, 4))
     stem = gold_path.stem
     data, name = render_file(gold, tables, stem, kind, layout, glyphs, blank, shape)
     return Case(

@@ -14,6 +14,7 @@ real reports often print them) and the columns' widths.
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +40,14 @@ _registered = False
 class Shape:
     """How a table's columns are drawn: the values' alignment in their cells (``center``, ``right``, ``left``;
     headers are always centred), the label columns' widths as a share of the usual ones, and the value columns'
-    relative widths (cycled over the columns; equal when empty)."""
+    relative widths (cycled over the columns; equal when empty). ``split`` > 0: a number of more digits than that
+    wraps in its cell, ``split`` digits a line (as a number too wide for its narrow cell does), the row growing to
+    hold its lines."""
 
     align: str = "center"
     labels: float = 1.0
     values: tuple[float, ...] = ()
+    split: int = 0
 
 
 CENTRED = Shape()
@@ -73,6 +77,14 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
             line += char
         out.append(line)
     return out
+
+
+def _cell_lines(text: str, width: float, size: float, split: int = 0) -> list[str]:
+    """A cell's lines: a number of more than ``split`` digits (when ``split`` > 0) in lines of ``split`` digits, any
+    other text wrapped to ``width``."""
+    if split > 0 and len(text) > split and unicodedata.normalize("NFKC", text).isdigit():
+        return [text[i : i + split] for i in range(0, len(text), split)]
+    return _wrap(text, width, size)
 
 
 @dataclass
@@ -140,7 +152,9 @@ def _layout(
         lines.append(Line(cells, index=index, group=row.group if two_labels else ""))
     for line in lines:
         heights = [
-            len(_wrap(c.text, sum(widths[c.col : c.col + c.colspan]) - 2 * PAD, SIZE)) for c in line.cells if c.text
+            len(_cell_lines(c.text, sum(widths[c.col : c.col + c.colspan]) - 2 * PAD, SIZE, shape.split))
+            for c in line.cells
+            if c.text
         ]
         line.height = max(heights, default=1) * SIZE * LEADING + 2 * PAD
     return widths, lines
@@ -232,7 +246,7 @@ class Pages:
         if not cell.text:
             return
         c.setFont(FONT, SIZE)
-        wrapped = _wrap(cell.text, right - left - 2 * PAD, SIZE)
+        wrapped = _cell_lines(cell.text, right - left - 2 * PAD, SIZE, self.shape.split)
         step = SIZE * LEADING
         block = len(wrapped) * step
         if cell.valign == "top":
