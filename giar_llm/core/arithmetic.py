@@ -211,19 +211,20 @@ def failing(shape: Compiled, values: list[Number | None]) -> list[tuple[Equation
     for equation, plus, minus, totals in shape.rules:
         if any_unknown and any(unknown[i] for i in totals):
             continue
-        left: Number = 0  # (a blank cell counts 0, as in sides: added as nothing)
-        for i in plus:
-            value = values[i]
-            if value:
-                left += value
-        right: Number = 0
-        for i in minus:
-            value = values[i]
-            if value:
-                right += value
+        left, right = _side(plus, values), _side(minus, values)
         if left != right:
             out.append((equation, left, right))
     return out
+
+
+def _side(positions: tuple[int, ...], values: list[Number | None]) -> Number:
+    """The cells at these positions added up, a blank counting 0 (as in :func:`sides`: added as nothing)."""
+    total: Number = 0
+    for i in positions:
+        value = values[i]
+        if value:
+            total += value
+    return total
 
 
 def sides(equation: Equation, values: Mapping[str, Number | None]) -> tuple[Number, Number] | None:

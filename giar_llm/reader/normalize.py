@@ -102,6 +102,18 @@ def normalize(text: str) -> str:
     return _PAGE_NUMBER.sub(_blank, out) if "页" in out else out
 
 
+def _next(text: str, ahead: dict[str, int], start: int) -> int:
+    """The first place at or after ``start`` where one of ``ahead``'s characters stands, -1 when none does. ``ahead``
+    holds each character's next place (-1: no more), found again by ``str.find`` only once ``start`` has passed it."""
+    first = -1
+    for ch, at in ahead.items():
+        if 0 <= at < start:
+            at = ahead[ch] = text.find(ch, start)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return first
+
+
 _MARKUP_CHARS = "[&<"  # what every piece of markup starts with
 
 
@@ -112,15 +124,14 @@ def _blank_markup(text: str) -> str:
     pieces: list[str] = []
     last = 0
     ahead = {ch: text.find(ch) for ch in _MARKUP_CHARS}
-    while (found := min([at for at in ahead.values() if at >= 0], default=-1)) >= 0:
+    found = _next(text, ahead, 0)
+    while found >= 0:
         match = _MARKUP.match(text, found)
         end = found + 1
         if match is not None:
             pieces += (text[last:found], " " * (match.end() - found))
             last = end = match.end()
-        for ch, at in ahead.items():
-            if 0 <= at < end:
-                ahead[ch] = text.find(ch, end)
+        found = _next(text, ahead, end)
     if not pieces:
         return text
     pieces.append(text[last:])
@@ -134,17 +145,16 @@ def _blank_page_markers(text: str) -> str:
     again from a line's end for those that stood on it."""
     pieces: list[str] = []
     last = 0
-    ahead = [(at, ch) for ch in _MARKER_CHARS if (at := text.find(ch)) >= 0]
-    while ahead:
-        found = min(ahead)[0]
+    ahead = {ch: text.find(ch) for ch in _MARKER_CHARS}
+    found = _next(text, ahead, 0)
+    while found >= 0:
         start = text.rfind("\n", 0, found) + 1
         end = text.find("\n", found + 1)
         end = len(text) if end < 0 else end
         if _MARKER_LINE.fullmatch(text, start, end):
             pieces += (text[last:start], " " * (end - start))
             last = end
-        ahead = [(at, ch) if at > end else (text.find(ch, end), ch) for at, ch in ahead]
-        ahead = [pair for pair in ahead if pair[0] >= 0]
+        found = _next(text, ahead, end)
     if not pieces:
         return text
     pieces.append(text[last:])

@@ -13,7 +13,7 @@ import html
 import io
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
@@ -894,3 +894,15 @@ def gold_case(
     kind = layout if layout in ("markdown", "html", "docx") else "text"
     data, name = render_file(gold, tables, stem, kind, layout, Glyphs(None), "nbsp")
     return Case(stem, layout, layout, mutations, data, name, truth, _with_blanks(gold, truth))
+
+
+def relabelled_case(gold_path: Path, layout: str, relabel: Callable[[str], tuple[str, bool] | None]) -> Case:
+    """A gold report's case with 表三's zeros printed blank and each of its data rows' labels as ``relabel`` prints it
+    (the label, and whether its line breaks after the row's numbers), or as it is where ``relabel`` gives None."""
+    gold = load_gold(gold_path).report
+    _, truth, tables = gold_tables(gold)
+    blank_zeros(tables[1], truth)
+    for row in _data_rows(tables[1]):
+        if (printed := relabel(row.label)) is not None:
+            row.label, row.wrap_after = printed
+    return gold_case(gold, gold_path.stem, layout, tables, truth, ("blank_zeros", "wrap_labels"))

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from giar_llm.files import load_gold
-
 from ..conftest import GOLD
-from ..fuzz.generate import Case, _data_rows, blank_zeros, gold_case, gold_tables
+from ..fuzz.generate import Case, relabelled_case
 from ..fuzz.invariant import judged
 
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -23,15 +21,14 @@ NUMBERED = re.compile(r"(\d+\.)(.{3,})")
 
 
 def _case(gold_path: Path, layout: str, cut: int) -> Case:
-    gold = load_gold(gold_path).report
-    _, truth, tables = gold_tables(gold)
-    blank_zeros(tables[1], truth)
-    for row in _data_rows(tables[1]):
-        if numbered := NUMBERED.fullmatch(row.label):
+    def relabel(label: str) -> tuple[str, bool] | None:
+        if numbered := NUMBERED.fullmatch(label):
             numbering, text = numbered.groups()
             at = min(cut, len(text) - 2)
-            row.label, row.wrap_after = f"{numbering}\n{text[:at]}\n{text[at:]}", False
-    return gold_case(gold, gold_path.stem, layout, tables, truth, ("blank_zeros", "wrap_labels"))
+            return f"{numbering}\n{text[:at]}\n{text[at:]}", False
+        return None
+
+    return relabelled_case(gold_path, layout, relabel)
 
 
 @pytest.mark.parametrize("cut", [2, 6])

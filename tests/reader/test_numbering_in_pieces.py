@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from giar_llm.files import load_gold
-
 from ..conftest import GOLD
-from ..fuzz.generate import Case, _data_rows, blank_zeros, gold_case, gold_tables
+from ..fuzz.generate import Case, relabelled_case
 from ..fuzz.invariant import judged
 
 GOLDS = sorted(GOLD.glob("*.json"))
@@ -23,14 +21,13 @@ BRACKETED = re.compile(r"（([一二三四五六七八九十]+)）(.+)")
 
 
 def _case(gold_path: Path, layout: str, after: bool) -> Case:
-    gold = load_gold(gold_path).report
-    _, truth, tables = gold_tables(gold)
-    blank_zeros(tables[1], truth)
-    for row in _data_rows(tables[1]):
-        if numbered := BRACKETED.fullmatch(row.label):
+    def relabel(label: str) -> tuple[str, bool] | None:
+        if numbered := BRACKETED.fullmatch(label):
             numeral, text = numbered.groups()
-            row.label, row.wrap_after = f"（\n{numeral}\n）{text}", after
-    return gold_case(gold, gold_path.stem, layout, tables, truth, ("blank_zeros", "wrap_labels"))
+            return f"（\n{numeral}\n）{text}", after
+        return None
+
+    return relabelled_case(gold_path, layout, relabel)
 
 
 @pytest.mark.parametrize("after", [False, True], ids=["numbers_first", "numbers_last"])
