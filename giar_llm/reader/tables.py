@@ -339,7 +339,7 @@ def read_rows(
                     label_lines = (first_end, key_line)
         region_end = max(region_start, ends[id(loc)])
         plain = plain_numbers(text, region_start, region_end) if label_lines is None else None
-        if plain is not None and len(plain) == spec.width and not _delimited_lines(text, plain):
+        if plain is not None and len(plain) == spec.width and not _delimited_lines(text, plain, spec.width):
             # the common row: a plain number a cell, as resolve reads it
             row = table.rows[spec.path] = numbers(text, plain)
         else:
@@ -354,13 +354,29 @@ def read_rows(
             row.unsure = MARKER_DOUBT.format(marker=marker.strip())
 
 
-def _delimited_lines(text: str, plain: list[Span]) -> bool:
-    """The numbers stand on several lines of delimited cells (tabs or pipes): resolve looks at each line's cells."""
+def _delimited_lines(text: str, plain: list[Span], width: int) -> bool:
+    """The numbers stand on several lines, each delimited (tabs or pipes), and one of them may hold the row's
+    ``width`` cells by itself, blank cells included: then the other lines' numbers may be another row's, which
+    resolve judges (``ROWS_IN_REGION``). A line's cells are counted from its whole line (at least the region's
+    part of it): its delimiters plus one, and its numbers (a cell may hold several)."""
     first, last = plain[0][0], plain[-1][1]
     if text.find("\n", first, last) < 0:
         return False
-    line = text.rfind("\n", 0, first) + 1
-    return text.find("\t", line, last) >= 0 or text.find("|", line, last) >= 0
+    full = False
+    index = 0
+    while index < len(plain):
+        start = text.rfind("\n", 0, plain[index][0]) + 1
+        stop = text.find("\n", plain[index][1])
+        stop = len(text) if stop < 0 else stop
+        count = 0
+        while index < len(plain) and plain[index][0] < stop:
+            count += 1
+            index += 1
+        delimiters = text.count("\t", start, stop) + text.count("|", start, stop)
+        if not delimiters:
+            return False  # a number from an undelimited line: no line is read as a whole row
+        full = full or count + delimiters + 1 >= width
+    return full
 
 
 def flag_rows_before_lost_labels(text: str, located: list[Located], table: TableRead) -> None:

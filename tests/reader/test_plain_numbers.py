@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from giar_llm.reader.cells import atoms, blank_notes, plain_numbers
+from giar_llm.reader.rows import ROWS_IN_REGION, RowRead, numbers, resolve
+from giar_llm.reader.tables import _delimited_lines
 
 CHARACTERS = "0123456789 \t|\n-—–－/／\\无年申请(（)）,.+①١:"
 regions = st.tuples(st.text(alphabet=CHARACTERS, max_size=40), st.integers(0, 40), st.integers(0, 40))
@@ -64,3 +66,45 @@ def test_no_letter_is_a_decimal_digit() -> None:
     """A word of letters (str.isalpha: the ideographs of a label) is taken as text without asking for a digit in it:
     no code point is both, in this Python's Unicode tables."""
     assert [hex(c) for c in range(sys.maxunicode + 1) if chr(c).isalpha() and chr(c).isdecimal()] == []
+
+
+ROW_CHARACTERS = "0123456789 \t|\n无年"
+rows = st.tuples(st.text(alphabet=ROW_CHARACTERS, max_size=48), st.integers(0, 48), st.integers(1, 8))
+
+
+def _read_both(text: str, start: int, width: int) -> tuple[RowRead, RowRead] | None:
+    """The fast path's row and the tokeniser's, when the fast path would take the region ``text[start:]``."""
+    end = len(text)
+    plain = plain_numbers(text, start, end)
+    if plain is None or len(plain) != width or _delimited_lines(text, plain, width):
+        return None
+    return numbers(text, plain), resolve(atoms(text, start, end), width, (), has_total=False, fewer=True)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(rows)
+def test_the_fast_path_reads_a_row_as_the_tokeniser_does(row: tuple[str, int, int]) -> None:
+    """A region of ``width`` plain numbers is read a number a cell without the tokeniser only when the tokeniser
+    reads it so too: numbers on delimited lines, one of which may hold the row's cells by itself, are left to it."""
+    text, start, width = row
+    both = _read_both(text, min(start, len(text)), width)
+    if both is None:
+        return
+    fast, full = both
+    assert (fast.values, fast.spans, fast.unsure, fast.zero_marks) == (
+        full.values,
+        full.spans,
+        full.unsure,
+        full.zero_marks,
+    )
+
+
+def test_a_delimited_line_holding_a_whole_row_leaves_the_row_to_the_tokeniser() -> None:
+    # A Word table pasted as text: a cell a line (the fast path), or a line that holds the row's 7 cells by itself
+    # (blanks included) while the next line holds numbers too: they may be the next row's.
+    one_a_line = "\t1\n\t2\n\t3\n\t4\n\t5\n\t6\n\t7\n\t\n"
+    assert _read_both(one_a_line, 0, 7) is not None
+    whole_line = "\t1\t2\t\t\t\t\t\n\t3\t4\t5\t6\t7\n"
+    plain = plain_numbers(whole_line, 0, len(whole_line))
+    assert plain is not None and len(plain) == 7 and _delimited_lines(whole_line, plain, 7)
+    assert resolve(atoms(whole_line), 7, (), has_total=False).unsure == ROWS_IN_REGION.format(width=7)
