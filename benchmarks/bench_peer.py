@@ -27,6 +27,10 @@ unsure; the peer: numeric cells it filled, and which of its tables 二/三/四 i
 positional fallback that flags ``parse_warning``), both medians over reports and the ratio
 giar-llm / peer (≤ 1 means giar-llm is as fast or faster). ``--cpu`` compares CPU times (giar-llm's
 thread clock, the peer's process clock), steadier on a machine that others load.
+
+Before anything is timed, both sides warm up for ``--warmup`` seconds (default 2), taking turns over the
+reports: a processor that has been idle runs its first second or so slower (a virtual machine's host scales
+its clock up under load), which would count against whichever side is timed first.
 Without ``--peer-python`` it says that the peer is not installed and exits 2.
 """
 
@@ -47,6 +51,7 @@ from typing import IO, Any
 
 from bench_reader import reader_kind, time_read_check
 
+from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten
 from giar_llm.inputs import load_input
 from giar_llm.inputs.text import decode
@@ -161,9 +166,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--peer-python", help="python of a separate venv where govnianbao is installed")
     parser.add_argument("--repeat", type=int, default=50, help="runs per report and side (median; default 50)")
     parser.add_argument("--cpu", action="store_true", help="compare CPU times instead of wall times")
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds both sides run untimed first, in turns (default 2)"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup must not be negative")
     return args
 
 
@@ -172,6 +182,20 @@ def _filled(reading: Reading) -> int:
     if reading.report is None:
         return 0
     return sum(v is not None for path, v in flatten(reading.report).items() if not path.startswith("meta."))
+
+
+def warm_up(documents: list[Document], texts: list[str], peer: Peer, seconds: float) -> None:
+    """Both sides read the reports in turns, untimed, until ``seconds`` have passed (at least once each when
+    ``seconds`` > 0): the first report timed should not pay for a processor still scaling its clock up."""
+    if seconds <= 0:
+        return
+    ends = time.perf_counter() + seconds
+    while True:
+        for document, text in zip(documents, texts, strict=True):
+            read(document)
+            peer.time(text, 1)
+        if time.perf_counter() >= ends:
+            return
 
 
 def _load() -> str:
@@ -195,18 +219,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     out.write(f"{len(files)} reports, {args.repeat} runs each side; {measure} time; peer on Python {peer.version}\n")
     out.write(f"giar-llm's reader: {reader_kind()}\n")
-    out.write(f"before: {_load()}\n")
+    out.write(f"before: {_load()}; warm-up {args.warmup:g} s\n")
     out.write(
         f"{'report':36s} {'giar-llm':>9s} {'peer cpu':>9s} {'peer wall':>9s} {'ratio':>6s}   giar cells   peer cells\n"
     )
     ours: list[float] = []
     theirs: list[float] = []
+    documents = [load_input(path).document for path in files]
+    texts = [decode(path.read_bytes())[0] for path in files]
     try:
-        for path in files:
-            document = load_input(path).document
+        warm_up(documents, texts, peer, args.warmup)
+        for path, document, text in zip(files, documents, texts, strict=True):
             giar_ms = time_read_check(document, args.repeat, clock)
             reading = read(document)
-            peer_time = peer.time(decode(path.read_bytes())[0], args.repeat)
+            peer_time = peer.time(text, args.repeat)
             peer_ms = peer_time.cpu_ms if args.cpu else peer_time.wall_ms
             ours.append(giar_ms)
             theirs.append(peer_ms)

@@ -50,6 +50,33 @@ def test_repeat_must_be_positive(bench: ModuleType) -> None:
     assert exc.value.code == 2
 
 
+def test_warmup_must_not_be_negative(bench: ModuleType) -> None:
+    with pytest.raises(SystemExit) as exc:
+        bench.parse_args(["--peer-python", "python", "--warmup", "-1"])
+    assert exc.value.code == 2
+    assert bench.parse_args(["--peer-python", "python"]).warmup == 2.0
+
+
+class _CountingPeer:
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def time(self, text: str, repeat: int) -> None:
+        assert repeat == 1
+        self.texts.append(text)
+
+
+def test_the_warm_up_runs_both_sides_over_every_report_in_turns(bench: ModuleType) -> None:
+    files = bench.default_files()[:2]
+    documents = [bench.load_input(path).document for path in files]
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    peer = _CountingPeer()
+    bench.warm_up(documents, texts, peer, 0.0)
+    assert peer.texts == []  # no warm-up asked for
+    bench.warm_up(documents, texts, peer, 1e-9)
+    assert peer.texts == texts  # one round at least, each report once
+
+
 def test_the_default_files_are_the_plain_text_reports(bench: ModuleType) -> None:
     files = bench.default_files()
     assert files
