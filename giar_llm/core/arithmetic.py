@@ -21,21 +21,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Final, Literal
 
 from giar_llm.core.schema import APPLICANT_COLUMNS, COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Denied, NotProcessed, Unable
 
 Kind = Literal["row_total", "balance", "results_total", "review_total"]
 Number = int | float
 
-APPLICATIONS = "applications"
-RESULTS = "applications.results"
-TOTAL_PROCESSED = f"{RESULTS}.total_processed"
-REVIEW = "review_litigation"
-REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+APPLICATIONS: Final = "applications"
+RESULTS: Final = "applications.results"
+TOTAL_PROCESSED: Final = f"{RESULTS}.total_processed"
+REVIEW: Final = "review_litigation"
+REVIEW_GROUPS: Final = ("review", "litigation_direct", "litigation_after_review")
 
 # Every outcome row below ``applications.results`` in the national order, both (六) variants included.
-OUTCOME_ROWS: tuple[str, ...] = (
+OUTCOME_ROWS: Final[tuple[str, ...]] = (
     "granted",
     "partially_granted",
     *(f"denied.{n}" for n in Denied.model_fields),

@@ -11,13 +11,14 @@ from __future__ import annotations
 import operator
 import re
 from functools import cache
+from typing import Final
 
 from giar_llm.core.arithmetic import OUTCOME_ROWS, Compiled, Equation, Number, compiled, failing
 from giar_llm.core.findings import CheckResult, HeuristicWarning, Violation
 from giar_llm.core.paths import describe_cell, describe_row, flatten, labels, short_label
 from giar_llm.core.schema import COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Outcomes, Report2019, Report2021, Row
 
-REVIEW_FIELDS = (*REVIEW_PARTS, "total")
+REVIEW_FIELDS: Final = (*REVIEW_PARTS, "total")
 
 Report = Report2019 | Report2021
 
@@ -47,11 +48,11 @@ def _involved(equation: Equation) -> list[str]:
     return list(equation.cells)
 
 
-_FIXED_OUTCOMES = tuple(o for o in OUTCOME_ROWS if not o.startswith("other."))
+_FIXED_OUTCOMES: Final = tuple(o for o in OUTCOME_ROWS if not o.startswith("other."))
 # A model's fields, taken from its __dict__ (where pydantic keeps them): an item getter on a dict asks less than an
 # attribute getter on the model.
-_ROW_CELLS = operator.itemgetter(*COLUMNS)
-_REVIEW_CELLS = operator.itemgetter(*REVIEW_FIELDS)
+_ROW_CELLS: Final = operator.itemgetter(*COLUMNS)
+_REVIEW_CELLS: Final = operator.itemgetter(*REVIEW_FIELDS)
 
 
 @cache
@@ -194,7 +195,7 @@ def _blank_totals(shape: Compiled, cells: list[int | float | None]) -> list[Heur
     ]
 
 
-_TOWNSHIP = re.compile(r"(街道|乡|镇)(人民政府|办事处)?$|街道办事处|乡人民政府|镇人民政府")
+_TOWNSHIP: Final = re.compile(r"(街道|乡|镇)(人民政府|办事处)?$|街道办事处|乡人民政府|镇人民政府")
 
 
 def _heuristics(report: Report) -> list[HeuristicWarning]:

@@ -17,15 +17,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Final
 
 Span = tuple[int, int]
 # A converter's placeholder for a header cell (| 数据1 | 数据2 | …, 列3, column4): a name, never a number.
-PLACEHOLDER = re.compile(r"(?:数据|列|字段|栏目?|column|col|header)\s*\d{1,2}", re.IGNORECASE)
+PLACEHOLDER: Final = re.compile(r"(?:数据|列|字段|栏目?|column|col|header)\s*\d{1,2}", re.IGNORECASE)
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
 # A grid row's mark (in its first value cell, a table without ruling read from its words' places): beside it a
 # number may be wrapped over lines in its narrow cell, each piece printed as a number; the text layer prints the same
 # pieces, so no reading of the row is certain.
-WRAPPED_ROW = "（单元格内的数字可能折行，各行数字的归属不确定）"
+WRAPPED_ROW: Final = "（单元格内的数字可能折行，各行数字的归属不确定）"
 
 
 @dataclass(frozen=True, eq=False)

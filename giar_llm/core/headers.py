@@ -9,10 +9,11 @@ never a column header, whatever name it holds (2.其他法律行政法规禁止�
 from __future__ import annotations
 
 import re
+from typing import Final
 
 Keys = tuple[tuple[str, str], ...]  # (phrase, name), the first phrase found in a header names it
 
-APPLICANT_HEADERS: Keys = (
+APPLICANT_HEADERS: Final[Keys] = (
     ("自然人", "natural_person"),
     ("商业企业", "commercial_enterprise"),
     ("科研机构", "research_institution"),
@@ -24,13 +25,13 @@ APPLICANT_HEADERS: Keys = (
     ("合计", "total"),
     ("其他", "other_org"),
 )
-REVIEW_GROUPS: Keys = (
+REVIEW_GROUPS: Final[Keys] = (
     ("复议后起诉", "litigation_after_review"),
     ("直接起诉", "litigation_direct"),
     ("未经复议", "litigation_direct"),
     ("行政复议", "review"),
 )
-REVIEW_OUTCOMES: Keys = (
+REVIEW_OUTCOMES: Final[Keys] = (
     ("维持", "upheld"),
     ("纠正", "corrected"),
     ("其他结果", "other_outcome"),
@@ -38,7 +39,7 @@ REVIEW_OUTCOMES: Keys = (
     ("总计", "total"),
     ("合计", "total"),
 )
-PROACTIVE_HEADERS: Keys = (
+PROACTIVE_HEADERS: Final[Keys] = (
     ("制发件数", "issued"),
     ("废止件数", "repealed"),
     ("现行有效件数", "in_force"),
@@ -53,10 +54,10 @@ PROACTIVE_HEADERS: Keys = (
     ("采购总金额", "amount_wan_yuan"),
     ("收费金额", "amount_wan_yuan"),
 )
-ALL_HEADERS: tuple[Keys, ...] = (APPLICANT_HEADERS, REVIEW_GROUPS, REVIEW_OUTCOMES, PROACTIVE_HEADERS)
+ALL_HEADERS: Final[tuple[Keys, ...]] = (APPLICANT_HEADERS, REVIEW_GROUPS, REVIEW_OUTCOMES, PROACTIVE_HEADERS)
 
-ZERO_MARKS = frozenset({"/", "／", "-", "－", "—", "–", "——", "--", "无", "\\"})
+ZERO_MARKS: Final = frozenset({"/", "／", "-", "－", "—", "–", "——", "--", "无", "\\"})
 """What a cell prints for zero."""
 
-ROW_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、．]")
+ROW_NUMBERING: Final = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、．]")
 """A row's numbering at the start of a cell: the cell is a row label."""

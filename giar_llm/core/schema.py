@@ -8,11 +8,11 @@ report that doesn't add up is still a valid report (see ``core.checker``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeAlias, cast
+from typing import Annotated, Any, Final, Literal, TypeAlias, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_serializer
 
-FORMATS = ("2019", "2021")
+FORMATS: Final = ("2019", "2021")
 FormatName: TypeAlias = Literal["2019", "2021"]
 
 
@@ -100,7 +100,7 @@ class Proactive2019(_Model):
 
 # --------------------------------------------------------------------------- 三、申请 (both formats)
 
-APPLICANT_COLUMNS = (
+APPLICANT_COLUMNS: Final = (
     "natural_person",
     "commercial_enterprise",
     "research_institution",
@@ -108,7 +108,7 @@ APPLICANT_COLUMNS = (
     "legal_service_org",
     "other_org",
 )
-COLUMNS = (*APPLICANT_COLUMNS, "total")
+COLUMNS: Final = (*APPLICANT_COLUMNS, "total")
 
 
 class Row(_Model):
@@ -153,7 +153,7 @@ class NotProcessed(_Model):
     confirm_or_reissue: Row = _row("5.要求行政机关确认或重新出具已获取信息")
 
 
-OTHER_SUBROWS = ("no_correction", "fee_unpaid", "other")
+OTHER_SUBROWS: Final = ("no_correction", "fee_unpaid", "other")
 
 
 class OtherProcessing(_Model):
@@ -216,7 +216,7 @@ class Applications(_Model):
 
 # --------------------------------------------------------------------------- 四、复议诉讼
 
-REVIEW_PARTS = ("upheld", "corrected", "other_outcome", "pending")
+REVIEW_PARTS: Final = ("upheld", "corrected", "other_outcome", "pending")
 
 
 class Outcomes(_Model):
@@ -257,7 +257,7 @@ class Report2019(_Model):
 
 
 Report: TypeAlias = Annotated[Report2019 | Report2021, Field(discriminator="format")]
-REPORT_ADAPTER: TypeAdapter[Report2019 | Report2021] = TypeAdapter(Report)
+REPORT_ADAPTER: Final[TypeAdapter[Report2019 | Report2021]] = TypeAdapter(Report)
 
 
 def empty_report(fmt: FormatName) -> Report2019 | Report2021:
@@ -295,14 +295,14 @@ def json_schemas() -> dict[str, dict[str, Any]]:
 Section: TypeAlias = Literal["二", "三", "四"]
 """A table of the report by its numbering (二 主动公开, 三 申请, 四 复议诉讼), as the report's headings number it."""
 
-SECTION_KEYS: dict[Section, str] = {
+SECTION_KEYS: Final[dict[Section, str]] = {
     cast(Section, info.description[0]): name
     for name, info in Report2021.model_fields.items()
     if info.description and info.description[1:2] == "、"
 }
 """Each table's key in the report (二 → ``proactive``), from the headings the schema's descriptions carry."""
 
-SECTION_OF_KEY: dict[str, Section] = {key: section for section, key in SECTION_KEYS.items()}
+SECTION_OF_KEY: Final[dict[str, Section]] = {key: section for section, key in SECTION_KEYS.items()}
 
 
 def section_title(section: Section) -> str:
@@ -320,7 +320,7 @@ def table_name(section: Section) -> str:
     return f"表{section}"
 
 
-FORMAT_MARKS: dict[FormatName, tuple[str, ...]] = {
+FORMAT_MARKS: Final[dict[FormatName, tuple[str, ...]]] = {
     "2019": ("新制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购", "其他对外管理服务"),
     "2021": ("制发件数", "废止件数", "现行有效件数", "收费金额", "逾期不补正", "缴纳费用"),
 }

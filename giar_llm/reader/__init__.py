@@ -11,7 +11,7 @@ from __future__ import annotations
 import marshal
 import re
 from collections.abc import Collection
-from typing import Any
+from typing import Any, Final
 
 from giar_llm.core.checker import violation_cells
 from giar_llm.core.document import Document
@@ -52,7 +52,7 @@ def compiled() -> bool:
     return not __file__.endswith(".py")
 
 
-REVIEW_SPEC = RowSpec(
+REVIEW_SPEC: Final = RowSpec(
     "review_litigation",
     ("行政复议",),
     fields=tuple(
@@ -173,7 +173,7 @@ def read(document: Document) -> Reading:
     return reading
 
 
-_BLANK: dict[str, bytes] = {}  # per format: the blank report as JSON data, marshalled once
+_BLANK: Final[dict[str, bytes]] = {}  # per format: the blank report as JSON data, marshalled once
 
 
 def _blank_report(fmt: FormatName) -> dict[str, Any]:
@@ -185,13 +185,15 @@ def _blank_report(fmt: FormatName) -> dict[str, Any]:
     return data
 
 
-FORMAT_GUESS = "表二、表三未印出区分 2019 与 2021 年格式的表头或行（如“本年制发件数”“本年新制作数量”）：表二各列的含义按默认格式推定"
-STACKED_DOUBT = (
+FORMAT_GUESS: Final = "表二、表三未印出区分 2019 与 2021 年格式的表头或行（如“本年制发件数”“本年新制作数量”）：表二各列的含义按默认格式推定"
+STACKED_DOUBT: Final = (
     "本行之前连续 {n} 行的标签下没有数字：标签可能先于数字印出（如 PDF 逐列提取的文本），本行读到的数字未必属于本行"
 )
-HEADER_GAP = "表三的表头缺少列（{columns}），且多数行不是各列都有数：表格可能少印了一列，从文本读取的数字可能错列"
-LEAD_DOUBT = "本行从文本读取，自然人列为空而其后各列有数：空白可能是标签的占位，数字可能错列"
-SHIFT_DOUBT = (
+HEADER_GAP: Final = (
+    "表三的表头缺少列（{columns}），且多数行不是各列都有数：表格可能少印了一列，从文本读取的数字可能错列"
+)
+LEAD_DOUBT: Final = "本行从文本读取，自然人列为空而其后各列有数：空白可能是标签的占位，数字可能错列"
+SHIFT_DOUBT: Final = (
     "勾稽关系不成立，而本行从文本读取（首列或末列为空，或表四按国家格式的顺序），列位置未经表格确认：数字可能错列"
 )
 
@@ -286,8 +288,8 @@ def _numbers(values: list[int | float | None]) -> list[int | float]:
 
 
 # (The separators' repeats possessive: what follows them starts with no separator, so giving one back never helps.)
-_NUMBERS_LINE = re.compile(r"[\s|]*+(?:[-+]?\d+(?:\.\d+)?[\s|]*+)+")
-_PROSE = re.compile(r"[\u4e00-\u9fff]{6,}")
+_NUMBERS_LINE: Final = re.compile(r"[\s|]*+(?:[-+]?\d+(?:\.\d+)?[\s|]*+)+")
+_PROSE: Final = re.compile(r"[\u4e00-\u9fff]{6,}")
 
 
 def _table4_end(text: str, start: int, end: int) -> int:
@@ -321,8 +323,8 @@ def _set(report: dict[str, Any], path: str, value: int | float | None) -> None:
     node[parts[-1]] = value
 
 
-SPLIT_REASON = "连写数字只有这一种拆分符合数字顺序（无前导零）和本表勾稽关系"
-_HEADER_UNIT = re.compile(r"(?:金额|单位)\s*[(:：]?\s*(?:单位\s*[:：]\s*)?(万元|元)")
+SPLIT_REASON: Final = "连写数字只有这一种拆分符合数字顺序（无前导零）和本表勾稽关系"
+_HEADER_UNIT: Final = re.compile(r"(?:金额|单位)\s*[(:：]?\s*(?:单位\s*[:：]\s*)?(万元|元)")
 
 
 def _header_unit(text: str, spec: RowSpec, start: int) -> str | None:
@@ -414,7 +416,7 @@ def _apply_row(report: dict[str, Any], reading: Reading, spec: RowSpec, row: Row
     _zero_warning(reading, zeros)
 
 
-_PARTS: dict[str, list[str]] = {}
+_PARTS: Final[dict[str, list[str]]] = {}
 
 
 def _parts(path: str) -> list[str]:

@@ -12,33 +12,33 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from giar_llm.core.document import PLACEHOLDER
 from giar_llm.core.headers import ZERO_MARKS
 
 AtomKind = Literal["num", "zero", "blank", "text"]
 
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-_PIECE = re.compile(r"[-+]?\d+(?:\.\d+)?|[^\d\s]+")
-_NAME = rf"(?:{PLACEHOLDER.pattern})(?!\d)"  # a placeholder name (数据12), not the start of a longer number
-_PIECE_NAMED = re.compile(rf"{_NAME}|[-+]?\d+(?:\.\d+)?|(?:(?!{_NAME})[^\d\s])+", re.IGNORECASE)
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_DELIMITER = re.compile(r"[\t|]")
-_WORD = re.compile(r"\S\S*")  # (\S+ as a class then a repeat: searched by skipping to the class)
-_DIGIT = re.compile(r"\d")
+_NUMBER: Final = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_PIECE: Final = re.compile(r"[-+]?\d+(?:\.\d+)?|[^\d\s]+")
+_NAME: Final = rf"(?:{PLACEHOLDER.pattern})(?!\d)"  # a placeholder name (数据12), not the start of a longer number
+_PIECE_NAMED: Final = re.compile(rf"{_NAME}|[-+]?\d+(?:\.\d+)?|(?:(?!{_NAME})[^\d\s])+", re.IGNORECASE)
+_THOUSANDS: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DELIMITER: Final = re.compile(r"[\t|]")
+_WORD: Final = re.compile(r"\S\S*")  # (\S+ as a class then a repeat: searched by skipping to the class)
+_DIGIT: Final = re.compile(r"\d")
 # A row label's numbering standing alone as a word (2. 2、 2．): no count ends in its punctuation.
-_NUMBERING = re.compile(r"\d{1,2}[.．、]")
+_NUMBERING: Final = re.compile(r"\d{1,2}[.．、]")
 # A word that starts with a row label's numbering glued to the label's text (3.其 / 他): the numbering is no count.
-_NUMBERED_LABEL = re.compile(r"\d{1,2}[.．、](?=[\u4e00-\u9fff])")
-_RULE_LINE = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
-_CJK_PARENS = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
+_NUMBERED_LABEL: Final = re.compile(r"\d{1,2}[.．、](?=[\u4e00-\u9fff])")
+_RULE_LINE: Final = re.compile(r"\s*\|?\s*:?-{3,}[-|: \t]*")
+_CJK_PARENS: Final = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()（）\n]{0,60}?[)）]")
 
 
 # (Its first dash written apart from the optional second: a pattern that starts with a character class, not a
 # repeat, is searched by skipping to that class's characters instead of trying every position.)
-_INLINE_MARKER = re.compile(r"[-—–－][-—–－]?[ \t]*(\d{1,3})[ \t]*[-—–－]{1,2}")
-_MARKER_TAIL = 6  # characters a marker runs on past its number: spaces and its closing dashes
+_INLINE_MARKER: Final = re.compile(r"[-—–－][-—–－]?[ \t]*(\d{1,3})[ \t]*[-—–－]{1,2}")
+_MARKER_TAIL: Final = 6  # characters a marker runs on past its number: spaces and its closing dashes
 
 
 def inline_page_marker(text: str, start: int, end: int) -> str | None:
@@ -173,9 +173,8 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
     return out
 
 
-# The words that are zero marks standing alone (a mark's character, or —— --, with a separator or the region's edge on
-# both sides).
-_MARK_WORDS = frozenset(("/", "／", "-", "－", "—", "–", "无", "\\", "——", "--"))
+# Words longer than every zero mark are none: a word's length is asked before the set is (hashing each new word).
+_MARK_LONGEST: Final = max(map(len, ZERO_MARKS))
 
 
 def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
@@ -195,13 +194,12 @@ def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | No
     at = 0
     for word in region.split():
         at = region.find(word, at)
-        if word.isdecimal():
-            if not word.isascii():
-                return None
-            spans.append((start + at, start + at + len(word)))
-        elif word in _MARK_WORDS or (not word.isalpha() and _DIGIT.search(word)):  # (letters hold no digit)
-            return None
-        at += len(word)
+        size = len(word)
+        if word.isdigit() and word.isascii():  # (ASCII digits; another decimal digit is caught below)
+            spans.append((start + at, start + at + size))
+        elif (size <= _MARK_LONGEST and word in ZERO_MARKS) or (not word.isalpha() and _DIGIT.search(word)):
+            return None  # (letters hold no digit)
+        at += size
     return spans
 
 
@@ -218,7 +216,8 @@ def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom
         seen = at
         if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
             out.append(_new(Atom, ("num", token, start + at, start + at + len(token), False, index)))
-        elif token not in ZERO_MARKS and (token.isalpha() or not _DIGIT.search(token)):  # text without a digit
+        elif (len(token) > _MARK_LONGEST or token not in ZERO_MARKS) and (token.isalpha() or not _DIGIT.search(token)):
+            # text without a digit
             out.append(_new(Atom, ("text", token, start + at, start + at + len(token), False, index)))
         else:
             _word(text, token, start + at, False, index, out)
@@ -252,9 +251,9 @@ def _word(text: str, token: str, w_start: int, delimited: bool, line: int, out: 
 # --------------------------------------------------------------------------- the digit-run splitter
 
 Sums = Sequence[tuple[int, int]]  # (first, total): values[first:total] add up to values[total]
-_MOD = 1000  # residues of sums are tracked modulo 1000: a number's last three digits
-_MOD_DIGITS = 3
-_FULL = (1 << _MOD) - 1
+_MOD: Final = 1000  # residues of sums are tracked modulo 1000: a number's last three digits
+_MOD_DIGITS: Final = 3
+_FULL: Final = (1 << _MOD) - 1
 STEP_BUDGET = 200_000
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from giar_llm.core.arithmetic import (
     RESULTS,
@@ -60,9 +60,9 @@ def unnamed_applicants(header: str) -> list[str]:
     return [next(phrase for phrase, name in APPLICANT_HEADERS if name == n) for n in missing]
 
 
-_NUMBER = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*(?:万元|元|件|项|个|次)?")
-_SPACE = re.compile(r"[\s|]+")
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_NUMBER: Final = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*(?:万元|元|件|项|个|次)?")
+_SPACE: Final = re.compile(r"[\s|]+")
+_THOUSANDS: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 class Value(NamedTuple):
@@ -86,9 +86,9 @@ def value_of(cell: GridCell, text: str) -> Value:
 
 
 _new_value = tuple.__new__  # a Value without the named tuple's Python-level constructor
-_BLANK = Value("blank")
-_TEXT = Value("text")
-_VALUED = ("num", "zero")
+_BLANK: Final = Value("blank")
+_TEXT: Final = Value("text")
+_VALUED: Final = ("num", "zero")
 
 
 def _value(cell: GridCell, raw: str) -> Value:
@@ -306,7 +306,7 @@ def _short_header_shift(grid: View, r: int, names: list[dict[int, str]]) -> int:
     return 0 if covered_from_above else grid.cols - end
 
 
-_NATIONAL = (*APPLICANT_COLUMNS, "total")  # 表三's columns in the national format's order
+_NATIONAL: Final = (*APPLICANT_COLUMNS, "total")  # 表三's columns in the national format's order
 
 
 def _header_cell_lost(grid: View, r: int, names: dict[int, str]) -> dict[int, str]:
@@ -333,7 +333,7 @@ def _header_cell_lost(grid: View, r: int, names: dict[int, str]) -> dict[int, st
     return repaired if _totals_hold(grid, r, repaired) and not _totals_hold(grid, r, names) else names
 
 
-_ROW = "applications.new_requests"  # any row of 表三: its row sum is the one every row of 表三 has
+_ROW: Final = "applications.new_requests"  # any row of 表三: its row sum is the one every row of 表三 has
 (_ROW_SUM,) = row_equations(_ROW)
 
 
@@ -419,7 +419,7 @@ class _Rows:
         return None
 
 
-_TABLES: dict[tuple[int, ...], _Rows] = {}  # by the ids of its specs (which it holds, so no id is reused)
+_TABLES: Final[dict[tuple[int, ...], _Rows]] = {}  # by the ids of its specs (which it holds, so no id is reused)
 
 
 def _rows(specs: Sequence[RowSpec]) -> _Rows:
@@ -507,8 +507,8 @@ def read_rows_by_header(grids: Sequence[View], specs: Sequence[RowSpec], keys: K
     return out
 
 
-GAP_ZERO = "表格未印出“{name}”列：按本行总计减其余各列推算为 0，但原表该格也可能是空白"
-GAP_DERIVED = "表格未印出“{name}”列：按本行总计减其余各列推算，该列的收支平衡和办理结果之和均成立"
+GAP_ZERO: Final = "表格未印出“{name}”列：按本行总计减其余各列推算为 0，但原表该格也可能是空白"
+GAP_DERIVED: Final = "表格未印出“{name}”列：按本行总计减其余各列推算，该列的收支平衡和办理结果之和均成立"
 
 
 def _derive_gap(out: dict[str, RowRead], gaps: dict[str, str], specs: Sequence[RowSpec]) -> None:
@@ -554,16 +554,20 @@ def _derive_gap(out: dict[str, RowRead], gaps: dict[str, str], specs: Sequence[R
             row.unsure_columns[column] = GAP_ZERO.format(name=label)
 
 
-MISSING = "表格单元格：表头缺少列："
+MISSING: Final = "表格单元格：表头缺少列："
 
 
 def _missing_columns(missing: Sequence[str]) -> str:
     return MISSING + "、".join(missing)
 
 
-TWO_ROWS = "表格中有两行同一标签，无法确定取哪一行"
-BY_POSITION = "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，本行合计成立"
-BY_POSITION_UNSURE = "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，{why}"
+TWO_ROWS: Final = "表格中有两行同一标签，无法确定取哪一行"
+BY_POSITION: Final = (
+    "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，本行合计成立"
+)
+BY_POSITION_UNSURE: Final = (
+    "表头未标明国家格式的列名（占位表头、其他表块的表头或没有表头），按国家格式的列序归位，{why}"
+)
 
 
 def _by_position(grid: View, r: int, widths: Sequence[tuple[int, _Rows]]) -> tuple[RowSpec, RowRead] | None:
@@ -608,7 +612,7 @@ def _by_position(grid: View, r: int, widths: Sequence[tuple[int, _Rows]]) -> tup
     return None
 
 
-FEWER_COLUMNS = "表格的这一行在标签之后只有 {cols} 列（国家格式 {width} 列），表头又未标明列名：表格少印了列，无法确定各数字属于哪一列"
+FEWER_COLUMNS: Final = "表格的这一行在标签之后只有 {cols} 列（国家格式 {width} 列），表头又未标明列名：表格少印了列，无法确定各数字属于哪一列"
 
 
 def _of_the_table(rows: list[tuple[RowSpec, RowRead]]) -> list[tuple[RowSpec, RowRead]]:
@@ -644,7 +648,7 @@ def _fewer_columns(grid: View, r: int, specs: _Rows) -> tuple[RowSpec, RowRead] 
     return spec, row
 
 
-NUMBERS_BELOW = (
+NUMBERS_BELOW: Final = (
     "本行标签所在的格全空，其下一行无标签的数字按本行读取；但国家格式中本行之后的一行未见标签，数字也可能是那一行的"
 )
 
@@ -802,7 +806,7 @@ def read_review(grids: Sequence[View]) -> RowRead | None:
     return best
 
 
-REVIEW_BY_POSITION = "表四的表头未标明各列（占位表头、其他表的表头或没有表头）：按国家格式的顺序归位，{why}"
+REVIEW_BY_POSITION: Final = "表四的表头未标明各列（占位表头、其他表的表头或没有表头）：按国家格式的顺序归位，{why}"
 
 
 def read_review_by_position(grids: Sequence[View], start: int, end: int) -> RowRead | None:

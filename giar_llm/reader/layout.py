@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from giar_llm.core.locator import TABLE3_LAST_ROW, pattern
 from giar_llm.core.schema import COLUMNS
 
-A = "applications"
-R = "applications.results"
+A: Final = "applications"
+R: Final = "applications.results"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def _row(path: str, *keys: str, prefix: str = "") -> RowSpec:
     return RowSpec(path, keys, prefix)
 
 
-TABLE3_HEAD: tuple[RowSpec, ...] = (
+TABLE3_HEAD: Final[tuple[RowSpec, ...]] = (
     _row(f"{A}.new_requests", "本年新收", "新收政府信息公开申请", prefix="一、"),
     _row(f"{A}.carried_over", "上年结转", prefix="二、"),
     _row(f"{R}.granted", "予以公开", prefix="(一)"),
@@ -69,21 +70,21 @@ TABLE3_HEAD: tuple[RowSpec, ...] = (
     _row(f"{R}.not_processed.excessive_repeat", "大量反复", prefix="4."),
     _row(f"{R}.not_processed.confirm_or_reissue", "重新出具", "确认或", prefix="5."),
 )
-OTHER_SPLIT: tuple[RowSpec, ...] = (
+OTHER_SPLIT: Final[tuple[RowSpec, ...]] = (
     _row(f"{R}.other.no_correction", "不补正", prefix="1."),
     _row(f"{R}.other.fee_unpaid", "缴纳费用", "收费通知", prefix="2."),
     _row(f"{R}.other.other", "3.其他", "3、其他", prefix="3."),
 )
-OTHER_MERGED = _row(f"{R}.other.total", "其他处理", prefix="(六)")
-OTHER_GROUP = ("其他处理",)
-TABLE3_TAIL: tuple[RowSpec, ...] = (
+OTHER_MERGED: Final = _row(f"{R}.other.total", "其他处理", prefix="(六)")
+OTHER_GROUP: Final = ("其他处理",)
+TABLE3_TAIL: Final[tuple[RowSpec, ...]] = (
     _row(f"{R}.total_processed", "(七)总计", "总计", prefix="(七)"),
     _row(f"{A}.carried_forward", *TABLE3_LAST_ROW, prefix="四、"),
 )
 
-REVIEW_FIELDS = ("upheld", "corrected", "other_outcome", "pending", "total")
+REVIEW_FIELDS: Final = ("upheld", "corrected", "other_outcome", "pending", "total")
 
-PROACTIVE_2021: tuple[RowSpec, ...] = (
+PROACTIVE_2021: Final[tuple[RowSpec, ...]] = (
     RowSpec("proactive.regulations", ("规章",), fields=("issued", "repealed", "in_force")),
     RowSpec("proactive.normative_docs", ("规范性文件",), fields=("issued", "repealed", "in_force")),
     RowSpec("proactive.licensing", ("行政许可",), fields=("decisions",)),
@@ -93,8 +94,8 @@ PROACTIVE_2021: tuple[RowSpec, ...] = (
         "proactive.fees", ("行政事业性收费", "事业性收费"), fields=("amount_wan_yuan",), money=("amount_wan_yuan",)
     ),
 )
-_ITEMS = ("prev_year_items", "items_change", "decisions")
-PROACTIVE_2019: tuple[RowSpec, ...] = (
+_ITEMS: Final = ("prev_year_items", "items_change", "decisions")
+PROACTIVE_2019: Final[tuple[RowSpec, ...]] = (
     RowSpec("proactive.regulations", ("规章",), fields=("newly_made", "newly_published", "total_published")),
     RowSpec("proactive.normative_docs", ("规范性文件",), fields=("newly_made", "newly_published", "total_published")),
     RowSpec("proactive.licensing", ("行政许可",), fields=_ITEMS),
@@ -111,4 +112,4 @@ PROACTIVE_2019: tuple[RowSpec, ...] = (
 )
 
 # 表三's column headers: a row key found just after one of them (总计 after 其他) is a header, not a row label.
-COLUMN_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
+COLUMN_HEADERS: Final = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from giar_llm.reader.cells import Atom, Sums, split_runs
 
 Number = int | float
-SPLIT_LIMIT = 64  # splits listed per row; a row with this many may have more
+SPLIT_LIMIT: Final = 64  # splits listed per row; a row with this many may have more
 Span = tuple[int, int]
 Location = tuple[int, tuple[float, float, float, float]]  # a PDF cell's 1-based page and box
 
@@ -86,7 +86,7 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
     ``width`` cells, so a layout that spaces lines differently is never read this way.
     """
     # One pass over the atoms, without a comprehension each (a comprehension is a function call in Python 3.11, and
-    # this runs for every row of such a table).
+    # this runs for every row of such a table); sums and minima by loops rather than builtins called with a list.
     values: list[Atom] = []
     value_lines: list[int] = []
     text_lines: list[int] = []  # the lines of text and blank atoms, past the label's own line
@@ -94,34 +94,39 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
         if atom.delimited:
             return None
         if atom.kind in _VALUE:
+            if value_lines and value_lines[-1] == atom.line:
+                return None  # two values on a line (atoms come in their lines' order)
             values.append(atom)
             value_lines.append(atom.line)
         elif atom.line > 0:
             text_lines.append(atom.line)
-    if len(values) < 2 or len(values) >= width:
+    count = len(values)
+    if count < 2 or count >= width:
         return None  # the separator is learnt between two values: one value alone can't tell spacing from blanks
     first_line, last_line = value_lines[0], value_lines[-1]
-    if first_line < 1 or len(set(value_lines)) != len(values):
+    if first_line < 1:
         return None
     label_end = 0  # a wrapped label's last line
-    after: int | None = None  # a group label before the next row
+    after = -1  # a group label before the next row (-1: none)
     for line in text_lines:
         if first_line <= line <= last_line:
             return None
         if line < first_line:
-            label_end = max(label_end, line)
-        elif after is None:
+            label_end = line if line > label_end else label_end
+        elif after < 0:
             after = line
     gaps = [first_line - label_end - 1]  # empty lines before each value
-    previous = first_line
-    for line in value_lines[1:]:
-        gaps.append(line - previous - 1)
-        previous = line
-    last = (lines if after is None else after) - last_line - 1  # and after the last
-    separator = min(last, *gaps)
-    head = sum(gaps) - separator * len(gaps)  # blank cells before the last value
-    tail = 0 if len(values) + head == width else last - separator  # after it (or spacing before the next heading)
-    if len(values) + head + tail != width:
+    for index in range(1, count):
+        gaps.append(value_lines[index] - value_lines[index - 1] - 1)
+    last = (lines if after < 0 else after) - last_line - 1  # and after the last
+    separator = last
+    spaced = 0
+    for gap in gaps:
+        separator = gap if gap < separator else separator
+        spaced += gap
+    head = spaced - separator * count  # blank cells before the last value
+    tail = 0 if count + head == width else last - separator  # after it (or spacing before the next heading)
+    if count + head + tail != width:
         return None
     if separator == 0 and head == 0:
         return None  # values on consecutive lines, then empty lines: spacing or a page break, not blank cells
@@ -130,7 +135,7 @@ def by_empty_lines(atoms: list[Atom], width: int, lines: int) -> RowRead | None:
     for gap in gaps:  # each value a column past the one before and the blank cells between
         column += 1 + gap - separator
         columns.append(column)
-    return placed(width, zip(columns, values, strict=True))
+    return placed(width, columns, values)
 
 
 def row_atoms(atoms: list[Atom]) -> list[Atom]:
@@ -155,7 +160,7 @@ def row_atoms(atoms: list[Atom]) -> list[Atom]:
     return [a for a in atoms if not (a.kind == "blank" and a.line in layout)] if layout else atoms
 
 
-_VALUE = ("num", "zero")
+_VALUE: Final = ("num", "zero")
 
 
 def resolve(
@@ -238,12 +243,12 @@ def resolve(
     if lines is not None and (spaced := by_empty_lines(atoms, width, lines)) is not None:
         return spaced
     columns = [*range(len(values) - 1), width - 1] if has_total else list(range(len(values)))
-    read = placed(width, zip(columns, values, strict=True))
+    read = placed(width, columns, values)
     read.unsure = f"只读到 {len(values)} 个数字（共 {width} 列），空白单元格没有分隔，列位置按顺序推定"
     return read
 
 
-ROWS_IN_REGION = (
+ROWS_IN_REGION: Final = (
     "数字分在多行，其中一行已有分隔的 {width} 格（含空白格），即整行的单元格：其余行的数字可能属于下一行，"
     "按数字个数读取未经确认"
 )
@@ -275,11 +280,14 @@ def _with_blanks(values: list[Atom], width: int, has_total: bool) -> list[int] |
     return None
 
 
-def placed(width: int, cells: Iterable[tuple[int, Atom]]) -> RowRead:
-    """A row of ``width`` blank cells with each (column, atom) put in place; a blank atom leaves its cell blank."""
+def placed(width: int, columns: list[int] | None, cells: list[Atom]) -> RowRead:
+    """A row of ``width`` blank cells with each atom put in place: ``cells[i]`` in column ``columns[i]`` (in column
+    ``i`` when ``columns`` is None); a blank atom leaves its cell blank."""
     read = RowRead([None] * width, [None] * width)
     values, spans = read.values, read.spans
-    for column, atom in cells:
+    for index in range(len(cells)):  # (an index loop: no iterator of pairs is made for a handful of cells)
+        atom = cells[index]
+        column = index if columns is None else columns[index]
         kind = atom.kind
         if kind == "blank":
             continue
@@ -300,4 +308,4 @@ def numbers(text: str, spans: list[Span]) -> RowRead:
 
 def direct(cells: list[Atom]) -> RowRead:
     """Cells in order: a number each, or blank."""
-    return placed(len(cells), enumerate(cells))
+    return placed(len(cells), None, cells)

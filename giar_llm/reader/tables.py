@@ -1040,7 +1040,7 @@ def _read_header_block(text: str, spec: RowSpec, start: int, numbers: list[Atom]
     fits: dict[str, RowRead] = {}
     sums = [e for e in table_equations((), review=True) if e.kind == "review_total"]
     for name, order in orders.items():
-        read = placed(spec.width, zip(order, numbers, strict=True))
+        read = placed(spec.width, order, numbers)
         values = {f"{spec.path}.{field}": value for field, value in zip(spec.fields, read.values, strict=True)}
         if holds(sums, values):
             fits[name] = read
