@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Final
 
 from giar_llm.core.arithmetic import (
     OUTCOME_ROWS,
@@ -39,20 +40,28 @@ from giar_llm.reader.rows import RowRead, direct, numbers, placed, resolve, row_
 Span = tuple[int, int]
 
 
-@dataclass
+@dataclass(init=False, slots=True)
 class Located:
     spec: RowSpec
     key: re.Match[str] | None
-    start: int = 0  # where the label starts (numbering included)
+    start: int  # where the label starts (numbering included)
+
+    def __init__(self, spec: RowSpec, key: re.Match[str] | None, start: int = 0) -> None:
+        # Written out rather than generated: a dataclass's generated __init__ runs as Python, for every row.
+        self.spec, self.key, self.start = spec, key, start
 
 
-@dataclass
+@dataclass(init=False, slots=True)
 class TableRead:
-    rows: dict[str, RowRead] = field(default_factory=dict)
-    specs: dict[str, RowSpec] = field(default_factory=dict)
-    span: Span | None = None
-    merged_other: bool = False
-    unsure: dict[str, str] = field(default_factory=dict)  # groups of rows whose structure is unknown
+    rows: dict[str, RowRead]
+    specs: dict[str, RowSpec]
+    span: Span | None
+    merged_other: bool
+    unsure: dict[str, str]  # groups of rows whose structure is unknown
+
+    def __init__(self, span: Span | None = None) -> None:
+        # Written out rather than generated (as Located): no default factories to call.
+        self.rows, self.specs, self.span, self.merged_other, self.unsure = {}, {}, span, False, {}
 
 
 def find(text: str, keys: tuple[str, ...], start: int, end: int) -> re.Match[str] | None:
@@ -63,11 +72,14 @@ def label_start(text: str, key_start: int, prefix: str, keys: tuple[str, ...] = 
     """Back from a key phrase over the rest of its label on the same line, and over its numbering. A row's
     label (``keys`` given) may also be split around its numbers; a section heading (四、 of 表四) is not, as the
     row above it (四、结转下年度…) may share its numbering."""
-    pos = heading_start(text, key_start)
+    pos = stop_before(text, key_start)
     digits = prefix.rstrip(".、")
     if not digits.isdigit():
         return split_label_start(text, pos, key_start, prefix, keys) if keys else pos
-    dotted = text[pos:key_start].lstrip(" ")[:1] in (".", "、")
+    first = pos  # the label's first character after spaces: a dot or 、 (its numbering's) makes it dotted
+    while first < key_start and text[first] == " ":
+        first += 1
+    dotted = first < key_start and text[first] in (".", "、")
     if dotted and text[pos - len(digits) : pos] == digits:  # 1.属于 / 1 . 属于: the numbering is the label's
         return pos - len(digits)
     wrapped = wrapped_label_start(text, pos, prefix)
@@ -76,10 +88,37 @@ def label_start(text: str, key_start: int, prefix: str, keys: tuple[str, ...] = 
     return split_label_start(text, pos, key_start, prefix, keys)
 
 
-_NUMBERED_LINE = re.compile(r"[ \t|]*(\d+)[ \t]*[.、]")
-_DIGIT = re.compile(r"\d")
-_NUMBER_ALONE = re.compile(r"[ \t|]*(\d+)[ \t|]*")
-_LABEL_TEXT = re.compile(r"[^\d\n]*")
+# Module constants the hot paths read are Final: compiled, each is a C static instead of a lookup in the module's
+# dict at every use.
+_STOP_WALK: Final = 16  # characters walked back from a key before heading_start takes over
+# CJK symbols and punctuation, kana and the unified ideographs: no str.isdigit digit among them (a test checks), so
+# a label's characters there are no stop without asking (str.isdigit would make each a string object first).
+_CJK_FIRST: Final = 0x3000
+_CJK_END: Final = 0xA000
+
+
+def stop_before(text: str, at: int) -> int:
+    """:func:`~giar_llm.core.locator.heading_start`: back from ``at`` over its line to the last digit (any
+    ``str.isdigit``) or cell separator (\t | / - — － –), or to the line's start. Walked back a character at a time
+    over the few characters a label's numbering holds before its key (heading_start cuts its line, reverses it and
+    searches it with a regex, which costs more than such a walk); past ``_STOP_WALK`` characters heading_start goes
+    on from where the walk stopped."""
+    floor = max(0, at - _STOP_WALK)
+    while at > floor:
+        code = ord(text[at - 1])
+        if code < 128:
+            if 48 <= code <= 57 or code in (9, 124, 47, 45, 10):  # 0-9 \t | / -, or the line's start (\n)
+                return at
+        elif code in (0x2014, 0xFF0D, 0x2013) or (not _CJK_FIRST <= code < _CJK_END and text[at - 1].isdigit()):
+            return at  # — － –, or another script's digit
+        at -= 1
+    return heading_start(text, at) if at else 0
+
+
+_NUMBERED_LINE: Final = re.compile(r"[ \t|]*(\d+)[ \t]*[.、]")
+_DIGIT: Final = re.compile(r"\d")
+_NUMBER_ALONE: Final = re.compile(r"[ \t|]*(\d+)[ \t|]*")
+_LABEL_TEXT: Final = re.compile(r"[^\d\n]*")
 NUMBERING = re.compile(r"\d+[ \t]*[.、]?")
 
 
@@ -130,11 +169,11 @@ def wrapped_label_start(text: str, start: int, prefix: str) -> int:
     return dotted
 
 
-_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2}")
+_VALUE: Final = re.compile(r"[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2}")
 _NUMBERS_AFTER = r"(?=(?:[\s|]*[-+]?\d+(?:\.\d+)?)*[\s|]*$)"
 # A line's last run of text (only digits and separators after it), matched on the reversed line: its digits and
 # separators from the end, then the run (a sign or point glued to the digits after it is a run of its own).
-_LAST_TEXT_REVERSED = re.compile(r"[\d\s|]*([^\d\s|]+)")
+_LAST_TEXT_REVERSED: Final = re.compile(r"[\d\s|]*([^\d\s|]+)")
 
 
 def _last_text(line: str) -> tuple[int, str] | None:
@@ -148,15 +187,15 @@ def _last_text(line: str) -> tuple[int, str] | None:
     return start, line[start : len(line) - found.start(1)]
 
 
-_NUMBERING_THEN_TEXT = re.compile(r"[ \t|]*(\d+)[ \t]*[.、][^\d\n]*" + _NUMBERS_AFTER)
-_NUMBERING_THEN_NUMBERS = re.compile(r"[ \t|]*(\d+)(?:[ \t|]+[-+]?\d+(?:\.\d+)?)+[ \t|]*")
-SPLIT_LABEL_LINES = 40  # lines of numbers looked over between a label's first part and its rest
+_NUMBERING_THEN_TEXT: Final = re.compile(r"[ \t|]*(\d+)[ \t]*[.、][^\d\n]*" + _NUMBERS_AFTER)
+_NUMBERING_THEN_NUMBERS: Final = re.compile(r"[ \t|]*(\d+)(?:[ \t|]+[-+]?\d+(?:\.\d+)?)+[ \t|]*")
+SPLIT_LABEL_LINES: Final = 40  # lines of numbers looked over between a label's first part and its rest
 
 
 # A line of numbers and zero marks only (or empty): every word (a run between separators) a number or a mark. The
 # separators' repeats are possessive (what follows them starts with no separator): a line that is not cells fails
 # without giving its separators back one at a time.
-_CELLS_ONLY = re.compile(r"[\s|]*+(?:(?:[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2})(?![^\s|])[\s|]*+)*")
+_CELLS_ONLY: Final = re.compile(r"[\s|]*+(?:(?:[-+]?\d+(?:\.\d+)?|[/／\\\-－—–]{1,2})(?![^\s|])[\s|]*+)*")
 
 
 def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: tuple[str, ...] = ()) -> int:
@@ -166,14 +205,20 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
     numbering (and the label's first part), possibly followed by numbers; or, for a label without numbering
     (其他 0 0 / 对外管理服务事项), with the first part of a key phrase the rest completes. Then the label starts
     there and the numbers between are its row's; otherwise ``start``."""
-    line_start = text.rfind("\n", 0, start) + 1
-    rest = _LAYOUT_SPACE.sub("", text[start:key_start])
-    if line_start == 0 or text[line_start:start].strip(" \t|") or (prefix and rest.startswith(prefix)):
+    line_start = start  # back over the label's line before it: nothing but spaces and pipes, or the label stays
+    while line_start and ord(text[line_start - 1]) in (32, 9, 124):  # " \t|"
+        line_start -= 1
+    if not line_start or text[line_start - 1] != "\n":
+        return start  # (walked, not cut out and stripped: most labels start their line, or follow their numbers)
+    rest = without_layout_space(text[start:key_start])
+    if prefix and rest.startswith(prefix):
         return start
+    if not prefix and not _may_span(keys, rest[:1] or text[key_start : key_start + 1]):
+        return start  # (a label without numbering only moves up to a key phrase begun above it: see _may_span)
     key = pattern(keys).match(text, key_start) if keys else None
     if not prefix and key is None:
         return start
-    through_key = _LAYOUT_SPACE.sub("", text[start : key.end()]) if key is not None else rest
+    through_key = without_layout_space(text[start : key.end()]) if key is not None else rest
     digits = prefix.rstrip(".、")
     end = line_start - 1
     for step in range(SPLIT_LABEL_LINES):
@@ -209,6 +254,25 @@ def split_label_start(text: str, start: int, key_start: int, prefix: str, keys: 
     return start
 
 
+def without_layout_space(part: str) -> str:
+    """``part`` without its layout space: ``_LAYOUT_SPACE.sub("", part)``, without a regex (str.split splits at the
+    characters ``\\s`` matches, ``str.isspace``'s)."""
+    if not part:
+        return part
+    return "".join(part.split()).replace("|", "")
+
+
+def _may_span(keys: tuple[str, ...], lead: str) -> bool:
+    """Whether a key phrase may begin on a line above a label without numbering and end in it: some key holds the
+    label's first character (``lead``: its text's first, else its key's) after its own first. When none does,
+    split_label_start returns the label's start whatever the lines above hold: its other ways up need a
+    numbering."""
+    for key in keys:  # noqa: SIM110 - a loop, not any() over a generator: called for many labels
+        if key.find(lead, 1) >= 0:
+            return True
+    return False
+
+
 def _numbering_piece(before: str, piece: str, prefix: str, rest: str) -> bool:
     """A line's only text ``piece`` (``before`` it only separators) is a middle piece of the numbering ``prefix``
     (the national format's numbering of the row, （一）): a piece of it that the label's pieces below (``rest``)
@@ -221,7 +285,7 @@ def _numbering_piece(before: str, piece: str, prefix: str, rest: str) -> bool:
     return False
 
 
-_GLUED_PART = 8  # characters of a label's first part after its numbering, before its numbers
+_GLUED_PART: Final = 8  # characters of a label's first part after its numbering, before its numbers
 
 
 def _glued_numbering(run_start: int, run: str, prefix: str, rest: str) -> int | None:
@@ -273,12 +337,14 @@ def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | 
     """The first match of a row's key that is not a column header."""
     key = spec.key_pattern
     match = key.search(text, start, end)
+    if "总" not in spec.first_chars:
+        return match  # (only a match of a key starting with 总 may be a column's header: see _in_header)
     while match is not None and _in_header(text, match):
         match = key.search(text, match.end(), end)
     return match
 
 
-_LAYOUT_SPACE = re.compile(r"[\s|]")
+_LAYOUT_SPACE: Final = re.compile(r"[\s|]")
 
 
 def _in_header(text: str, match: re.Match[str]) -> bool:
@@ -294,8 +360,8 @@ def _in_header(text: str, match: re.Match[str]) -> bool:
     return any(word in before for word in COLUMN_HEADERS) or _after_column_headers(text, match.start())
 
 
-_COLUMN_TEXT = re.compile(r"[^\d\s|]+")
-_COLUMN_LOOKBACK = 1200  # characters: two columns of a long table drawn one number a line
+_COLUMN_TEXT: Final = re.compile(r"[^\d\s|]+")
+_COLUMN_LOOKBACK: Final = 1200  # characters: two columns of a long table drawn one number a line
 
 
 def _after_column_headers(text: str, at: int) -> bool:
@@ -445,7 +511,7 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     return table
 
 
-_SECTION = re.compile(r"第[ \t\n]*二[ \t\n]*十[ \t\n]*条")
+_SECTION: Final = re.compile(r"第[ \t\n]*二[ \t\n]*十[ \t\n]*条")
 HEADING_BETWEEN = (
     "本行的数字之间或之前印有表二的下一项标题（第二十条…）：其后的数字属于后面的行（标签缺失），本行的数字不确定"
 )
@@ -499,8 +565,8 @@ PROACTIVE_COLUMNS_READ = (
 )
 PROACTIVE_COLUMN_BLANK = "逐列提取的文本：该列标题下没有数字，整列空白"
 PROACTIVE_COLUMN_SHORT = "逐列提取的文本：列标题“{header}”下有 {count} 个数字，而该小表有 {rows} 行：空白单元格没有留下位置，数字无法确定归属的行"
-_PROACTIVE_FIELDS = dict(PROACTIVE_HEADERS)
-_PROACTIVE_HEADER = pattern(tuple(_PROACTIVE_FIELDS))
+_PROACTIVE_FIELDS: Final = dict(PROACTIVE_HEADERS)
+_PROACTIVE_HEADER: Final = pattern(tuple(_PROACTIVE_FIELDS))
 
 
 def read_proactive_by_columns(text: str, located: list[Located], end: int, table: TableRead) -> bool:
@@ -706,7 +772,7 @@ def _other_structure(table: TableRead, located: list[Located]) -> None:
         table.unsure[OTHER] = "（六）其他处理的标签缺失：无法判断其为合并一行还是分三行"
 
 
-NO_NUMBERS = ("该行未读到数字", "未找到该行的标签")
+NO_NUMBERS: Final = ("该行未读到数字", "未找到该行的标签")
 
 
 def _place_unlabelled_rows(table: TableRead, located: list[Located]) -> None:
@@ -920,11 +986,14 @@ def read_by_columns(text: str, located: list[Located], end: int, table: TableRea
 
 
 _BLANK_CELL = Atom("blank", "", 0, 0)
-_VALUE_KINDS = ("num", "zero")  # an atom's is_value, tested without a call where a table's every atom is looked at
+_VALUE_KINDS: Final = (
+    "num",
+    "zero",
+)  # an atom's is_value, tested without a call where a table's every atom is looked at
 
 
-_ANY_DIGIT = re.compile(r"\d")
-_MAY_HOLD_VALUE = re.compile(r"[\d/／\-－—–无\\]")  # a digit or a character of a zero mark
+_ANY_DIGIT: Final = re.compile(r"\d")
+_MAY_HOLD_VALUE: Final = re.compile(r"[\d/／\-－—–无\\]")  # a digit or a character of a zero mark
 
 
 def flag_numbers_before_labels(text: str, start: int, first_label: int, table: TableRead) -> None:
@@ -1012,7 +1081,7 @@ REVIEW_ORDER_UNKNOWN = (
 
 REVIEW_ORDER_PAGES = "数字跨页印出，每页的数字可能各成一块按列排列"
 # A page break among the numbers: a form feed, or a line the normaliser blanked (a page marker such as 第 9 页).
-_PAGE_BREAK = re.compile(r"\f|^[ \t]+\n", re.MULTILINE)
+_PAGE_BREAK: Final = re.compile(r"\f|^[ \t]+\n", re.MULTILINE)
 
 
 def _read_header_block(text: str, spec: RowSpec, start: int, numbers: list[Atom]) -> RowRead | None:
@@ -1152,4 +1221,4 @@ def _read_flat_plain(text: str, spec: RowSpec, start: int, end: int, plain: list
 MARKER_DOUBT = "行内夹有形如页码的“{marker}”（与数字连写，不在单独一行）：其中的数字可能是页码，也可能是单元格"
 SEVERAL_ROWS = "表四的数字印成多行，单元格（含空白）多于 15 格：各行的标签可能未印出而留下空白格，哪些空白是单元格无法确定，数字可能错列"
 INTERLEAVED = "表四的数字之间夹有文字（行或列的标签）：不是国家格式的一行数字，按其顺序读取未经确认"
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
