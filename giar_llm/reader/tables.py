@@ -445,25 +445,46 @@ def _delimited_lines(text: str, plain: list[Span], width: int) -> bool:
     return full
 
 
+def _in_text_order(found: list[Located]) -> list[Located]:
+    """The labels found (their keys found, in the format's order) in text order: by where each starts, ties in the
+    format's order, as a stable sort gives them. ``found`` itself when it is in text order already, as most tables
+    print their labels (looked at in one pass, sorted only when not: a sort by a key calls it for every label)."""
+    for index in range(1, len(found)):
+        if found[index].start < found[index - 1].start:
+            return sorted(found, key=lambda loc: loc.start)
+    return found
+
+
+def _found(located: list[Located]) -> list[Located]:
+    """The located rows whose key was found, in the format's order."""
+    return [loc for loc in located if loc.key is not None]
+
+
 def flag_rows_before_lost_labels(text: str, located: list[Located], table: TableRead) -> None:
     """A row without numbers prints them somewhere else: after the row before it when its label was not found,
     or before its own label when the label was found (a label split around its numbers: （七） / the numbers /
     总计). Either way the region of the row before it may hold them, so that row's cells are unsure too."""
     previous: str | None = None
-    in_text = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
-    order = {id(loc): i for i, loc in enumerate(in_text)}
+    found = _found(located)
+    in_text = _in_text_order(found)
+    # Each found label's place in text order: its place among the found when they are in text order already.
+    order = None if in_text is found else {id(loc): i for i, loc in enumerate(in_text)}
+    seen = 0  # found labels passed, in the format's order
     for loc in located:
         row = table.rows[loc.spec.path]
         before_path = previous
         above: Located | None = None
+        orphan = False
         if loc.key is not None:
-            index = order[id(loc)]
+            index = seen if order is None else order[id(loc)]
+            seen += 1
             above = in_text[index - 1] if index else None
             before_path = above.spec.path if above is not None else None
-        # A label found without its numbering (.属于… with the 7 printed apart): the number may be read as a cell.
-        # Or its numbering printed in the row above's region (3. / 0 / 要求提供公开 / 出版物): whatever that row read
-        # after it, numbers or blank cells, may be this row's.
-        orphan = loc.key is not None and text[loc.start : loc.start + 1] in (".", "、")
+            # A label found without its numbering (.属于… with the 7 printed apart): the number may be read as a
+            # cell. Or its numbering printed in the row above's region (3. / 0 / 要求提供公开 / 出版物): whatever
+            # that row read after it, numbers or blank cells, may be this row's.
+            at = loc.start
+            orphan = at < len(text) and (text[at] == "." or text[at] == "、")
         apart = above is not None and _numbering_apart(text, above, loc)
         if (row.unsure in NO_NUMBERS or orphan or apart) and before_path is not None:
             before = table.rows[before_path]
@@ -492,7 +513,10 @@ def _numbering_apart(text: str, above: Located, loc: Located) -> bool:
     digits = loc.spec.prefix.rstrip(".、")
     if not digits.isdigit() or above.key is None:
         return False
-    return _numbering_word(digits).search(text, above.key.end(), loc.start) is not None
+    start, end = above.key.end(), loc.start
+    if text.find(".", start, end) < 0 and text.find("、", start, end) < 0 and text.find("．", start, end) < 0:
+        return False  # (no numbering's punctuation between: no numbering word, without asking the regex)
+    return _numbering_word(digits).search(text, start, end) is not None
 
 
 def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
@@ -505,9 +529,12 @@ def read_table2(text: str, start: int, end: int, fmt: str) -> TableRead:
     flag_headers_before_numbers(text, located, table)
     flag_headers_after_rows(text, located, end, table)
     flag_numbers_after_headings(text, located, table)
-    starts = [loc.start for loc in located if loc.key is not None]
-    if starts:
-        flag_numbers_before_labels(text, start, min(starts), table)
+    first = -1
+    for loc in located:
+        if loc.key is not None and (first < 0 or loc.start < first):
+            first = loc.start
+    if first >= 0:
+        flag_numbers_before_labels(text, start, first, table)
     return table
 
 
@@ -525,8 +552,11 @@ def flag_numbers_after_headings(text: str, located: list[Located], table: TableR
         row = table.rows[loc.spec.path]
         if loc.key is None or row.unsure is not None:
             continue
-        last = max((span[1] for span in row.spans if span is not None), default=None)
-        if last is not None and _SECTION.search(text, loc.key.end(), last) is not None:
+        last = -1  # where its last number ends (a loop, not max over a generator: this runs for every row)
+        for span in row.spans:
+            if span is not None and span[1] > last:
+                last = span[1]
+        if last >= 0 and _SECTION.search(text, loc.key.end(), last) is not None:
             row.unsure = HEADING_BETWEEN
 
 
@@ -550,6 +580,8 @@ def flag_headers_after_rows(text: str, located: list[Located], end: int, table: 
     headers: dict[str, re.Match[str]] = {}
     for match in _PROACTIVE_HEADER.finditer(text, last, end):
         headers.setdefault(_PROACTIVE_FIELDS[_LAYOUT_SPACE.sub("", match.group())], match)
+    if not headers:
+        return  # (no header after the rows: no row to flag)
     for loc in located:
         row = table.rows[loc.spec.path]
         if loc.key is None or row.unsure is not None:
@@ -577,7 +609,7 @@ def read_proactive_by_columns(text: str, located: list[Located], end: int, table
     (each block's first column, then each block's second…). A header with one number per row of its block
     places them in the national row order (derived); with none, the block's cells in that column are blank;
     with another count, those cells are unsure. Returns whether the table was read so."""
-    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    found = _in_text_order(_found(located))
     if len(found) < 2 or len(found) != len(located):
         return False
     first, last = found[0], found[-1]
@@ -661,7 +693,7 @@ def flag_headers_before_numbers(
     are a column's, and neither their row nor their column is known. ``stacked``: only when the label printed
     just before this one has no number (the labels of several rows stand before the columns; a row printed
     alone before its columns holds them all)."""
-    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    found = _in_text_order(_found(located))
     for index, loc in enumerate(found):
         row = table.rows[loc.spec.path]
         if loc.key is None or row.unsure is not None:
@@ -701,8 +733,15 @@ def _one_a_line(text: str, row: RowRead) -> bool:
 def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
     table = TableRead()
     head, cursor = locate(text, TABLE3_HEAD, start, end)
-    cursor = max([loc.key.end() for loc in head if loc.key is not None], default=cursor)
-    floor = min([loc.key.start() for loc in head if loc.key is not None], default=start)  # rows stand below the header
+    floor = -1  # rows stand below the header (loops, not max and min over lists: a call each)
+    after = -1
+    for loc in head:
+        if loc.key is not None:
+            key_start, key_end = loc.key.span()
+            floor = key_start if floor < 0 else min(floor, key_start)
+            after = max(after, key_end)
+    cursor = after if after >= 0 else cursor
+    floor = floor if floor >= 0 else start
     total_key = _row_key(text, TABLE3_TAIL[0], cursor, end)  # not the 总计 column of a repeated header row
     group = find(text, OTHER_GROUP, cursor, total_key.start() if total_key else end)
     if group is None:  # printed before the sub-rows of （三）–（五）: the group labels' column came first
@@ -727,11 +766,14 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
     located = head + other + tail
     read_rows(text, located, end, table)
     by_columns = read_by_columns(text, located, end, table)
-    found = [loc.start for loc in located if loc.key is not None]
-    if found:
-        table.span = (min(found), end)
+    first = -1
+    for loc in located:
+        if loc.key is not None and (first < 0 or loc.start < first):
+            first = loc.start
+    if first >= 0:
+        table.span = (first, end)
         if not by_columns:
-            flag_numbers_before_labels(text, start, min(found), table)
+            flag_numbers_before_labels(text, start, first, table)
     _place_unlabelled_rows(table, located)
     if not by_columns:
         flag_headers_before_numbers(text, located, table, COLUMN_HEADERS, stacked=True)
@@ -743,10 +785,14 @@ def read_table3(text: str, start: int, end: int, fmt: FormatName) -> TableRead:
 
 
 OTHER = "applications.results.other"
+_OTHER_ROW: Final = f"{OTHER}."  # the paths of its rows start so
 
 
 def _sub_rows_printed(text: str, start: int, end: int) -> bool:
-    return any(find(text, spec.keys, start, end) for spec in OTHER_SPLIT)
+    for spec in OTHER_SPLIT:  # noqa: SIM110 - a loop over the specs' own patterns (find looks each one up)
+        if spec.key_pattern.search(text, start, end) is not None:
+            return True
+    return False
 
 
 def other_merged_in(text: str, fmt: FormatName) -> bool:
@@ -766,7 +812,7 @@ def _other_structure(table: TableRead, located: list[Located]) -> None:
         lost = rows[0].unsure in NO_NUMBERS or bool(rows[0].surplus)
     else:
         lost = all(row.unsure in NO_NUMBERS for row in rows)
-    others = [loc for loc in located if loc.spec.path.startswith(f"{OTHER}.")]
+    others = [loc for loc in located if loc.spec.path.startswith(_OTHER_ROW)]
     lost = lost or (bool(others) and all(loc.key is None for loc in others))
     if lost:
         table.unsure[OTHER] = "（六）其他处理的标签缺失：无法判断其为合并一行还是分三行"
@@ -786,12 +832,14 @@ def _place_unlabelled_rows(table: TableRead, located: list[Located]) -> None:
     The placement stands only when every row total, column balance and results total then holds;
     otherwise the rows keep the placement and are named unsure."""
     paths = list(table.rows)
-    starts = {loc.spec.path: loc.start for loc in located if loc.key is not None}
+    starts: dict[str, int] | None = None  # where each found label starts, once a row has whole rows to place
     for index, path in enumerate(paths):
         row = table.rows[path]
         width = len(row.values)
         if not row.surplus or len(row.surplus) % width:
             continue
+        if starts is None:
+            starts = {loc.spec.path: loc.start for loc in located if loc.key is not None}
         count = len(row.surplus) // width
         following = list(itertools.takewhile(lambda p: table.rows[p].unsure in NO_NUMBERS, paths[index + 1 :]))
         if len(following) != count:  # more rows without numbers than rows of numbers: which is which is unknown
@@ -854,7 +902,11 @@ def _headed_blocks(text: str, start: int, end: int) -> list[list[Atom]] | None:
 
 
 def _numbers(row: RowRead) -> int:
-    return len(row.values) - row.values.count(None) + len(row.surplus)
+    count = len(row.surplus)
+    for value in row.values:  # (counted in a loop: list.count is a method call)
+        if value is not None:
+            count += 1
+    return count
 
 
 @dataclass
@@ -902,7 +954,7 @@ def _by_pages(text: str, located: list[Located], end: int, table: TableRead) -> 
     than one number, and at least two columns' worth of numbers or the column headers after it), or one block
     a page, each page's labels first, then its numbers one a line, the pages' rows following each other in the
     national order. None when the table is not printed so."""
-    found = sorted((loc for loc in located if loc.key is not None), key=lambda loc: loc.start)
+    found = _in_text_order(_found(located))
     width = located[0].spec.width
     labelled = _pages(found, table) if len(found) >= 2 else []
     if len(labelled) == 1:
@@ -986,6 +1038,7 @@ def read_by_columns(text: str, located: list[Located], end: int, table: TableRea
 
 
 _BLANK_CELL = Atom("blank", "", 0, 0)
+_new_atom = tuple.__new__  # an Atom without the named tuple's Python-level constructor
 _VALUE_KINDS: Final = (
     "num",
     "zero",
@@ -1063,7 +1116,7 @@ def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
         return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, spec)
     plain = plain_numbers(text, start, end)
     if plain is not None and len(plain) == spec.width:  # the common table: its numbers plain, one a cell
-        numbers = [Atom("num", text[a:b], a, b) for a, b in plain]  # the value atoms atoms() would find
+        numbers = [_new_atom(Atom, ("num", text[a:b], a, b, False, 0)) for a, b in plain]  # as atoms() finds them
         if (block := _read_header_block(text, spec, start, numbers)) is not None:
             return block
         return _read_flat_plain(text, spec, start, end, plain)

@@ -26,9 +26,13 @@ from giar_llm.reader.tables import (
     _NUMBERING_THEN_NUMBERS,
     _NUMBERING_THEN_TEXT,
     SPLIT_LABEL_LINES,
+    Located,
     _glued_numbering,
+    _in_text_order,
     _last_text,
+    _numbering_apart,
     _numbering_piece,
+    _numbering_word,
     label_start,
     stop_before,
     without_layout_space,
@@ -242,3 +246,34 @@ def test_a_key_begun_above_a_label_without_numbering_moves_its_start_up() -> Non
     key_start = text.index("对外")
     assert label_start(text, key_start, spec.prefix, spec.keys) == text.index("其他")
     assert _label_start(text, key_start, spec.prefix, spec.keys) == text.index("其他")
+
+
+# --- the passes after the rows are read ----------------------------------------------------------------------------
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=8))
+def test_labels_in_text_order_are_the_stable_sort(starts: list[int]) -> None:
+    found = [Located(SPECS[0], _EMPTY.match(""), start) for start in starts]
+    assert [id(loc) for loc in _in_text_order(found)] == [id(loc) for loc in sorted(found, key=lambda loc: loc.start)]
+
+
+_EMPTY = re.compile("")
+NUMBERING_CHARACTERS = "0123 \t.．、\n申|"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet=NUMBERING_CHARACTERS, max_size=24),
+    st.sampled_from([spec for spec in SPECS if spec.prefix[:1].isdigit()]),
+    st.integers(0, 24),
+    st.integers(0, 24),
+)
+def test_a_numbering_apart_is_found_as_the_regex_finds_it(text: str, spec: RowSpec, a: int, b: int) -> None:
+    """The numbering's punctuation looked for first: without one between the rows, no numbering word."""
+    above = Located(spec, _EMPTY.match(text, min(a, len(text))))
+    loc = Located(spec, _EMPTY.match(text, min(b, len(text))), min(b, len(text)))
+    digits = spec.prefix.rstrip(".、")
+    assert above.key is not None
+    plain = _numbering_word(digits).search(text, above.key.end(), loc.start) is not None
+    assert _numbering_apart(text, above, loc) == plain
