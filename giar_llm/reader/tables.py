@@ -336,12 +336,28 @@ def _earlier(text: str, spec: RowSpec, floor: int, cursor: int, taken: list[Loca
 def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | None:
     """The first match of a row's key that is not a column header."""
     key = spec.key_pattern
+    if len(spec.first_chars) > 1:  # (keys of several first characters: the regex tries a class at every place)
+        start = _first_of(text, spec.keys, start, end)
+        if start < 0:
+            return None  # no key's first character: no match
     match = key.search(text, start, end)
     if "总" not in spec.first_chars:
         return match  # (only a match of a key starting with 总 may be a column's header: see _in_header)
     while match is not None and _in_header(text, match):
         match = key.search(text, match.end(), end)
     return match
+
+
+def _first_of(text: str, keys: tuple[str, ...], start: int, end: int) -> int:
+    """Where the first of the ``keys``' first characters stands in ``text[start:end]``, or -1: a match of a key
+    starts there or later (each key's match starts with its first character). Each key after the first is looked
+    for only before the first found so far."""
+    first = -1
+    for key in keys:
+        found = text.find(key[0], start, end if first < 0 else first)
+        if found >= 0:
+            first = found
+    return first
 
 
 _LAYOUT_SPACE: Final = re.compile(r"[\s|]")
@@ -931,6 +947,23 @@ def _pages(found: list[Located], table: TableRead) -> list[list[Located]]:
     return [page for page in pages if page]
 
 
+def _each_page_one_label(found: list[Located], table: TableRead) -> bool:
+    """Whether :func:`_pages` puts each label (in text order) on a page of its own: every label but the last holds
+    more than one number (a table drawn by rows, as most are), looked at without making the pages."""
+    return all(_more_than_one_number(table.rows[found[index].spec.path]) for index in range(len(found) - 1))
+
+
+def _more_than_one_number(row: RowRead) -> bool:
+    """``_numbers(row) > 1``, counted up to two."""
+    count = len(row.surplus)
+    for value in row.values:
+        if count > 1:
+            break
+        if value is not None:
+            count += 1
+    return count > 1
+
+
 def _page(text: str, rows: list[Located], last: Located, end: int, width: int) -> _Page:
     """A block's numbers after its last label (``last``), up to ``end``, in columns."""
     assert last.key is not None
@@ -956,7 +989,9 @@ def _by_pages(text: str, located: list[Located], end: int, table: TableRead) -> 
     national order. None when the table is not printed so."""
     found = _in_text_order(_found(located))
     width = located[0].spec.width
-    labelled = _pages(found, table) if len(found) >= 2 else []
+    if len(found) < 2 or _each_page_one_label(found, table):
+        return None  # (as the pages below would say: no page of two labels or more, and more than one page)
+    labelled = _pages(found, table)
     if len(labelled) == 1:
         page = _page(text, located, found[-1], end, width)
         count = sum(len(block) for block in page.blocks)
@@ -964,7 +999,10 @@ def _by_pages(text: str, located: list[Located], end: int, table: TableRead) -> 
     if not labelled or all(len(page) < 2 for page in labelled):
         return None  # (no page of two labels or more: none of the pages below would have rows to place)
     order = {id(loc): index for index, loc in enumerate(located)}
-    ranges = [(min(order[id(loc)] for loc in page), max(order[id(loc)] for loc in page)) for page in labelled]
+    ranges: list[tuple[int, int]] = []  # each page's first and last row in the national order
+    for labels in labelled:
+        places = [order[id(loc)] for loc in labels]
+        ranges.append((min(places), max(places)))
     if any(a[1] >= b[0] for a, b in itertools.pairwise(ranges)) or ranges[0][0] != 0:
         return None  # the pages' rows out of the national order
     if ranges[-1][1] != len(located) - 1 or any(a[1] + 1 != b[0] for a, b in itertools.pairwise(ranges)):
@@ -1101,8 +1139,61 @@ def _columns_hold(values: dict[str, int | float | None]) -> bool:
     return holds(column_equations(_outcomes(values)), values)
 
 
-REVIEW_RESULTS: tuple[tuple[str, ...], ...] = (("结果维持",), ("结果纠正",), ("其他结果",), ("尚未审结",), ("总计",))
-REVIEW_CASES: tuple[tuple[str, ...], ...] = (("行政复议",), ("直接起诉",), ("复议后起诉",))
+REVIEW_RESULTS: Final[tuple[tuple[str, ...], ...]] = (
+    ("结果维持",),
+    ("结果纠正",),
+    ("其他结果",),
+    ("尚未审结",),
+    ("总计",),
+)
+REVIEW_CASES: Final[tuple[tuple[str, ...], ...]] = (("行政复议",), ("直接起诉",), ("复议后起诉",))
+
+
+def _word_span(text: str, word: str, start: int, end: int) -> Span | None:
+    """Where ``pattern((word,)).search(text, start, end)`` matches (the word, without layout space of its own, with
+    any between its characters), without the regex: at each place of its first character, in order, the word matched a character
+    at a time (a run of layout space is taken whole: the character after it is a word's, never a space)."""
+    first = word[0]
+    at = text.find(first, start, end)
+    while at >= 0:
+        stop = at + len(word)
+        if stop <= end and text[at:stop] == word:
+            return at, stop  # (printed whole, as most are)
+        stop = _word_end(text, word, at, end)
+        if stop >= 0:
+            return at, stop
+        at = text.find(first, at + 1, end)
+    return None
+
+
+def _word_end(text: str, word: str, at: int, end: int) -> int:
+    """Where the word matched at ``at`` (its first character there) ends, layout space allowed between its
+    characters, within ``end``; -1 when it does not match there."""
+    index = at + 1
+    for place in range(1, len(word)):
+        code = ord(word[place])
+        while index < end and ord(text[index]) != code and _is_layout_space(text, index):
+            index += 1
+        if index >= end or ord(text[index]) != code:
+            return -1
+        index += 1
+    return index
+
+
+def _is_layout_space(text: str, index: int) -> bool:
+    """Whether ``text[index]`` is layout space (``_LAYOUT_SPACE``: whitespace or a pipe)."""
+    code = ord(text[index])
+    if code < 128:
+        return code == 32 or code == 124 or 9 <= code <= 13 or 28 <= code <= 31
+    return not _CJK_FIRST < code < _CJK_END and text[index].isspace()  # (U+3000 is a space)
+
+
+def _printed_at_least(header: str, word: str, times: int) -> bool:
+    """Whether ``pattern((word,))`` matches ``header`` ``times`` times or more (findall), counted without the
+    regex when the word is printed whole that often: for a word of distinct characters, as 表四's results are,
+    each whole print is a match of its own (two matches can't share a character: each starts with the word's
+    first character, which it holds once)."""
+    return header.count(word) >= times or len(pattern((word,)).findall(header)) >= times
 
 
 def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
@@ -1116,9 +1207,10 @@ def read_table4(text: str, spec: RowSpec, start: int, end: int) -> RowRead:
         return _read_labelled(text, end, labels, REVIEW_CASES, results, lambda row, col: row * results + col, spec)
     plain = plain_numbers(text, start, end)
     if plain is not None and len(plain) == spec.width:  # the common table: its numbers plain, one a cell
-        numbers = [_new_atom(Atom, ("num", text[a:b], a, b, False, 0)) for a, b in plain]  # as atoms() finds them
-        if (block := _read_header_block(text, spec, start, numbers)) is not None:
-            return block
+        if _may_be_header_block(text, start, plain[0][0], plain[-1][1]):  # (else no atoms are made for it)
+            numbers = [_new_atom(Atom, ("num", text[a:b], a, b, False, 0)) for a, b in plain]  # as atoms() finds
+            if (block := _read_header_block(text, spec, start, numbers)) is not None:
+                return block
         return _read_flat_plain(text, spec, start, end, plain)
     region = atoms(text, start, end)  # tokenised once for both readings below
     if (block := _read_header_block(text, spec, start, [a for a in region if a.kind in _VALUE_KINDS])) is not None:
@@ -1137,6 +1229,16 @@ REVIEW_ORDER_PAGES = "数字跨页印出，每页的数字可能各成一块按�
 _PAGE_BREAK: Final = re.compile(r"\f|^[ \t]+\n", re.MULTILINE)
 
 
+def _may_be_header_block(text: str, start: int, first: int, last: int) -> bool:
+    """Whether 表四's numbers, from ``first`` to ``last``, may be a block under a header that is not the national
+    form's: not under the national header, and not on one line."""
+    header = text[start:first]
+    if all(_printed_at_least(header, key[0], len(REVIEW_CASES)) for key in REVIEW_RESULTS[:-1]):
+        return False  # the national form: the numbers in its order
+    return text.find("\n", first, last) >= 0  # (else one printed row of fifteen: the national form's row under a
+    # lost header)
+
+
 def _read_header_block(text: str, spec: RowSpec, start: int, numbers: list[Atom]) -> RowRead | None:
     """表四's fifteen numbers all after its labels, under a header that is not the national one-row form's
     (which prints each result three times, once per case): a grid of three cases by five results whose labels
@@ -1145,13 +1247,12 @@ def _read_header_block(text: str, spec: RowSpec, start: int, numbers: list[Atom]
     which the text doesn't say: the order whose every row total holds is taken (derived); when both or neither
     hold, every cell is unsure. None when the block is not this: the national header, the fifteen numbers on one
     line (the national form's one row), or not fifteen numbers. ``numbers``: the value atoms of the table."""
-    if len(numbers) != spec.width or not numbers:
+    if (
+        len(numbers) != spec.width
+        or not numbers
+        or not _may_be_header_block(text, start, numbers[0].start, numbers[-1].end)
+    ):
         return None
-    header = text[start : numbers[0].start]
-    if all(len(pattern(key).findall(header)) >= len(REVIEW_CASES) for key in REVIEW_RESULTS[:-1]):
-        return None  # the national form: the numbers in its order
-    if "\n" not in text[numbers[0].start : numbers[-1].end]:
-        return None  # one printed row of fifteen: the national form's row under a lost header
     if _PAGE_BREAK.search(text, numbers[0].end, numbers[-1].start):
         return RowRead.missing(spec.width, REVIEW_ORDER_UNKNOWN.format(why=REVIEW_ORDER_PAGES))
     results, groups = len(REVIEW_RESULTS), len(REVIEW_CASES)
@@ -1179,7 +1280,7 @@ def _read_header_block(text: str, spec: RowSpec, start: int, numbers: list[Atom]
 def _read_labelled(
     text: str,
     end: int,
-    labels: list[re.Match[str] | None],
+    labels: list[Span | None],
     keys: tuple[tuple[str, ...], ...],
     width: int,
     cell: Callable[[int, int], int],
@@ -1187,14 +1288,14 @@ def _read_labelled(
 ) -> RowRead:
     read = RowRead([None] * (len(keys) * width), [None] * (len(keys) * width))
     reasons: list[str] = []
-    for index, match in enumerate(labels):
-        if match is None:
+    for index, label in enumerate(labels):
+        if label is None:
             reasons.append(f"表四“{keys[index][0]}”行的标签未找到")
             continue
-        row_end = next((m.start() for m in labels[index + 1 :] if m is not None), end)
+        row_end = next((m[0] for m in labels[index + 1 :] if m is not None), end)
         sums = row_sums(spec.path, tuple(spec.fields[cell(index, column)] for column in range(width)))
-        row = resolve(atoms(text, match.end(), row_end), width, sums, has_total=bool(sums), fewer=True)
-        if row.unsure is None and (marker := inline_page_marker(text, match.end(), row_end)) is not None:
+        row = resolve(atoms(text, label[1], row_end), width, sums, has_total=bool(sums), fewer=True)
+        if row.unsure is None and (marker := inline_page_marker(text, label[1], row_end)) is not None:
             row.unsure = MARKER_DOUBT.format(marker=marker.strip())
         if row.unsure:
             reasons.append(f"表四“{keys[index][0]}”行：{row.unsure}")
@@ -1208,22 +1309,19 @@ def _read_labelled(
     return read
 
 
-def _labelled_rows(
-    text: str, start: int, end: int, keys: tuple[tuple[str, ...], ...]
-) -> list[re.Match[str] | None] | None:
-    """The labels, in order, if they label rows (numbers between two of them), else None (they are headers)."""
-    found: list[re.Match[str] | None] = []
+def _labelled_rows(text: str, start: int, end: int, keys: tuple[tuple[str, ...], ...]) -> list[Span | None] | None:
+    """The labels' spans, in order, if they label rows (numbers between two of them), else None (they are
+    headers)."""
+    found: list[Span | None] = []
     cursor = start
     for key in keys:
-        match = find(text, key, cursor, end)
-        found.append(match)
-        if match is not None:
-            cursor = match.end()
+        span = _word_span(text, key[0], cursor, end)  # (表四's labels are a word each)
+        found.append(span)
+        if span is not None:
+            cursor = span[1]
     present = [m for m in found if m is not None]
     for a, b in itertools.pairwise(present):
-        if _MAY_HOLD_VALUE.search(text, a.end(), b.start()) and any(
-            atom.is_value for atom in atoms(text, a.end(), b.start())
-        ):
+        if _MAY_HOLD_VALUE.search(text, a[1], b[0]) and any(atom.is_value for atom in atoms(text, a[1], b[0])):
             return found
     return None
 

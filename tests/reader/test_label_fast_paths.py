@@ -25,14 +25,21 @@ from giar_llm.reader.tables import (
     _CELLS_ONLY,
     _NUMBERING_THEN_NUMBERS,
     _NUMBERING_THEN_TEXT,
+    REVIEW_CASES,
+    REVIEW_RESULTS,
     SPLIT_LABEL_LINES,
     Located,
     _glued_numbering,
+    _in_header,
     _in_text_order,
+    _is_layout_space,
     _last_text,
     _numbering_apart,
     _numbering_piece,
     _numbering_word,
+    _printed_at_least,
+    _row_key,
+    _word_span,
     label_start,
     stop_before,
     without_layout_space,
@@ -277,3 +284,76 @@ def test_a_numbering_apart_is_found_as_the_regex_finds_it(text: str, spec: RowSp
     assert above.key is not None
     plain = _numbering_word(digits).search(text, above.key.end(), loc.start) is not None
     assert _numbering_apart(text, above, loc) == plain
+
+
+# --- a row's key, 表四's words --------------------------------------------------------------------------------------
+
+
+def _plain_row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | None:
+    """_row_key as defined: the regex from ``start``, a column header's 总计 passed over."""
+    match = spec.key_pattern.search(text, start, end)
+    while match is not None and _in_header(text, match):
+        match = spec.key_pattern.search(text, match.end(), end)
+    return match
+
+
+@settings(max_examples=3000, deadline=None)
+@given(texts, st.sampled_from(SPECS), st.integers(0, 60), st.integers(0, 80))
+def test_a_row_key_is_the_regex_match_from_the_first_place_one_may_start(
+    text: str, spec: RowSpec, start: int, length: int
+) -> None:
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    fast, plain = _row_key(text, spec, start, end), _plain_row_key(text, spec, start, end)
+    assert (fast.span() if fast else None) == (plain.span() if plain else None)
+
+
+def test_every_layout_space_and_no_other_character_is_layout_space() -> None:
+    wrong = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if _is_layout_space(chr(code), 0) != bool(_LAYOUT_SPACE.fullmatch(chr(code)))
+    ]
+    assert wrong == []
+
+
+REVIEW_WORDS = [key[0] for key in (*REVIEW_RESULTS, *REVIEW_CASES)]
+WORD_PIECES = sorted(
+    {piece for word in REVIEW_WORDS for cut in range(1, len(word)) for piece in (word[:cut], word[cut:])}
+)
+WORD_CHARACTERS = sorted({ch for word in REVIEW_WORDS for ch in word} | set(" \t\n|\u30000"))
+
+
+@st.composite
+def gapped(draw: st.DrawFn, word: str) -> str:
+    """The word with layout space drawn between its characters (none, mostly)."""
+    gaps = ["", "", "", " ", "|", "\n", "\u3000", " \t"]
+    return word[0] + "".join(draw(st.sampled_from(gaps)) + char for char in word[1:])
+
+
+gapped_words = st.sampled_from(REVIEW_WORDS).flatmap(gapped)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(gapped_words | st.sampled_from([*WORD_PIECES, *WORD_CHARACTERS]), max_size=12).map("".join),
+    st.sampled_from(REVIEW_WORDS),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
+def test_a_word_is_found_where_the_regex_finds_it(text: str, word: str, start: int, length: int) -> None:
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    match = pattern((word,)).search(text, start, end)
+    assert _word_span(text, word, start, end) == (match.span() if match else None)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from([*REVIEW_WORDS, *(w[:2] for w in REVIEW_WORDS), " ", "|", "\n", "0 0"]), max_size=20),
+    st.sampled_from(REVIEW_WORDS),
+    st.integers(1, 4),
+)
+def test_a_word_printed_whole_that_often_is_found_that_often(pieces: list[str], word: str, times: int) -> None:
+    header = "".join(pieces)
+    assert _printed_at_least(header, word, times) == (len(pattern((word,)).findall(header)) >= times)
