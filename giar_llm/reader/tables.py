@@ -41,14 +41,34 @@ Span = tuple[int, int]
 
 
 @dataclass(init=False, slots=True)
+class Key:
+    """Where a row's key phrase was found: its match's span, kept as two numbers (asked for many times a row, where
+    a regex match answers each ``start()`` or ``end()`` through a method call of its own)."""
+
+    first: int
+    stop: int
+
+    def __init__(self, start: int, end: int) -> None:
+        self.first, self.stop = start, end
+
+    def start(self) -> int:
+        return self.first
+
+    def end(self) -> int:
+        return self.stop
+
+    def span(self) -> tuple[int, int]:
+        return self.first, self.stop
+
+
 class Located:
     spec: RowSpec
-    key: re.Match[str] | None
+    key: Key | None
     start: int  # where the label starts (numbering included)
 
     def __init__(self, spec: RowSpec, key: re.Match[str] | None, start: int = 0) -> None:
         # Written out rather than generated: a dataclass's generated __init__ runs as Python, for every row.
-        self.spec, self.key, self.start = spec, key, start
+        self.spec, self.key, self.start = spec, (Key(key.start(), key.end()) if key is not None else None), start
 
 
 @dataclass(init=False, slots=True)
