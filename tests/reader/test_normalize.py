@@ -5,9 +5,12 @@ from __future__ import annotations
 import importlib
 import random
 import re
+import sys
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from giar_llm.reader.normalize import _MARKER, _MARKUP, _blank_markup, _blank_page_markers, normalize
 
@@ -60,6 +63,41 @@ def test_folding_whole_text_matches_folding_each_character() -> None:
             assert chr(code) in module._UNCHANGED or code < 0x80 or 0x4E00 <= code <= 0x9FFF, hex(code)
     sample = "".join(chr(c) for c in range(0x2E80, 0x3100)) + "１２\r\n\r ⻔⺠（），：；０９－、。“”—"
     assert module.fold(sample) == sample.replace("\r\n", " \n").translate(table)
+
+
+def test_the_compiled_scan_leaves_out_only_characters_that_fold_to_themselves() -> None:
+    """may_fold (the compiled fold's search) finds what _RARE_FOLD matches but for some characters that fold to
+    themselves (its skipped ranges): over every code point."""
+    module = importlib.import_module("giar_llm.reader.normalize")
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1))
+    found = module.may_fold(every)
+    matched = set(module._RARE_FOLD.findall(every))
+    table = module._Fold()
+    assert found - set(module._FREQUENT) <= matched  # (those are replaced before)
+    assert [hex(ord(ch)) for ch in sorted(matched - found) if table[ord(ch)] != ch] == []
+    assert len(matched - found) > 10000  # skipped: CJK punctuation, Extension A, Yi, box drawing, ...
+
+
+# the edges of may_fold's skipped ranges, characters that fold or not, line ends
+_FOLD_CHARACTERS = "\r\n\x7f\x80\xa0\u2011\u2012\u2023\u2024\u24ea\u24eb\u2c7b\u2c7c\u2f00⼀⺠⻔"
+_FOLD_CHARACTERS += "\u3000\u3001\u3035\u3036\u32ff\u3300\ua69b\ua69c１２（），：；－！％ａ、。“”—《》数据ax 0"
+_FOLD_CHARACTERS += "\ufeff\u200b\U0001d400\U0002f800\ud800"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(_FOLD_CHARACTERS), st.characters()), max_size=40))
+def test_fold_compiled_or_not_folds_each_character(text: str) -> None:
+    """The fold finds the characters to replace by may_fold when compiled, by _RARE_FOLD when not: either way each
+    character comes out as the per-character table folds it."""
+    module = importlib.import_module("giar_llm.reader.normalize")
+    expected = text.replace("\r\n", " \n").translate(module._Fold())
+    compiled = module._COMPILED
+    try:
+        for path in (True, False):
+            module._COMPILED = path
+            assert module.fold(text) == expected
+    finally:
+        module._COMPILED = compiled
 
 
 _MARKER_PIECES = [
