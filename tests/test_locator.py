@@ -14,6 +14,7 @@ from giar_llm.core.locator import (
     STOPS,
     Place,
     heading_start,
+    is_stop,
     locate,
     names_table3,
     prints_a_table,
@@ -261,13 +262,14 @@ def test_without_its_header_after_any_heading_the_first_heading_starts_the_table
 
 def test_stops_are_every_digit_str_isdigit_knows_and_the_cell_separators() -> None:
     """heading_start stops where a character-by-character walk testing str.isdigit would: the class holds the same
-    characters, whatever this Python's Unicode tables are."""
+    characters, whatever this Python's Unicode tables are, and so does is_stop (the walk over the first characters
+    before a phrase, which skips the ideographs and CJK punctuation without a look-up)."""
     separators = set("\t|/-—－–")
-    wrong = [
-        hex(code)
-        for code in range(sys.maxunicode + 1)
-        if bool(STOPS.fullmatch(chr(code))) != (chr(code).isdigit() or chr(code) in separators)
-    ]
+    wrong = []
+    for code in range(sys.maxunicode + 1):
+        stop = chr(code).isdigit() or chr(code) in separators
+        if bool(STOPS.fullmatch(chr(code))) != stop or is_stop(code) != stop:
+            wrong.append(hex(code))
     assert wrong == []
 
 

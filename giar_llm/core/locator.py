@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from giar_llm.core.schema import Section
 
@@ -103,13 +104,33 @@ _OTHER_DIGITS = (
 STOPS = re.compile(f"[\\d{_OTHER_DIGITS}\t|/\\-—－–]")
 """What a heading or label stops at, back over its line: a digit (any ``str.isdigit``) or a cell separator."""
 _STOP_WINDOW = 64  # characters looked back over at a time
+_NEAR: Final = 16  # characters looked back over one by one first (Final: compiled, a constant, not a look-up)
+
+
+def is_stop(code: int) -> bool:
+    """Whether the character ``code`` is one of STOPS, mostly without making the character (the ideographs and CJK
+    punctuation, U+2800-9FFF, hold no digit and no separator; a test checks every code point against STOPS)."""
+    if code < 0x80:
+        return 48 <= code <= 57 or code == 9 or code == 124 or code == 47 or code == 45
+    if 0x2800 <= code <= 0x9FFF:
+        return False
+    return code == 0x2014 or code == 0xFF0D or code == 0x2013 or chr(code).isdigit()
 
 
 def heading_start(text: str, phrase_start: int) -> int:
     """Back from a heading's phrase over the rest of its line (its numbering 四、), stopping at a digit or a
-    cell separator: the row before the heading may end on the same line."""
-    line_start = text.rfind("\n", 0, phrase_start) + 1
+    cell separator: the row before the heading may end on the same line.
+
+    The few characters before the phrase are looked at one by one (most stops are within them: no slice, reversal
+    and regex call), the rest of a long line a window at a time."""
+    near = max(0, phrase_start - _NEAR)
     end = phrase_start
+    while end > near:
+        code = ord(text[end - 1])
+        if code == 10 or is_stop(code):
+            return end
+        end -= 1
+    line_start = text.rfind("\n", 0, end) + 1
     while end > line_start:  # the line's last stop: searched in the reversed line, a window at a time from the phrase
         start = max(line_start, end - _STOP_WINDOW)
         stop = STOPS.search(text[start:end][::-1])
