@@ -17,33 +17,44 @@ _NUMERAL = r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:件|
 # pattern at every position of the text.
 _ISSUED = "(?:本年(?:制发|制定|出台|印发)|制发|制定|出台|印发)"  # (?:本年)?(?:制发|…), its branches in the same order
 
-# (cell path, format or "" for both, a phrase every match holds, pattern): a text without the phrase is not searched
-# (``in`` finds a phrase several times faster than a pattern's first characters are searched for).
-_STATEMENTS: tuple[tuple[str, str, str, re.Pattern[str]], ...] = (
+# (cell path, format or "" for both, a phrase every match holds, how many characters at most a match starts before it,
+# pattern): a text without the phrase is not searched (``in`` finds a phrase several times faster than a pattern's first
+# characters are searched for), and a pattern is tried only that many characters before each of the phrase's places.
+_STATEMENTS: tuple[tuple[str, str, str, int, re.Pattern[str]], ...] = (
     (
         "applications.new_requests.total",
         "",
         "政府信息公开申请",
+        len("共收到各类"),
         re.compile(rf"(?:新收|共收到|收到)(?:各类)?政府信息公开申请{_GAP}{_NUMERAL}"),
     ),
     (
         "review_litigation.review.total",
         "",
         "行政复议",
+        len("政府信息公开"),
         re.compile(rf"政府信息公开行政复议{_GAP}{_NUMERAL}|行(?<![、和及与]行)政复议(?:案件)?(?:共)?{_NUMERAL}"),
     ),
     (
         "proactive.normative_docs.issued",
         "2021",
         "规范性文件",
+        len("本年制发") + 12,
         re.compile(rf"{_ISSUED}{_GAP}规范性文件{_GAP}{_NUMERAL}"),
     ),
-    ("proactive.normative_docs.repealed", "2021", "废止", re.compile(rf"废止{_GAP}规范性文件{_GAP}{_NUMERAL}")),
-    ("proactive.normative_docs.in_force", "2021", "现行有效", re.compile(rf"现行有效{_GAP}规范性文件{_GAP}{_NUMERAL}")),
+    ("proactive.normative_docs.repealed", "2021", "废止", 0, re.compile(rf"废止{_GAP}规范性文件{_GAP}{_NUMERAL}")),
+    (
+        "proactive.normative_docs.in_force",
+        "2021",
+        "现行有效",
+        0,
+        re.compile(rf"现行有效{_GAP}规范性文件{_GAP}{_NUMERAL}"),
+    ),
     (
         "proactive.regulations.issued",
         "2021",
         "规章",
+        len("本年制发") + 12,
         re.compile(rf"{_ISSUED}{_GAP}规章{_GAP}{_NUMERAL}"),
     ),
 )
@@ -71,13 +82,36 @@ def chinese_number(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+def matches(regex: re.Pattern[str], text: str, phrase: str, before: int) -> list[re.Match[str]]:
+    """``list(regex.finditer(text))`` for a pattern whose every match holds ``phrase`` at most ``before`` characters
+    after its start: the pattern is tried only there, each of the phrase's places found by ``str.find`` (a search
+    would try the pattern's first characters, a class, at every character of the text)."""
+    found: list[re.Match[str]] = []
+    free = 0  # where the next match may start: after the last one, and after the places already tried
+    at = text.find(phrase)
+    while at >= 0:
+        start = max(free, at - before)
+        while start <= at:
+            match = regex.match(text, start)
+            if match is None:
+                start += 1
+            else:
+                found.append(match)
+                start = match.end()
+        free = start
+        at = text.find(phrase, at + 1)
+    return found
+
+
 def prose_statements(text: str, fmt: str) -> dict[str, tuple[int, str]]:
     """Cell path -> (the number the prose states, the words), for quantities stated unambiguously."""
     out: dict[str, tuple[int, str]] = {}
-    for path, only, phrase, regex in _STATEMENTS:
+    for path, only, phrase, before, regex in _STATEMENTS:
         if (only and only != fmt) or phrase not in text:
             continue
-        found = {(chinese_number(next(g for g in m.groups() if g)), m.group(0)) for m in regex.finditer(text)}
+        found = {
+            (chinese_number(next(g for g in m.groups() if g)), m.group(0)) for m in matches(regex, text, phrase, before)
+        }
         values = {v for v, _ in found if v is not None}
         if len(values) == 1:
             value = values.pop()
