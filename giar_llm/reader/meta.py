@@ -69,55 +69,76 @@ def read_meta(text: str, limit: int = 4000) -> tuple[Meta, tuple[int, int] | Non
     return meta, span
 
 
+# (check, pattern, the characters its matches start with or "" when it starts with a literal, cells, what it states)
 _NARRATIVE = (
     (
         "narrative_new_requests",
         re.compile(r"(?:新收|共收到|收到|受理)[^。；;\n]{0,40}?申请[^。；;\n\d]{0,12}?(\d+)\s*[件条个]"),
+        "新共收受",
         ("applications.new_requests.total",),
         "叙述中的收到申请数",
     ),
     (
         "narrative_review",
         re.compile(r"行政复议[^。；;\n\d]{0,12}?(\d+)\s*[件起]"),
+        "",
         ("review_litigation.review.total",),
         "叙述中的行政复议数",
     ),
     (
         "narrative_litigation",
         re.compile(r"行政诉讼[^。；;\n\d]{0,12}?(\d+)\s*[件起]"),
+        "",
         ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
         "叙述中的行政诉讼数",
     ),
 )
 
 
-NARRATIVE_CELLS = tuple(path for _, _, paths, _ in _NARRATIVE for path in paths)
+NARRATIVE_CELLS = tuple(path for _, _, _, paths, _ in _NARRATIVE for path in paths)
+
+
+def first_match(regex: re.Pattern[str], text: str, starts: str) -> re.Match[str] | None:
+    """``regex.search(text)`` for a pattern whose every match starts with one of the characters ``starts``: tried only
+    where one stands, in order, each place found by ``str.find`` (the search would try the pattern's first characters,
+    a class, at every character of the text)."""
+    places: list[int] = []
+    for ch in starts:
+        at = text.find(ch)
+        while at >= 0:
+            places.append(at)
+            at = text.find(ch, at + 1)
+    places.sort()
+    for at in places:
+        match = regex.match(text, at)
+        if match is not None:
+            return match
+    return None
 
 
 def narrative_warnings(text: str, cells: dict[str, int | float | None]) -> list[HeuristicWarning]:
     """Numbers the narrative states that differ from the table. Heuristic: warn, never fail."""
     out: list[HeuristicWarning] = []
-    for check, regex, paths, what in _NARRATIVE:
+    for check, regex, starts, paths, what in _NARRATIVE:
         parts = [cells.get(p) for p in paths]
         if all(p is None for p in parts):
             continue
         table = sum(p or 0 for p in parts)
-        for match in regex.finditer(text):
-            stated = int(match.group(1))
-            if stated == table:
-                break
-            sentence_start = max(text.rfind(ch, 0, match.start()) for ch in "。；\n") + 1
-            sentence_end = min(
-                (i for i in (text.find(ch, match.end()) for ch in "。；\n") if i >= 0), default=len(text)
+        match = first_match(regex, text, starts) if starts else regex.search(text)  # the first statement only
+        if match is None:
+            continue
+        stated = int(match.group(1))
+        if stated == table:
+            continue
+        sentence_start = max(text.rfind(ch, 0, match.start()) for ch in "。；\n") + 1
+        sentence_end = min((i for i in (text.find(ch, match.end()) for ch in "。；\n") if i >= 0), default=len(text))
+        out.append(
+            HeuristicWarning(
+                check=check,
+                cells=list(paths),
+                message=f"{what}为 {stated}，表中为 {table:g}（叙述可能另有口径，如含上年结转）",
+                evidence=text[sentence_start:sentence_end].strip()[:200],
+                span=(match.start(), match.end()),
             )
-            out.append(
-                HeuristicWarning(
-                    check=check,
-                    cells=list(paths),
-                    message=f"{what}为 {stated}，表中为 {table:g}（叙述可能另有口径，如含上年结转）",
-                    evidence=text[sentence_start:sentence_end].strip()[:200],
-                    span=(match.start(), match.end()),
-                )
-            )
-            break
+        )
     return out
