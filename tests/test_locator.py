@@ -6,17 +6,22 @@ import random
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from giar_llm.core.document import Document
 from giar_llm.core.locator import (
     CLOSING,
     HEADINGS,
     STOPS,
+    TABLE3_LAST_ROW,
     Place,
+    earliest,
     heading_start,
     is_stop,
     locate,
     names_table3,
+    pattern,
     prints_a_table,
     table3_starts,
 )
@@ -293,3 +298,35 @@ def test_heading_start_is_the_walk_back_to_the_last_stop_over_long_lines() -> No
         while walk > 0 and text[walk - 1] != "\n" and not (text[walk - 1].isdigit() or text[walk - 1] in separators):
             walk -= 1
         assert heading_start(text, at) == walk, (text, at)
+
+
+_PHRASE_PIECES = [
+    "结转",
+    "下年度",
+    "继续办理",
+    "结",
+    "下",
+    "存在的",
+    "主要问题",
+    "及改进",
+    "五、",
+    "存在",
+    "行政复议",
+    "、",
+]
+_PHRASE_PIECES += ["行政诉讼", "政府信息公开", " ", "\n", "|", "x", "数据"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_PHRASE_PIECES), max_size=16), st.integers(0, 10))
+def test_the_earliest_phrase_s_own_match_is_the_alternatives_match(pieces: list[str], start: int) -> None:
+    text = "".join(pieces)
+    for keys in (TABLE3_LAST_ROW, CLOSING, HEADINGS["四"]):
+        expected = pattern(keys).search(text, start)
+        found = earliest(keys, text, start)
+        assert (found.span() if found else None) == (expected.span() if expected else None), (keys, text)
+
+
+def test_where_two_phrases_start_at_one_place_the_earlier_phrase_s_match_is_taken() -> None:
+    text = "x行政复议、行政诉讼情况"
+    assert earliest(HEADINGS["四"], text, 0).span() == pattern(HEADINGS["四"]).search(text).span() == (1, 10)

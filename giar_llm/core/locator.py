@@ -150,9 +150,9 @@ def locate(text: str) -> dict[Section, Place]:
     t3 = _opening(text, "三", from_t2) or pattern(HEADERS["三"]).search(text, from_t2)
     t3_at = t3.start() if t3 is not None else from_t2
     t3_start = heading_start(text, t3_at) if t3 is not None else from_t2
-    last_row = pattern(TABLE3_LAST_ROW).search(text, t3_at)
+    last_row = earliest(TABLE3_LAST_ROW, text, t3_at)
     t4 = pattern(HEADINGS["四"]).search(text, last_row.end() if last_row is not None else t3_at)
-    closing = pattern(CLOSING).search(text, t4.end() if t4 is not None else t3_at)
+    closing = earliest(CLOSING, text, t4.end() if t4 is not None else t3_at)
     end = heading_start(text, closing.start()) if closing is not None else n
     if t2 is not None:
         places["二"] = Place(heading_start(text, _heading_above(text, t2.start())), t3_start, t2.span())
@@ -160,6 +160,18 @@ def locate(text: str) -> dict[Section, Place]:
         places["四"] = Place(heading_start(text, t4.start()), end, t4.span())
     places["三"] = Place(t3_start, places["四"].start if t4 is not None else end, t3.span() if t3 else None)
     return {section: places[section] for section in ("二", "三", "四") if section in places}
+
+
+def earliest(keys: tuple[str, ...], text: str, start: int) -> re.Match[str] | None:
+    """``pattern(keys).search(text, start)`` as each phrase's own search: the earliest match, the earlier phrase's where
+    two start at one place. (A phrase's pattern starts with its first character, which the regex engine skips to;
+    the phrases' alternatives start with a class of first characters, tried at every character.)"""
+    first: re.Match[str] | None = None
+    for key in keys:
+        match = pattern((key,)).search(text, start)
+        if match is not None and (first is None or match.start() < first.start()):
+            first = match
+    return first
 
 
 def _table2_heading(text: str) -> re.Match[str] | None:
