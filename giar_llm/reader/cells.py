@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple
 
@@ -48,7 +48,7 @@ def inline_page_marker(text: str, start: int, end: int) -> str | None:
     A marker whose number stands in ``text[start:end]`` counts even when its closing dash lies past ``end``
     (the next row's label found starting at that dash: no label of the format starts with one)."""
     stop = min(len(text), end + _MARKER_TAIL)
-    first = _first_of(text, _DASHES, start, stop)  # (most rows hold no dash at all: no regex is asked)
+    first = first_of(text, _DASHES, start, stop)  # (most rows hold no dash at all: no regex is asked)
     match = _INLINE_MARKER.search(text, first, stop) if first >= 0 else None
     while match is not None:
         if match.start(1) >= end:
@@ -96,7 +96,7 @@ def _standalone(text: str, start: int, end: int) -> bool:
     return (before.isspace() or before in "|") and (after.isspace() or after in "|")
 
 
-def _first_of(text: str, chars: str, start: int, stop: int) -> int:
+def first_of(text: str, chars: Iterable[str], start: int, stop: int) -> int:
     """Where the first of ``chars`` stands in ``text[start:stop]``, -1 when none does: found by ``str.find`` (which runs
     over a text several times faster than a regex tries a character class at each place), the span narrowed to
     before each one found."""
@@ -121,15 +121,15 @@ def blank_notes(region: str) -> str:
     pieces: list[str] = []
     last = 0
     size = len(region)
-    at = _first_of(region, _OPENING_PARENS, 0, size)
+    at = first_of(region, _OPENING_PARENS, 0, size)
     while at >= 0:
         match = _CJK_PARENS.match(region, at)
         if match is None:
-            at = _first_of(region, _OPENING_PARENS, at + 1, size)
+            at = first_of(region, _OPENING_PARENS, at + 1, size)
             continue
         pieces += (region[last:at], " " * (match.end() - at))
         last = match.end()
-        at = _first_of(region, _OPENING_PARENS, last, size)
+        at = first_of(region, _OPENING_PARENS, last, size)
     if not pieces:
         return region
     pieces.append(region[last:])

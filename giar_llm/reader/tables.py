@@ -22,7 +22,7 @@ from giar_llm.core.arithmetic import (
 from giar_llm.core.headers import PROACTIVE_HEADERS
 from giar_llm.core.locator import heading_start, pattern
 from giar_llm.core.schema import COLUMNS, FormatName, other_is_merged
-from giar_llm.reader.cells import Atom, atoms, blank_notes, inline_page_marker, plain_numbers
+from giar_llm.reader.cells import Atom, atoms, blank_notes, first_of, inline_page_marker, plain_numbers
 from giar_llm.reader.layout import (
     COLUMN_HEADERS,
     OTHER_GROUP,
@@ -357,7 +357,7 @@ def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | 
     """The first match of a row's key that is not a column header."""
     key = spec.key_pattern
     if len(spec.first_chars) > 1:  # (keys of several first characters: the regex tries a class at every place)
-        start = _first_of(text, spec.keys, start, end)
+        start = first_of(text, spec.first_chars, start, end)  # (a key's match starts with its first character)
         if start < 0:
             return None  # no key's first character: no match
     match = key.search(text, start, end)
@@ -366,18 +366,6 @@ def _row_key(text: str, spec: RowSpec, start: int, end: int) -> re.Match[str] | 
     while match is not None and _in_header(text, match):
         match = key.search(text, match.end(), end)
     return match
-
-
-def _first_of(text: str, keys: tuple[str, ...], start: int, end: int) -> int:
-    """Where the first of the ``keys``' first characters stands in ``text[start:end]``, or -1: a match of a key
-    starts there or later (each key's match starts with its first character). Each key after the first is looked
-    for only before the first found so far."""
-    first = -1
-    for key in keys:
-        found = text.find(key[0], start, end if first < 0 else first)
-        if found >= 0:
-            first = found
-    return first
 
 
 _LAYOUT_SPACE: Final = re.compile(r"[\s|]")
