@@ -3,7 +3,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from giar_llm.core.checker import check, violation_cells
+from giar_llm.core.checker import check, failing_sum_cells, violation_cells
 from giar_llm.core.paths import flatten
 from giar_llm.core.schema import (
     APPLICANT_COLUMNS,
@@ -200,7 +200,10 @@ def test_violation_cells_are_the_cells_of_checks_violations() -> None:
                     node = node[part]
                 node[name] = choose.choice([-2, 0, 3, 17, None])
             changed = parse_report(data)
-            assert violation_cells(changed) == [involved_cells(v) for v in check(changed).violations]
+            violations = check(changed).violations
+            assert violation_cells(changed) == [involved_cells(v) for v in violations]
+            sums = [involved_cells(v) for v in violations if v.check != "non_negative"]
+            assert failing_sum_cells(changed) == sums
 
 
 def test_a_report_changed_after_a_check_is_checked_again() -> None:

@@ -41,6 +41,12 @@ def violation_cells(report: Report) -> list[list[str]]:
     return out + [[v.cell] for v in _non_negative(report, cells) if v.cell]
 
 
+def failing_sum_cells(report: Report) -> list[list[str]]:
+    """:func:`violation_cells` of the failing sums alone (its first items), negative counts not looked for."""
+    shape, cells = _flat(report)
+    return [_involved(equation) for equation, _, _ in failing(shape, cells)]
+
+
 def _involved(equation: Equation) -> list[str]:
     """A failing sum's cells as its violation lists them (a results total: its total cell, then its parts)."""
     if equation.kind == "results_total":

@@ -8,18 +8,25 @@ and returns a :class:`Reading` with evidence spans and the cells it is unsure of
 
 from __future__ import annotations
 
-import marshal
 import re
 from collections.abc import Collection
 from typing import Any, Final
 
-from giar_llm.core.checker import violation_cells
+from giar_llm.core.checker import failing_sum_cells
 from giar_llm.core.document import Document
 from giar_llm.core.findings import HeuristicWarning
 from giar_llm.core.headers import APPLICANT_HEADERS, PROACTIVE_HEADERS
 from giar_llm.core.locator import locate
 from giar_llm.core.paths import describe_cell
-from giar_llm.core.schema import COLUMNS, FormatName, empty_report, format_marked, parse_report, report_to_json
+from giar_llm.core.schema import (
+    COLUMNS,
+    FormatName,
+    Meta,
+    empty_report,
+    format_marked,
+    parse_report,
+    report_to_json,
+)
 from giar_llm.reader.grids import (
     View,
     read_review,
@@ -111,7 +118,7 @@ def read(document: Document) -> Reading:
     report = _blank_report(fmt)
     reading = Reading(report=None)
     meta, meta_span = read_meta(text)
-    report["meta"] = meta.model_dump()
+    report["meta"] = {name: getattr(meta, name) for name in _META_FIELDS}  # (model_dump()'s dict, without its calls)
     if meta_span is not None:
         reading.sections["meta"] = meta_span
     if table3.merged_other:
@@ -173,16 +180,25 @@ def read(document: Document) -> Reading:
     return reading
 
 
-_BLANK: Final[dict[str, bytes]] = {}  # per format: the blank report as JSON data, marshalled once
+_META_FIELDS: Final = tuple(Meta.model_fields)
+_BLANK: Final[dict[str, dict[str, Any]]] = {}  # per format: the blank report as JSON data, made once
 
 
 def _blank_report(fmt: FormatName) -> dict[str, Any]:
-    """A fresh copy of the format's blank report as JSON data (unmarshalling copies nested dicts in compiled code)."""
+    """A fresh copy of the format's blank report as JSON data: each nested dict copied by ``dict.copy`` (which
+    clones its keys' table in C, hashes and all), the leaves (blanks, the format's name) shared."""
     template = _BLANK.get(fmt)
     if template is None:
-        template = _BLANK[fmt] = marshal.dumps(report_to_json(empty_report(fmt)))
-    data: dict[str, Any] = marshal.loads(template)
-    return data
+        template = _BLANK[fmt] = report_to_json(empty_report(fmt))
+    return _copy_nested(template)
+
+
+def _copy_nested(node: dict[str, Any]) -> dict[str, Any]:
+    out = node.copy()
+    for key, value in node.items():
+        if type(value) is dict:
+            out[key] = _copy_nested(value)
+    return out
 
 
 FORMAT_GUESS: Final = "表二、表三未印出区分 2019 与 2021 年格式的表头或行（如“本年制发件数”“本年新制作数量”）：表二各列的含义按默认格式推定"
@@ -201,9 +217,10 @@ SHIFT_DOUBT: Final = (
 def _doubt_shiftable(reading: Reading, shiftable: set[str]) -> None:
     """A failing sum blames the source only when every cell in it was read where it stands. A cell of a
     text row with a blank first or last cell may have shifted into its neighbour's column: such cells in a
-    failing sum are named unsure, so the failure is not blamed on the source and ``auto`` asks the model."""
+    failing sum are named unsure, so the failure is not blamed on the source and ``auto`` asks the model. (A
+    negative count is named unsure where it is read, ``_apply_row``: only the sums can name a cell here.)"""
     assert reading.report is not None
-    for involved in violation_cells(reading.report):
+    for involved in failing_sum_cells(reading.report):
         for cell in involved:
             if cell in shiftable and cell not in reading.unsure:
                 reading.unsure[cell] = SHIFT_DOUBT
@@ -298,7 +315,9 @@ def _table4_end(text: str, start: int, end: int) -> int:
     pos = start
     for line in text[start:end].split("\n"):
         if line:  # (an empty line is neither numbers nor prose: no regex is asked)
-            if _NUMBERS_LINE.fullmatch(line):  # (a match holds a digit: its repeat takes \d+ at least once)
+            # (A line that starts with an ideograph, as labels and prose do, is no numbers line: not tried. A match
+            # holds a digit: its repeat takes \d+ at least once.)
+            if not 0x4E00 <= ord(line[0]) <= 0x9FFF and _NUMBERS_LINE.fullmatch(line):
                 seen_numbers = True
             elif seen_numbers and _PROSE.search(line):
                 return pos
@@ -316,7 +335,7 @@ def _get(report: dict[str, Any], path: str) -> int | float | None:
 
 
 def _set(report: dict[str, Any], path: str, value: int | float | None) -> None:
-    parts = path.split(".")
+    parts = _parts(path)
     node: Any = report
     for part in parts[:-1]:
         node = node[part]

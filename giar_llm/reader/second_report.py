@@ -23,9 +23,11 @@ def _titles(text: str) -> list[tuple[int, str]]:
         start = text.rfind("\n", 0, pos) + 1
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
-        compact = "".join(text[start:end].split())
-        if len(compact) <= 80 and (match := _TITLE.match(compact)) is not None and match.group("label") is None:
-            found.append((start, match.group(0)))
+        # (a title's 报告 and 公开 stand on its line, spaces or not: a line without 告 or 开 is not looked at)
+        if text.find("告", start, end) >= 0 and text.find("开", start, end) >= 0:
+            compact = "".join(text[start:end].split())
+            if len(compact) <= 80 and (match := _TITLE.match(compact)) is not None and match.group("label") is None:
+                found.append((start, match.group(0)))
         pos = text.find("报", end)
     return found
 
