@@ -23,16 +23,19 @@ _CELL = re.compile(r"[^\t|]+")
 def _title_lines(text: str) -> Iterator[tuple[int, str, bool]]:
     """(offset, text without whitespace, is a table cell) for each line, or each cell of a delimited line."""
     pos = 0
-    for line in text.split("\n"):
+    while pos <= len(text):  # (line by line as asked for: the title is found in the first lines, as a rule)
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
         if "\t" in line or "|" in line:
             cells = [c for c in _CELL.finditer(line) if c.group().strip()]
             if len(cells) > 1:
                 for cell in cells:
                     yield pos + cell.start(), "".join(cell.group().split()), True
-                pos += len(line) + 1
+                pos = end + 1
                 continue
         yield pos, "".join(line.split()), False
-        pos += len(line) + 1
+        pos = end + 1
 
 
 def read_meta(text: str, limit: int = 4000) -> tuple[Meta, tuple[int, int] | None]:

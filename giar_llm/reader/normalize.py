@@ -82,9 +82,10 @@ def fold(text: str) -> str:
     Each distinct character that folds is replaced throughout at once (a report has a few dozen distinct
     characters outside ASCII and the ideographs), which is several times faster than a per-character table."""
     text = text.replace("\r\n", " \n")
-    for ch in _FREQUENT:
-        if ch in text:
-            text = text.replace(ch, _FOLD[ord(ch)])
+    if not _COMPILED:  # (compiled, may_fold finds these too, in its one pass: no search for each)
+        for ch in _FREQUENT:
+            if ch in text:
+                text = text.replace(ch, _FOLD[ord(ch)])
     for ch in may_fold(text) if _COMPILED else set(_RARE_FOLD.findall(text)):
         out = _FOLD[ord(ch)]
         if out != ch:
