@@ -1,6 +1,6 @@
 """giar-llm's reader + checker side by side with the peer parser govnianbao, on the same plain-text reports.
 
-    python benchmarks/bench_peer.py --peer-python /tmp/peer-venv/bin/python [--repeat 50] [--cpu] [FILES…]
+    python benchmarks/bench_peer.py --peer-python /tmp/peer-venv/bin/python [--repeat 50] [--rounds 10] [--cpu] [FILES…]
 
 The peer is no dependency of giar-llm and is not on PyPI. Install it from its public source repository
 (``zxj6827111-blip/govnianbao``: a setuptools package with no dependencies of its own) into a venv of
@@ -16,10 +16,12 @@ no report files of their own), or the FILES given. Both sides get the same decod
 loaded document (decoding timed apart, as in ``bench_reader.py``), the peer the file's text.
 
 For each report, in turn: giar-llm reads + checks in this process, timed by ``bench_reader``'s
-``time_read_check``; then a long-lived subprocess under the peer's python runs the peer's own entry
+``read_check_runs``; then a long-lived subprocess under the peer's python runs the peer's own entry
 point ``govnianbao.parse_annual_report_text`` on the text and times it inside itself (CPU with
-``time.process_time`` and wall with ``time.perf_counter``, median over the repeats). Interleaving the
-two per report puts both under the same load. The peer's warning log is switched off (that favours
+``time.process_time`` and wall with ``time.perf_counter``). The two sides take ``--rounds`` turns at each
+report (default 10), each turn ``repeat / rounds`` runs, and each side's time is the median of all its runs:
+a machine whose speed drifts over seconds (a shared host, as here) slows both sides alike, not whichever
+happened to run in the slow second. The peer's warning log is switched off (that favours
 the peer: it logs a warning on every report whose 表三 has not exactly 175 numbers).
 
 Prints per-report medians, what each side returned (giar-llm: table cells with a number, and cells named
@@ -44,12 +46,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from bench_reader import reader_kind, time_read_check
+from bench_reader import read_check_runs, reader_kind
 
 from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten
@@ -63,9 +65,10 @@ NOT_INSTALLED = (
     "benchmarks/bench_peer.py) and give --peer-python /path/to/that/venv/bin/python"
 )
 
-# Runs under the peer's python: one JSON job a line in ({"text", "repeat"}), one JSON result a line out.
+# Runs under the peer's python: one JSON job a line in ({"text", "repeat"}), one JSON result a line out (each
+# run's CPU and wall milliseconds, and what the last run filled).
 PEER_RUNNER = """
-import json, logging, statistics, sys, time
+import json, logging, sys, time
 try:
     from govnianbao import parse_annual_report_text
 except ImportError as exc:
@@ -89,8 +92,7 @@ for line in sys.stdin:
         if count:
             lenient = any(t.get("parse_warning") for t in section.tables.values())
             tables += mark + ("~" if lenient else "")
-    print(json.dumps({"cpu": statistics.median(cpu), "wall": statistics.median(wall),
-                      "cells": filled, "tables": tables}, ensure_ascii=False), flush=True)
+    print(json.dumps({"cpu": cpu, "wall": wall, "cells": filled, "tables": tables}, ensure_ascii=False), flush=True)
 """
 
 
@@ -100,8 +102,8 @@ class PeerError(Exception):
 
 @dataclass(frozen=True)
 class PeerTime:
-    cpu_ms: float
-    wall_ms: float
+    cpu_ms: list[float]  # each run's
+    wall_ms: list[float]
     cells: int
     tables: str
 
@@ -146,7 +148,7 @@ class Peer:
         except OSError as exc:
             raise PeerError(f"the peer's process ended (exit code {self._process.wait()})") from exc
         answer = self._answer()
-        return PeerTime(answer["cpu"], answer["wall"], answer["cells"], answer["tables"] or "-")
+        return PeerTime(list(answer["cpu"]), list(answer["wall"]), answer["cells"], answer["tables"] or "-")
 
     def close(self) -> None:
         if self._process.stdin is not None:
@@ -167,6 +169,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=50, help="runs per report and side (median; default 50)")
     parser.add_argument("--cpu", action="store_true", help="compare CPU times instead of wall times")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="turns the two sides take at each report, each running repeat/rounds times (default 10, at most repeat)",
+    )
+    parser.add_argument(
         "--warmup", type=float, default=2.0, help="seconds both sides run untimed first, in turns (default 2)"
     )
     args = parser.parse_args(argv)
@@ -174,6 +182,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--repeat must be at least 1")
     if args.warmup < 0:
         parser.error("--warmup must not be negative")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    args.rounds = min(args.rounds, args.repeat)  # (a turn runs once at least)
     return args
 
 
@@ -196,6 +207,26 @@ def warm_up(documents: list[Document], texts: list[str], peer: Peer, seconds: fl
             peer.time(text, 1)
         if time.perf_counter() >= ends:
             return
+
+
+def time_in_turns(
+    document: Document, text: str, peer: Peer, repeat: int, rounds: int, clock: Callable[[], float]
+) -> tuple[list[float], PeerTime]:
+    """Each side's ``repeat`` runs on one report (giar-llm's milliseconds, and the peer's), taken in ``rounds``
+    turns of about ``repeat / rounds`` runs each: a machine whose speed drifts (a shared host, a clock scaling)
+    slows both sides alike, not whichever ran in the slow second."""
+    ours: list[float] = []
+    cpu: list[float] = []
+    wall: list[float] = []
+    last: PeerTime | None = None
+    for turn in range(rounds):
+        runs = repeat * (turn + 1) // rounds - repeat * turn // rounds
+        ours += read_check_runs(document, runs, clock)
+        last = peer.time(text, runs)
+        cpu += last.cpu_ms
+        wall += last.wall_ms
+    assert last is not None
+    return ours, PeerTime(cpu, wall, last.cells, last.tables)
 
 
 def _load() -> str:
@@ -230,16 +261,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         warm_up(documents, texts, peer, args.warmup)
         for path, document, text in zip(files, documents, texts, strict=True):
-            giar_ms = time_read_check(document, args.repeat, clock)
+            giar_runs, peer_time = time_in_turns(document, text, peer, args.repeat, args.rounds, clock)
             reading = read(document)
-            peer_time = peer.time(text, args.repeat)
-            peer_ms = peer_time.cpu_ms if args.cpu else peer_time.wall_ms
+            giar_ms = statistics.median(giar_runs)
+            peer_cpu, peer_wall = statistics.median(peer_time.cpu_ms), statistics.median(peer_time.wall_ms)
+            peer_ms = peer_cpu if args.cpu else peer_wall
             ours.append(giar_ms)
             theirs.append(peer_ms)
             giar_cells = f"{_filled(reading):3d} {len(reading.unsure):2d} unsure"
             peer_cells = f"{peer_time.cells:3d} {peer_time.tables}"
             out.write(
-                f"{path.name[:36]:36s} {giar_ms:6.2f} ms {peer_time.cpu_ms:6.2f} ms {peer_time.wall_ms:6.2f} ms "
+                f"{path.name[:36]:36s} {giar_ms:6.2f} ms {peer_cpu:6.2f} ms {peer_wall:6.2f} ms "
                 f"{giar_ms / peer_ms:5.1f}x   {giar_cells}   {peer_cells}\n"
             )
     except PeerError as exc:

@@ -35,6 +35,11 @@ def reader_kind() -> str:
 
 def time_read_check(document: Document, repeat: int, clock: Callable[[], float] = time.perf_counter) -> float:
     """Median milliseconds of reading + checking ``document``, over ``repeat`` runs timed with ``clock``."""
+    return statistics.median(read_check_runs(document, repeat, clock))
+
+
+def read_check_runs(document: Document, repeat: int, clock: Callable[[], float] = time.perf_counter) -> list[float]:
+    """Milliseconds of each of ``repeat`` runs reading + checking ``document``, timed with ``clock``."""
     times = []
     for _ in range(repeat):
         started = clock()
@@ -42,7 +47,7 @@ def time_read_check(document: Document, repeat: int, clock: Callable[[], float] 
         if reading.report is not None:
             check(reading.report)
         times.append((clock() - started) * 1000)
-    return statistics.median(times)
+    return times
 
 
 def main() -> None:

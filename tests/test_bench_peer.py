@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -82,3 +83,70 @@ def test_the_default_files_are_the_plain_text_reports(bench: ModuleType) -> None
     assert files
     assert {p.suffix for p in files} <= {".txt", ".md"}
     assert all(p.parent == ROOT / "evals" / "reports" for p in files)
+
+
+def test_rounds_are_at_least_one_and_at_most_the_repeats(bench: ModuleType) -> None:
+    with pytest.raises(SystemExit) as exc:
+        bench.parse_args(["--peer-python", "python", "--rounds", "0"])
+    assert exc.value.code == 2
+    assert bench.parse_args(["--peer-python", "python", "--repeat", "5", "--rounds", "6"]).rounds == 5
+    assert bench.parse_args(["--peer-python", "python"]).rounds == 10
+
+
+class _TurnPeer:
+    def __init__(self, turns: list[tuple[str, int]]) -> None:
+        self.turns = turns
+
+    def time(self, text: str, repeat: int) -> object:
+        self.turns.append(("peer", repeat))
+        return bench_peer_time(repeat)
+
+
+def bench_peer_time(runs: int) -> object:
+    module = sys.modules["bench_peer"]
+    return module.PeerTime([1.0] * runs, [2.0] * runs, 3, "三")
+
+
+def test_the_sides_take_turns_and_each_runs_the_repeats(bench: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    turns: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        bench, "read_check_runs", lambda document, runs, clock: turns.append(("ours", runs)) or [0.5] * runs
+    )
+    ours, theirs = bench.time_in_turns(None, "text", _TurnPeer(turns), 7, 3, lambda: 0.0)
+    assert turns == [("ours", 2), ("peer", 2), ("ours", 2), ("peer", 2), ("ours", 3), ("peer", 3)]
+    assert ours == [0.5] * 7
+    assert theirs.cpu_ms == [1.0] * 7 and theirs.wall_ms == [2.0] * 7 and (theirs.cells, theirs.tables) == (3, "三")
+
+
+PEER_PACKAGE = """
+import os
+from types import SimpleNamespace
+
+def parse_annual_report_text(text):
+    with open(os.environ["FAKE_PEER_LOG"], "a", encoding="utf-8") as log:
+        log.write(f"{len(text)}\\n")
+    section = SimpleNamespace(tables={"t": {"cells": {"r": {"a": 1, "b": None}}}})
+    return SimpleNamespace(section2=section, section3=section, section4=SimpleNamespace(tables={}))
+"""
+
+
+def test_a_run_against_a_peer_prints_both_sides_and_the_ratio(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole benchmark, against a stand-in peer package on the peer's python: every report timed on both
+    sides, the peer run ``repeat`` times a report (in its turns), the medians and their ratio printed."""
+    (tmp_path / "govnianbao").mkdir()
+    (tmp_path / "govnianbao" / "__init__.py").write_text(PEER_PACKAGE, encoding="utf-8")
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setenv("FAKE_PEER_LOG", str(log))
+    files = bench.default_files()[:2]
+    args = ["--peer-python", sys.executable, "--repeat", "4", "--rounds", "2", "--warmup", "0", "--cpu"]
+    assert bench.main([*args, *map(str, files)]) == 0
+    out = capsys.readouterr().out
+    for path in files:
+        line = next(line for line in out.splitlines() if line.startswith(path.name[:36]))
+        assert line.rstrip().endswith("2 二三")  # the peer's cells and tables, from its last run
+    assert "ratio giar-llm / peer:" in out
+    calls = log.read_text(encoding="utf-8").split()
+    assert len(calls) == 8  # 4 runs a report
