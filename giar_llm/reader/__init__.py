@@ -315,9 +315,10 @@ def _table4_end(text: str, start: int, end: int) -> int:
     pos = start
     for line in text[start:end].split("\n"):
         if line:  # (an empty line is neither numbers nor prose: no regex is asked)
-            # (A line that starts with an ideograph, as labels and prose do, is no numbers line: not tried. A match
-            # holds a digit: its repeat takes \d+ at least once.)
-            if not 0x4E00 <= ord(line[0]) <= 0x9FFF and _NUMBERS_LINE.fullmatch(line):
+            # (A line whose first character past spaces, tabs and pipes is an ideograph, as a label's or prose's,
+            # is no numbers line: not tried. A match holds a digit: its repeat takes \d+ at least once.)
+            first = line.lstrip(" \t|")
+            if not (first and 0x4E00 <= ord(first[0]) <= 0x9FFF) and _NUMBERS_LINE.fullmatch(line):
                 seen_numbers = True
             elif seen_numbers and _PROSE.search(line):
                 return pos

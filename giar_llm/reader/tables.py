@@ -462,10 +462,14 @@ def _delimited_lines(text: str, plain: list[Span], width: int) -> bool:
         while index < len(plain) and plain[index][0] < stop:
             count += 1
             index += 1
+        if full or stop - start + 1 < width:  # (a line's numbers and delimiters take a character each at least)
+            if text.find("\t", start, stop) < 0 and text.find("|", start, stop) < 0:
+                return False  # a number from an undelimited line: no line is read as a whole row
+            continue
         delimiters = text.count("\t", start, stop) + text.count("|", start, stop)
         if not delimiters:
             return False  # a number from an undelimited line: no line is read as a whole row
-        full = full or count + delimiters + 1 >= width
+        full = count + delimiters + 1 >= width
     return full
 
 
