@@ -8,6 +8,7 @@ report that doesn't add up is still a valid report (see ``core.checker``).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Final, Literal, TypeAlias, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_serializer
@@ -334,13 +335,28 @@ def detect_format(text: str) -> FormatName:
 
 def format_marked(text: str) -> tuple[FormatName, bool]:
     """:func:`detect_format`'s answer, and whether the text's fingerprints gave it (more phrases of one format
-    than of the other); when they tie the answer is a default, and what 表二's columns mean is not known."""
-    flat = "".join(text.split())  # str.split's whitespace is the pattern \s's, removed in C
-    score_2019 = sum(mark in flat for mark in FORMAT_MARKS["2019"])
-    score_2021 = sum(mark in flat for mark in FORMAT_MARKS["2021"])
+    than of the other); when they tie the answer is a default, and what 表二's columns mean is not known. A phrase
+    counts when the text holds it with whitespace anywhere between its characters, as the text with its
+    whitespace removed would hold it (:func:`_holds`)."""
+    score_2019 = sum(_holds(text, mark) for mark in FORMAT_MARKS["2019"])
+    score_2021 = sum(_holds(text, mark) for mark in FORMAT_MARKS["2021"])
     if score_2019 == score_2021:
-        return ("2021" if "补正" in flat and "缴纳费用" in flat else "2019"), False
+        return ("2021" if _holds(text, "补正") and _holds(text, "缴纳费用") else "2019"), False
     return ("2019" if score_2019 > score_2021 else "2021"), True
+
+
+_SPACED: Final[dict[str, re.Pattern[str]]] = {}
+
+
+def _holds(text: str, phrase: str) -> bool:
+    """Whether ``"".join(text.split())`` holds ``phrase`` (no whitespace in it): the phrase as it stands, else its
+    characters with whitespace between them (``\\s``, str.split's whitespace), without making the joined text."""
+    if phrase in text:
+        return True
+    spaced = _SPACED.get(phrase)
+    if spaced is None:
+        spaced = _SPACED[phrase] = re.compile(r"\s*".join(map(re.escape, phrase)))
+    return spaced.search(text) is not None
 
 
 def other_is_merged(fmt: FormatName, sub_rows: bool, group: bool) -> bool:
