@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple
 
@@ -38,7 +38,7 @@ _CJK_PARENS: Final = re.compile(r"[(（][^()（）\n]{0,60}?[\u4e00-\u9fff][^()�
 # (Its first dash written apart from the optional second: a pattern that starts with a character class, not a
 # repeat, is searched by skipping to that class's characters instead of trying every position.)
 _INLINE_MARKER: Final = re.compile(r"[-—–－][-—–－]?[ \t]*(\d{1,3})[ \t]*[-—–－]{1,2}")
-_DASHES: Final = "-—–－"  # what a marker starts with (its pattern's first class)
+_DASHES: Final = tuple("-—–－")  # what a marker starts with (its pattern's first class)
 _MARKER_TAIL: Final = 6  # characters a marker runs on past its number: spaces and its closing dashes
 
 
@@ -96,7 +96,7 @@ def _standalone(text: str, start: int, end: int) -> bool:
     return (before.isspace() or before in "|") and (after.isspace() or after in "|")
 
 
-def first_of(text: str, chars: Iterable[str], start: int, stop: int) -> int:
+def first_of(text: str, chars: tuple[str, ...], start: int, stop: int) -> int:
     """Where the first of ``chars`` stands in ``text[start:stop]``, -1 when none does: found by ``str.find`` (which runs
     over a text several times faster than a regex tries a character class at each place), the span narrowed to
     before each one found."""
@@ -108,7 +108,31 @@ def first_of(text: str, chars: Iterable[str], start: int, stop: int) -> int:
     return first
 
 
-_OPENING_PARENS: Final = "(（"
+def ascii_digits(word: str) -> bool:
+    """``word.isdigit() and word.isascii()``: a plain number of ASCII digits. (A loop over the code points: compiled,
+    it reads the string's buffer, where ``isascii`` is a method looked up and called.)"""
+    if not word:
+        return False
+    for i in range(len(word)):
+        code = ord(word[i])
+        if code < 48 or code > 57:
+            return False
+    return True
+
+
+def has_digit(word: str) -> bool:
+    """Whether ``word`` holds a decimal digit (what ``\\d`` matches: ``str.isdecimal``'s characters), looked at a code
+    point at a time: an ASCII digit is one, ASCII and the CJK ideographs hold no other, the rest is asked."""
+    for i in range(len(word)):
+        code = ord(word[i])
+        if 48 <= code <= 57:
+            return True
+        if code >= 128 and not 0x4E00 <= code <= 0x9FFF and word[i].isdecimal():
+            return True
+    return False
+
+
+_OPENING_PARENS: Final = ("(", "（")
 
 
 def blank_notes(region: str) -> str:
@@ -184,7 +208,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                     if keep_blank:
                         out.append(_new(Atom, ("blank", "", cell_start, cell_start, True, index)))
                     continue
-                if stripped.isdigit() and stripped.isascii():  # the common cell: one plain number
+                if ascii_digits(stripped):  # the common cell: one plain number
                     w_start = cell_start + len(cell) - len(cell.lstrip())
                     out.append(_new(Atom, ("num", stripped, w_start, w_start + len(stripped), True, index)))
                     continue
@@ -196,7 +220,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                         _word(text, token, w_start, True, index, out)
         elif line and not line.isspace() and not ("---" in line and _RULE_LINE.fullmatch(line)):
             stripped = line.strip()
-            if stripped.isdigit() and stripped.isascii():  # a number alone on its line
+            if ascii_digits(stripped):  # a number alone on its line
                 w_start = pos + size - len(line.lstrip())
                 out.append(_new(Atom, ("num", stripped, w_start, w_start + len(stripped), False, index)))
                 pos += size + 1
@@ -228,9 +252,9 @@ def plain_numbers(text: str, start: int, end: int) -> list[tuple[int, int]] | No
     for word in region.split():
         at = region.find(word, at)
         size = len(word)
-        if word.isdigit() and word.isascii():  # (ASCII digits; another decimal digit is caught below)
+        if ascii_digits(word):  # (ASCII digits; another decimal digit is caught below)
             spans.append((start + at, start + at + size))
-        elif (size <= _MARK_LONGEST and word in ZERO_MARKS) or (not word.isalpha() and _DIGIT.search(word)):
+        elif (size <= _MARK_LONGEST and word in ZERO_MARKS) or has_digit(word):
             return None  # (letters hold no digit)
         at += size
     return spans
@@ -247,9 +271,9 @@ def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom
         at = region.find(token, at)  # (only whitespace stands before it since the word before)
         index += region.count("\n", seen, at)
         seen = at
-        if token.isdigit() and token.isascii():  # a plain number (the common word), as _word reads it
+        if ascii_digits(token):  # a plain number (the common word), as _word reads it
             out.append(_new(Atom, ("num", token, start + at, start + at + len(token), False, index)))
-        elif (len(token) > _MARK_LONGEST or token not in ZERO_MARKS) and (token.isalpha() or not _DIGIT.search(token)):
+        elif (len(token) > _MARK_LONGEST or token not in ZERO_MARKS) and not has_digit(token):
             # text without a digit
             out.append(_new(Atom, ("text", token, start + at, start + at + len(token), False, index)))
         else:
@@ -261,7 +285,7 @@ def _words(text: str, region: str, start: int, first_line: int = 0) -> list[Atom
 def _word(text: str, token: str, w_start: int, delimited: bool, line: int, out: list[Atom]) -> None:
     """The atoms of one space-separated word: a number, a zero mark, text, or digits glued to text."""
     w_end = w_start + len(token)
-    if token.isdigit() and token.isascii():
+    if ascii_digits(token):
         out.append(_new(Atom, ("num", token, w_start, w_end, delimited, line)))
     elif token in ZERO_MARKS and _standalone(text, w_start, w_end):
         out.append(_new(Atom, ("zero", token, w_start, w_end, delimited, line)))

@@ -41,6 +41,7 @@ from giar_llm.core.headers import (
 )
 from giar_llm.core.locator import pattern
 from giar_llm.core.schema import APPLICANT_COLUMNS
+from giar_llm.reader.cells import ascii_digits
 from giar_llm.reader.layout import REVIEW_FIELDS, RowSpec
 from giar_llm.reader.normalize import normalize
 from giar_llm.reader.rows import Number, RowRead
@@ -112,7 +113,7 @@ def _parse(raw: str) -> tuple[str, int | float | None, int, int]:
     if not stripped:
         return "blank", None, 0, 0
     lead = raw.index(stripped[0])
-    if stripped.isascii() and stripped.isdigit():
+    if ascii_digits(stripped):
         return "num", int(stripped), lead, len(stripped)
     if stripped in ZERO_MARKS:
         return "zero", 0, lead, len(stripped)

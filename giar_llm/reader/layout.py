@@ -29,7 +29,7 @@ class RowSpec:
     width: int = field(init=False, compare=False, repr=False)
     cell_paths: tuple[str, ...] = field(init=False, compare=False, repr=False)  # each cell's path, in fields' order
     grouped: bool = field(init=False, compare=False, repr=False)  # a field names its group too (表四's review.upheld)
-    first_chars: frozenset[str] = field(init=False, compare=False, repr=False)  # a label without one holds no key
+    first_chars: tuple[str, ...] = field(init=False, compare=False, repr=False)  # a label without one holds no key
     key_pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)  # any key, as locator.pattern
 
     def __post_init__(self) -> None:
@@ -37,7 +37,7 @@ class RowSpec:
             "width": len(self.fields),
             "cell_paths": tuple(f"{self.path}.{field}" for field in self.fields),
             "grouped": any("." in field for field in self.fields),
-            "first_chars": frozenset(key[0] for key in self.keys),
+            "first_chars": tuple(sorted({key[0] for key in self.keys})),
             "key_pattern": pattern(self.keys),
         }
         for name, value in derived.items():

@@ -56,7 +56,7 @@ def test_the_inline_page_marker_is_the_patterns_first_match(text: str, a: int, b
 
 
 def test_the_dashes_looked_for_are_the_markers_first_class() -> None:
-    assert cells._INLINE_MARKER.pattern.startswith(f"[{cells._DASHES}]")
+    assert cells._INLINE_MARKER.pattern.startswith(f"[{''.join(cells._DASHES)}]")
     assert re.fullmatch(r"\[[^\]]+\]", cells._CJK_PARENS.pattern[: cells._CJK_PARENS.pattern.index("]") + 1])
-    assert cells._CJK_PARENS.pattern.startswith(f"[{cells._OPENING_PARENS}]")
+    assert cells._CJK_PARENS.pattern.startswith(f"[{''.join(cells._OPENING_PARENS)}]")
     assert inline_page_marker("12 3 - 4 -5 6", 0, 13) == "- 4 -"

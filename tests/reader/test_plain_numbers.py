@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from giar_llm.reader.cells import atoms, blank_notes, plain_numbers
+from giar_llm.reader.cells import ascii_digits, atoms, blank_notes, has_digit, plain_numbers
 from giar_llm.reader.rows import ROWS_IN_REGION, RowRead, numbers, resolve
 from giar_llm.reader.tables import _delimited_lines
 
@@ -108,3 +108,14 @@ def test_a_delimited_line_holding_a_whole_row_leaves_the_row_to_the_tokeniser() 
     plain = plain_numbers(whole_line, 0, len(whole_line))
     assert plain is not None and len(plain) == 7 and _delimited_lines(whole_line, plain, 7)
     assert resolve(atoms(whole_line), 7, (), has_total=False).unsure == ROWS_IN_REGION.format(width=7)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("0123456789abc-.,年一〇²٣０𝟘\u0660\u4e00\u9fff\u3400 ")), max_size=8)
+    | st.text(max_size=6)
+)
+def test_the_digit_checks_are_the_string_methods(word: str) -> None:
+    """The code-point loops give what the string methods and the pattern \\d give."""
+    assert ascii_digits(word) == (word.isdigit() and word.isascii())
+    assert has_digit(word) == bool(re.search(r"\d", word))
