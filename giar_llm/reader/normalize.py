@@ -102,11 +102,18 @@ def may_fold(text: str) -> set[str]:
     Compiled, a loop over the code points (``ord(text[i])`` reads the string's buffer) costs a third of the regex's
     character class tried at each character; interpreted, ten times more: ``fold`` calls it only when compiled."""
     found: set[str] = set()
+    wide = [False] * 0x100  # the full-width forms (U+FF00-FFFF) seen: most that fold, and often; each added once
     for i in range(len(text)):
         code = ord(text[i])
         if code < 0x80:
             if code == 13:
                 found.add("\r")
+        elif code >= 0xFF00:
+            if code <= 0xFFFF and not wide[code - 0xFF00]:
+                wide[code - 0xFF00] = True
+                found.add(text[i])
+            elif code > 0xFFFF:
+                found.add(text[i])
         elif not (
             0x3300 <= code <= 0xA69B or 0x3001 <= code <= 0x3035 or 0x2012 <= code <= 0x2023 or 0x24EB <= code <= 0x2C7B
         ):
