@@ -236,7 +236,7 @@ def time_in_turns(
 def pin_to_one_processor() -> int | None:
     """Pin this process, and so the peer's process started after it (which inherits it), to one processor: the sides
     run by turns, never at once, and on a shared host two processors' speeds differ (measured here: the same two
-    builds 1.02-1.43x the peer unpinned, 1.04-1.19x pinned). Returns the processor, or None where it can't be set."""
+    build 1.02-1.43x the peer unpinned, 1.04-1.19x pinned). Returns the processor, or None where it can't be set."""
     if not hasattr(os, "sched_setaffinity"):
         return None
     processor = min(os.sched_getaffinity(0))
