@@ -1,6 +1,7 @@
 """giar-llm's reader + checker side by side with the peer parser govnianbao, on the same plain-text reports.
 
-    python benchmarks/bench_peer.py --peer-python /tmp/peer-venv/bin/python [--repeat 50] [--rounds 10] [--cpu] [FILES…]
+    python benchmarks/bench_peer.py --peer-python /tmp/peer-venv/bin/python [--repeat 50] [--rounds 10] [--cpu]
+        [--no-pin] [FILES…]
 
 The peer is no dependency of giar-llm and is not on PyPI. Install it from its public source repository
 (``zxj6827111-blip/govnianbao``: a setuptools package with no dependencies of its own) into a venv of
@@ -22,8 +23,9 @@ point ``govnianbao.parse_annual_report_text`` on the text and times it inside it
 report (default 10), each turn ``repeat / rounds`` runs, and each side's time is the median of all its runs:
 a machine whose speed drifts over seconds (a shared host, as here) slows both sides alike, not whichever
 happened to run in the slow second. Both sides run on one processor (this process is pinned to it before the
-peer's starts, which inherits it; ``--no-pin`` leaves them free): on a shared host two processors' speeds differ. The peer's warning log is switched off (that favours
-the peer: it logs a warning on every report whose 表三 has not exactly 175 numbers).
+peer's starts, which inherits it; ``--no-pin`` leaves them free): on a shared host two processors' speeds
+differ. The peer's warning log is switched off (that favours the peer: it logs a warning on every report
+whose 表三 has not exactly 175 numbers).
 
 Prints per-report medians, what each side returned (giar-llm: table cells with a number, and cells named
 unsure; the peer: numeric cells it filled, and which of its tables 二/三/四 it filled — ``三~`` is its

@@ -37,13 +37,15 @@ def violation_cells(report: Report) -> list[list[str]]:
     """The cells of each violation :func:`check` finds, in its order, without building its words: for a caller
     that only needs which cells the failing sums and negative counts involve."""
     shape, cells = _flat(report)
-    out = [_involved(equation) for equation, _, _ in failing(shape, cells)]
-    return out + [[v.cell] for v in _non_negative(report, cells) if v.cell]
+    return _sum_cells(shape, cells) + [[v.cell] for v in _non_negative(report, cells) if v.cell]
 
 
 def failing_sum_cells(report: Report) -> list[list[str]]:
     """:func:`violation_cells` of the failing sums alone (its first items), negative counts not looked for."""
-    shape, cells = _flat(report)
+    return _sum_cells(*_flat(report))
+
+
+def _sum_cells(shape: Compiled, cells: list[int | float | None]) -> list[list[str]]:
     return [_involved(equation) for equation, _, _ in failing(shape, cells)]
 
 

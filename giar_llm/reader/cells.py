@@ -26,7 +26,6 @@ _PIECE_NAMED: Final = re.compile(rf"{_NAME}|[-+]?\d+(?:\.\d+)?|(?:(?!{_NAME})[^\
 _THOUSANDS: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DELIMITER: Final = re.compile(r"[\t|]")
 _WORD: Final = re.compile(r"\S\S*")  # (\S+ as a class then a repeat: searched by skipping to the class)
-_DIGIT: Final = re.compile(r"\d")
 # A row label's numbering standing alone as a word (2. 2、 2．): no count ends in its punctuation.
 _NUMBERING: Final = re.compile(r"\d{1,2}[.．、]")
 # A word that starts with a row label's numbering glued to the label's text (3.其 / 他): the numbering is no count.
@@ -214,7 +213,7 @@ def atoms(text: str, start: int = 0, end: int | None = None) -> list[Atom]:
                     continue
                 for word in _WORD.finditer(cell):
                     token, w_start = word.group(), cell_start + word.start()
-                    if token not in ZERO_MARKS and not _DIGIT.search(token):  # text without a digit, as _word reads it
+                    if token not in ZERO_MARKS and not has_digit(token):  # text without a digit, as _word reads it
                         out.append(_new(Atom, ("text", token, w_start, w_start + len(token), True, index)))
                     else:
                         _word(text, token, w_start, True, index, out)
@@ -291,7 +290,7 @@ def _word(text: str, token: str, w_start: int, delimited: bool, line: int, out: 
         out.append(_new(Atom, ("zero", token, w_start, w_end, delimited, line)))
     elif "," in token and _THOUSANDS.fullmatch(token):  # 1,259 is one number
         out.append(_new(Atom, ("num", token.replace(",", ""), w_start, w_end, True, line)))
-    elif not _DIGIT.search(token) or _NUMBERING.fullmatch(token):  # text; a label's numbering printed apart (2.)
+    elif not has_digit(token) or _NUMBERING.fullmatch(token):  # text; a label's numbering printed apart (2.)
         out.append(_new(Atom, ("text", token, w_start, w_end, delimited, line)))
     else:  # digits glued to text; a converter's placeholder name (数据12) is text, its digits no number
         skip = 0

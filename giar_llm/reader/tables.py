@@ -463,13 +463,12 @@ def _delimited_lines(text: str, plain: list[Span], width: int) -> bool:
             count += 1
             index += 1
         if full or stop - start + 1 < width:  # (a line's numbers and delimiters take a character each at least)
-            if text.find("\t", start, stop) < 0 and text.find("|", start, stop) < 0:
-                return False  # a number from an undelimited line: no line is read as a whole row
-            continue
-        delimiters = text.count("\t", start, stop) + text.count("|", start, stop)
-        if not delimiters:
+            delimited = text.find("\t", start, stop) >= 0 or text.find("|", start, stop) >= 0
+        else:
+            delimiters = text.count("\t", start, stop) + text.count("|", start, stop)
+            delimited, full = delimiters > 0, count + delimiters + 1 >= width
+        if not delimited:
             return False  # a number from an undelimited line: no line is read as a whole row
-        full = count + delimiters + 1 >= width
     return full
 
 
