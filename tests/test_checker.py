@@ -180,11 +180,14 @@ def test_heuristic_warnings() -> None:
     old.proactive.penalty.decisions = 3
     warned = {w.check for w in check(old).warnings}
     assert {"old_format", "items_as_decisions"} <= warned
+    assert check(report_to_json(old)) == check(old)
+    assert check(report_to_json(report)) == check(report)
 
 
 def test_violation_cells_are_the_cells_of_checks_violations() -> None:
     """The reader's quick look at failing sums names the same cells, in the same order, as the checker's
-    violations, on every gold report with cells changed to break its sums (negative counts included)."""
+    violations, on every gold report with cells changed to break its sums (negative counts included); the
+    report as JSON data is checked exactly as its model."""
     choose = random.Random(16)
     golds = sorted((Path(__file__).resolve().parents[1] / "evals" / "gold").glob("*.json"))
     assert golds
@@ -201,6 +204,8 @@ def test_violation_cells_are_the_cells_of_checks_violations() -> None:
                 node[name] = choose.choice([-2, 0, 3, 17, None])
             changed = parse_report(data)
             violations = check(changed).violations
+            assert check(data) == check(changed)  # JSON data is checked as its model is
+            assert failing_sum_cells(data) == failing_sum_cells(changed)
             assert violation_cells(changed) == [involved_cells(v) for v in violations]
             sums = [involved_cells(v) for v in violations if v.check != "non_negative"]
             assert failing_sum_cells(changed) == sums

@@ -11,16 +11,23 @@ from __future__ import annotations
 import operator
 import re
 from functools import cache
-from typing import Final
+from typing import Any, Final, TypeAlias
 
 from giar_llm.core.arithmetic import OUTCOME_ROWS, Compiled, Equation, Number, compiled, failing
 from giar_llm.core.findings import CheckResult, HeuristicWarning, Violation
-from giar_llm.core.paths import describe_cell, describe_row, flatten, labels, short_label
-from giar_llm.core.schema import COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Outcomes, Report2019, Report2021, Row
+from giar_llm.core.paths import describe_cell, describe_row, flatten, flatten_json, labels, short_label
+from giar_llm.core.schema import COLUMNS, OTHER_SUBROWS, REVIEW_PARTS, Report2019, Report2021
 
 REVIEW_FIELDS: Final = (*REVIEW_PARTS, "total")
 
-Report = Report2019 | Report2021
+Report: TypeAlias = Report2019 | Report2021 | dict[str, Any]
+"""A report as its pydantic model, or as JSON data of the same shape (the reader's, before it is validated):
+the checker reads both alike, each node's fields by name (a model's ``__dict__``, where pydantic keeps them, or
+the JSON object itself)."""
+
+
+def _fields(node: Any) -> dict[str, Any]:
+    return node if type(node) is dict else node.__dict__
 
 
 def check(report: Report) -> CheckResult:
@@ -57,8 +64,7 @@ def _involved(equation: Equation) -> list[str]:
 
 
 _FIXED_OUTCOMES: Final = tuple(o for o in OUTCOME_ROWS if not o.startswith("other."))
-# A model's fields, taken from its __dict__ (where pydantic keeps them): an item getter on a dict asks less than an
-# attribute getter on the model.
+# A row's cells from its fields by name (an item getter on a dict asks less than an attribute getter on a model).
 _ROW_CELLS: Final = operator.itemgetter(*COLUMNS)
 _REVIEW_CELLS: Final = operator.itemgetter(*REVIEW_FIELDS)
 
@@ -71,29 +77,32 @@ def _shape(other: tuple[str, ...]) -> Compiled:
 
 def _flat(report: Report) -> tuple[Compiled, list[int | float | None]]:
     """The report's sums and the cells of 表三 and 表四 in their order (``arithmetic.compiled``'s): 表三's rows, then
-    表四's groups. Read straight off the models (the rows of ``Results.outcome_rows``, without building it)."""
-    apps = report.applications
-    results = apps.results
-    other = results.other
-    names = ("total",) if other.is_merged() else tuple(n for n in OTHER_SUBROWS if getattr(other, n) is not None)
-    rows: list[Row | Outcomes] = [
-        apps.new_requests,
-        apps.carried_over,
-        results.granted,
-        results.partially_granted,
-        *results.denied.__dict__.values(),
-        *results.unable.__dict__.values(),
-        *results.not_processed.__dict__.values(),
-        *(getattr(other, name) for name in names),
-        results.total_processed,
-        apps.carried_forward,
+    表四's groups. Read straight off the nodes (the rows of ``Results.outcome_rows``, without building it)."""
+    root = _fields(report)
+    apps = _fields(root["applications"])
+    results = _fields(apps["results"])
+    other = _fields(results["other"])
+    if other.get("total") is not None:
+        names: tuple[str, ...] = ("total",)
+    else:
+        names = tuple(n for n in OTHER_SUBROWS if other.get(n) is not None)
+    rows = [
+        apps["new_requests"],
+        apps["carried_over"],
+        results["granted"],
+        results["partially_granted"],
+        *_fields(results["denied"]).values(),
+        *_fields(results["unable"]).values(),
+        *_fields(results["not_processed"]).values(),
+        *(other[name] for name in names),
+        results["total_processed"],
+        apps["carried_forward"],
     ]
     out: list[int | float | None] = []
     for row in rows:
-        out += _ROW_CELLS(row.__dict__)
-    rl = report.review_litigation
-    for outcomes in (rl.review, rl.litigation_direct, rl.litigation_after_review):
-        out += _REVIEW_CELLS(outcomes.__dict__)
+        out += _ROW_CELLS(_fields(row))
+    for outcomes in _fields(root["review_litigation"]).values():
+        out += _REVIEW_CELLS(_fields(outcomes))
     return _shape(names), out
 
 
@@ -152,8 +161,8 @@ def _any_negative(report: Report, cells: list[int | float | None]) -> bool:
     be negative)."""
     if min(filter(None, cells), default=0) < 0:  # (blanks and zeros left out in C: neither is negative)
         return True
-    for row in report.proactive.__dict__.values():
-        for name, value in row.__dict__.items():
+    for row in _fields(_fields(report)["proactive"]).values():
+        for name, value in _fields(row).items():
             if value is not None and value < 0 and name != "items_change":
                 return True
     return False
@@ -163,7 +172,7 @@ def _non_negative(report: Report, cells: list[int | float | None]) -> list[Viola
     if not _any_negative(report, cells):
         return []
     out = []
-    for path, value in flatten(report).items():
+    for path, value in (flatten_json(report) if isinstance(report, dict) else flatten(report)).items():
         if path.startswith("meta.") or path.endswith(".items_change"):
             continue
         if isinstance(value, int | float) and value < 0:
@@ -208,31 +217,35 @@ _TOWNSHIP: Final = re.compile(r"(街道|乡|镇)(人民政府|办事处)?$|街�
 
 def _heuristics(report: Report) -> list[HeuristicWarning]:
     out: list[HeuristicWarning] = []
-    agency = report.meta.agency or ""
-    if isinstance(report, Report2021):
+    root = _fields(report)
+    meta = _fields(root["meta"])
+    proactive = _fields(root["proactive"])
+    regulations = _fields(proactive["regulations"])
+    agency = meta["agency"] or ""
+    year = meta["year"]
+    if root["format"] == "2021":
         for name in ("regulations", "normative_docs"):
-            docs = getattr(report.proactive, name)
-            if docs.in_force is not None and docs.issued is not None and docs.in_force < docs.issued:
+            docs = _fields(proactive[name])
+            in_force, issued = docs["in_force"], docs["issued"]
+            if in_force is not None and issued is not None and in_force < issued:
                 path = f"proactive.{name}"
                 out.append(
                     HeuristicWarning(
                         check="in_force_below_issued",
                         cells=[f"{path}.in_force", f"{path}.issued"],
-                        message=f"表二 {labels(path)[-1]}：现行有效件数 {docs.in_force} 少于本年制发件数 {docs.issued}",
+                        message=f"表二 {labels(path)[-1]}：现行有效件数 {in_force} 少于本年制发件数 {issued}",
                     )
                 )
-        regulations = report.proactive.regulations
-        reg_values = [regulations.issued, regulations.in_force]
+        reg_values = [regulations["issued"], regulations["in_force"]]
     else:
-        regulations_19 = report.proactive.regulations
-        reg_values = [regulations_19.newly_made, regulations_19.newly_published, regulations_19.total_published]
-        out += _items_as_decisions(report)
-        if report.meta.year is not None and report.meta.year >= 2021:
+        reg_values = [regulations["newly_made"], regulations["newly_published"], regulations["total_published"]]
+        out += _items_as_decisions(proactive)
+        if year is not None and year >= 2021:
             out.append(
                 HeuristicWarning(
                     check="old_format",
                     cells=[],
-                    message=f"{report.meta.year} 年度报告使用了 2019 年版表格（国办公开办函〔2019〕60号）",
+                    message=f"{year} 年度报告使用了 2019 年版表格（国办公开办函〔2019〕60号）",
                 )
             )
     if _TOWNSHIP.search(agency) and any((v or 0) > 0 for v in reg_values):
@@ -246,11 +259,12 @@ def _heuristics(report: Report) -> list[HeuristicWarning]:
     return out
 
 
-def _items_as_decisions(report: Report2019) -> list[HeuristicWarning]:
+def _items_as_decisions(proactive: dict[str, Any]) -> list[HeuristicWarning]:
+    """表二 of the 2019 format (its rows' fields by name)."""
     hits = []
     for name in ("licensing", "other_services", "penalty", "coercion"):
-        items = getattr(report.proactive, name)
-        prev, change, decisions = items.prev_year_items, items.items_change, items.decisions
+        items = _fields(proactive[name])
+        prev, change, decisions = items["prev_year_items"], items["items_change"], items["decisions"]
         if None not in (prev, change, decisions) and decisions and prev + change == decisions:
             hits.append(name)
     if len(hits) < 2:

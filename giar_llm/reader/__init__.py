@@ -24,7 +24,6 @@ from giar_llm.core.schema import (
     Meta,
     empty_report,
     format_marked,
-    parse_report,
     report_to_json,
 )
 from giar_llm.reader.grids import (
@@ -112,11 +111,11 @@ def read(document: Document) -> Reading:
 
     found_any = any(row.unsure != "未找到该行的标签" for row in table3.rows.values()) or review is not None
     if not found_any:
-        return Reading(report=None, error="no report table found (表二/表三/表四 labels not in the text)")
+        return Reading(data=None, error="no report table found (表二/表三/表四 labels not in the text)")
 
     # Cells are set on plain data and validated once (assignment validation per cell is slow).
     report = _blank_report(fmt)
-    reading = Reading(report=None)
+    reading = Reading(data=None)
     meta, meta_span = read_meta(text)
     report["meta"] = {name: getattr(meta, name) for name in _META_FIELDS}  # (model_dump()'s dict, without its calls)
     if meta_span is not None:
@@ -170,7 +169,7 @@ def read(document: Document) -> Reading:
         reading.sections["三"] = (min(heading, table3.span[0]), table3.span[1])
     if t4_place is not None:
         reading.sections["四"] = (t4_place.start, s5)
-    reading.report = parse_report(report)
+    reading.data = report  # validated once, when its model is first asked for (Reading.report)
     if shiftable:
         _doubt_shiftable(reading, set(shiftable))
     cells = {p: _get(report, p) for p in NARRATIVE_CELLS}
@@ -219,8 +218,8 @@ def _doubt_shiftable(reading: Reading, shiftable: set[str]) -> None:
     text row with a blank first or last cell may have shifted into its neighbour's column: such cells in a
     failing sum are named unsure, so the failure is not blamed on the source and ``auto`` asks the model. (A
     negative count is named unsure where it is read, ``_apply_row``: only the sums can name a cell here.)"""
-    assert reading.report is not None
-    for involved in failing_sum_cells(reading.report):
+    assert reading.data is not None
+    for involved in failing_sum_cells(reading.data):
         for cell in involved:
             if cell in shiftable and cell not in reading.unsure:
                 reading.unsure[cell] = SHIFT_DOUBT

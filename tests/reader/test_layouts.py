@@ -13,6 +13,7 @@ import pytest
 from giar_llm.core.checker import check
 from giar_llm.core.document import Document
 from giar_llm.core.paths import flatten
+from giar_llm.core.schema import report_to_json
 from giar_llm.files import load_gold
 from giar_llm.reader import read
 
@@ -239,3 +240,21 @@ def test_a_wrapped_labels_own_characters_are_not_its_cells() -> None:
     row = reading.report.applications.results.not_processed.excessive_repeat
     assert (row.natural_person, row.commercial_enterprise, row.total) == (1, 0, 1)
     assert not any(p.startswith("applications.results.not_processed.excessive_repeat") for p in reading.unsure)
+
+
+@pytest.mark.parametrize("name", [name for name, _ in FAMILIES.values()])
+def test_the_reading_is_json_data_validated_once(name: str) -> None:
+    """The reader's report is JSON data that the checker takes as it is; its pydantic model is validated when
+    first asked for, once, and holds the same cells."""
+    reading = read(Document((REPORTS / name).read_text(encoding="utf-8")))
+    assert reading.data is not None
+    checked = check(reading.data)
+    report = reading.report
+    assert report is not None and reading.report is report
+    assert report_to_json(report) == reading.data
+    assert check(report) == checked
+
+
+def test_no_table_no_report() -> None:
+    reading = read(Document("本年度未收到政府信息公开申请。"))
+    assert reading.data is None and reading.report is None and reading.error
