@@ -19,7 +19,7 @@ outcome rows, in the balance and the results total).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Final, Literal
 
@@ -171,6 +171,7 @@ class Compiled:
     paths: tuple[str, ...]
     rules: tuple[tuple[Equation, tuple[int, ...], tuple[int, ...], tuple[int, ...]], ...]
     totals: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (total's position, its parts' positions)
+    positions: dict[str, int] = field(default_factory=dict, compare=False)  # each path's position in ``paths``
 
 
 @cache
@@ -191,7 +192,7 @@ def compiled(outcomes: tuple[str, ...]) -> Compiled:
     distinct = list(dict.fromkeys(total for _, _, _, totals in located for total in totals))
     index = {total: i for i, total in enumerate(distinct)}
     rules = tuple((e, plus, minus, tuple(index[total] for total in these)) for e, plus, minus, these in located)
-    return Compiled(paths, rules, tuple(distinct))
+    return Compiled(paths, rules, tuple(distinct), at)
 
 
 def failing(shape: Compiled, values: list[Number | None]) -> list[tuple[Equation, Number, Number]]:
@@ -257,8 +258,8 @@ def row_values(
     """Cell values by path from rows of values in ``fields`` order (a reader's rows)."""
     out: dict[str, Number | None] = {}
     for row, values in rows.items():
-        for field, value in zip(fields, values, strict=False):
-            out[f"{row}.{field}"] = value
+        for name, value in zip(fields, values, strict=False):
+            out[f"{row}.{name}"] = value
     return out
 
 

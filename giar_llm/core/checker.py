@@ -34,8 +34,7 @@ def check(report: Report) -> CheckResult:
     """Run every strict check and every heuristic that needs only the report."""
     shape, cells = _flat(report)
     fails = failing(shape, cells)
-    values = dict(zip(shape.paths, cells, strict=True)) if fails else {}
-    violations = [_violation(equation, values, plus, minus) for equation, plus, minus in fails]
+    violations = [_violation(equation, shape.positions, cells, plus, minus) for equation, plus, minus in fails]
     violations += _non_negative(report, cells)
     return CheckResult(violations=violations, warnings=_blank_totals(shape, cells) + _heuristics(report))
 
@@ -106,12 +105,14 @@ def _flat(report: Report) -> tuple[Compiled, list[int | float | None]]:
     return _shape(names), out
 
 
-def _violation(equation: Equation, values: dict[str, Number | None], plus: Number, minus: Number) -> Violation:
-    """A failing sum in the checker's words (blank cells shown as 0)."""
+def _violation(
+    equation: Equation, positions: dict[str, int], cells: list[Number | None], plus: Number, minus: Number
+) -> Violation:
+    """A failing sum in the checker's words (blank cells shown as 0), its cells found by their positions."""
     kind = equation.kind
     if kind == "row_total":
         path = equation.names
-        total = values[equation.minus[0]]
+        total = cells[positions[equation.minus[0]]]
         return Violation(
             check="row_total",
             row=path,
@@ -121,7 +122,7 @@ def _violation(equation: Equation, values: dict[str, Number | None], plus: Numbe
             message=f"{describe_row(path)}：总计为 {total}，但各申请人列之和为 {plus}",
         )
     if kind == "balance":
-        new, carried, processed, forward = (values[c] or 0 for c in equation.cells)
+        new, carried, processed, forward = (cells[positions[c]] or 0 for c in equation.cells)
         label = labels(equation.cells[0])[-1]
         return Violation(
             check="balance",
@@ -145,7 +146,7 @@ def _violation(equation: Equation, values: dict[str, Number | None], plus: Numbe
             message=f"表三 （七）总计 行·{labels(path)[-1]} 列：为 {minus}，但（一）至（六）各项之和为 {plus}",
         )
     path = equation.names
-    total = values[equation.minus[0]]
+    total = cells[positions[equation.minus[0]]]
     return Violation(
         check="review_total",
         row=path,
