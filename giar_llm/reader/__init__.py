@@ -305,7 +305,6 @@ def _numbers(values: list[int | float | None]) -> list[int | float]:
 
 # (The separators' repeats possessive: what follows them starts with no separator, so giving one back never helps.)
 _NUMBERS_LINE: Final = re.compile(r"[\s|]*+(?:[-+]?\d+(?:\.\d+)?[\s|]*+)+")
-_PROSE: Final = re.compile(r"[\u4e00-\u9fff]{6,}")
 
 
 def _table4_end(text: str, start: int, end: int) -> int:
@@ -313,16 +312,43 @@ def _table4_end(text: str, start: int, end: int) -> int:
     seen_numbers = False
     pos = start
     for line in text[start:end].split("\n"):
-        if line:  # (an empty line is neither numbers nor prose: no regex is asked)
-            # (A line whose first character past spaces, tabs and pipes is an ideograph, as a label's or prose's,
-            # is no numbers line: not tried. A match holds a digit: its repeat takes \d+ at least once.)
-            first = line.lstrip(" \t|")
-            if not (first and 0x4E00 <= ord(first[0]) <= 0x9FFF) and _NUMBERS_LINE.fullmatch(line):
+        if line:  # (an empty line is neither numbers nor prose)
+            if _numbers_line(line):
                 seen_numbers = True
-            elif seen_numbers and _PROSE.search(line):
+            elif seen_numbers and _ideographs_run(line, 6):  # prose: six ideographs in a row
                 return pos
         pos += len(line) + 1
     return end
+
+
+def _numbers_line(line: str) -> bool:
+    """``_NUMBERS_LINE.fullmatch(line)``, answered without the pattern for a line of ASCII digits, spaces, tabs and
+    pipes only (a match when it holds a digit: the pattern's repeat takes ``\\d+`` at least once) and for a line
+    whose first character past spaces, tabs and pipes is an ideograph, as a label's or prose's (none)."""
+    digit = False
+    for i in range(len(line)):
+        code = ord(line[i])
+        if 48 <= code <= 57:
+            digit = True
+        elif code != 32 and code != 9 and code != 124:
+            if not digit and 0x4E00 <= code <= 0x9FFF:
+                return False  # (a label's or prose's line)
+            return _NUMBERS_LINE.fullmatch(line) is not None
+    return digit
+
+
+def _ideographs_run(line: str, length: int) -> bool:
+    """Whether ``line`` holds ``length`` CJK unified ideographs in a row (``[\u4e00-\u9fff]{length,}``)."""
+    run = 0
+    for i in range(len(line)):
+        code = ord(line[i])
+        if 0x4E00 <= code <= 0x9FFF:
+            run += 1
+            if run >= length:
+                return True
+        else:
+            run = 0
+    return False
 
 
 def _get(report: dict[str, Any], path: str) -> int | float | None:

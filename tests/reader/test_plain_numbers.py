@@ -12,7 +12,7 @@ from giar_llm.reader.cells import ascii_digits, atoms, blank_notes, has_digit, p
 from giar_llm.reader.rows import ROWS_IN_REGION, RowRead, numbers, resolve
 from giar_llm.reader.tables import _delimited_lines
 
-CHARACTERS = "0123456789 \t|\n-—–－/／\\无年申请(（)）,.+①١:"
+CHARACTERS = "0123456789 \t|\n-—–－/／\\无年申请(（)）,.+①١:\x1c\x85\xa0\u3000\u2028、"
 regions = st.tuples(st.text(alphabet=CHARACTERS, max_size=40), st.integers(0, 40), st.integers(0, 40))
 
 
