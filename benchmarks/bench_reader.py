@@ -5,8 +5,8 @@
 Input decoding (HTML parsing, PDF text extraction) is timed separately: it happens once per file.
 Prints each report's median, then the median over reports and the worst report (targets: ≤ 1 ms and
 ≤ 5 ms). The checker takes the reader's report as JSON data; its pydantic model is validated once per
-report, when the pipeline first asks for it: that is timed apart, as ``validate``. ``--cpu`` times with the thread's CPU clock instead of the wall clock (steadier on a machine
-that others load).
+report, when the pipeline first asks for it: that is timed apart, as ``validate``. ``--cpu`` times with the
+thread's CPU clock instead of the wall clock (steadier on a machine that others load).
 
 The peer parser (govnianbao) is compared on the same text files by ``benchmarks/bench_peer.py``, which
 times giar-llm with :func:`time_read_check` from here.
@@ -42,14 +42,13 @@ def time_read_check(document: Document, repeat: int, clock: Callable[[], float] 
 
 def read_check_runs(document: Document, repeat: int, clock: Callable[[], float] = time.perf_counter) -> list[float]:
     """Milliseconds of each of ``repeat`` runs reading + checking ``document``, timed with ``clock``."""
-    times = []
-    for _ in range(repeat):
-        started = clock()
+
+    def read_check() -> None:
         reading = read(document)
         if reading.data is not None:
             check(reading.data)
-        times.append((clock() - started) * 1000)
-    return times
+
+    return _runs(read_check, repeat, clock)
 
 
 def validate_ms(document: Document, repeat: int, clock: Callable[[], float] = time.perf_counter) -> float:
@@ -58,12 +57,17 @@ def validate_ms(document: Document, repeat: int, clock: Callable[[], float] = ti
     data = read(document).data
     if data is None:
         return 0.0
+    return statistics.median(_runs(lambda: parse_report(data), repeat, clock))
+
+
+def _runs(work: Callable[[], object], repeat: int, clock: Callable[[], float]) -> list[float]:
+    """Milliseconds of each of ``repeat`` runs of ``work``, timed with ``clock``."""
     times = []
     for _ in range(repeat):
         started = clock()
-        parse_report(data)
+        work()
         times.append((clock() - started) * 1000)
-    return statistics.median(times)
+    return times
 
 
 def main() -> None:

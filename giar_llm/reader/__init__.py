@@ -338,7 +338,7 @@ def _numbers_line(line: str) -> bool:
 
 
 def _ideographs_run(line: str, length: int) -> bool:
-    """Whether ``line`` holds ``length`` CJK unified ideographs in a row (``[\u4e00-\u9fff]{length,}``)."""
+    """Whether ``line`` holds ``length`` CJK unified ideographs in a row (``[\\u4e00-\\u9fff]{length,}``)."""
     run = 0
     for i in range(len(line)):
         code = ord(line[i])
